@@ -1,0 +1,16 @@
+// The subcommands of the `earshot` tool. Each returns the process exit code: 0 on success,
+// 2 for bad input or options (after printing one line on stderr saying what is wrong).
+#pragma once
+
+namespace earshot::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitBadInput = 2;
+
+// `earshot features IN.wav -o OUT.npy [options]`: log-mel / MFCC features, as librosa computes them.
+int run_features(int argc, char** argv);
+
+// `earshot info --model NAME | --list [--json]`: the layers and costs of a built-in model.
+int run_info(int argc, char** argv);
+
+}  // namespace earshot::cli
