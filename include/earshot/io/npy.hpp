@@ -1,0 +1,239 @@
+// Writes and reads float32 arrays in NumPy's .npy format (version 1.0, '<f4', any shape), the
+// exchange format between earshot's tools and Python. Layout from numpy's format spec
+// (numpy/lib/format.py): magic, version, header length, a Python dict literal padded to 64 bytes.
+// Host-only (std::vector, std::string, iostreams): never include it in firmware.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace earshot {
+
+struct NpyArray {
+  std::vector<std::size_t> shape;  // empty for a 0-d array
+  std::vector<float> values;       // C order (row-major), product(shape) values
+};
+
+struct NpyReadResult {
+  NpyArray array;
+  std::string error;  // empty on success, else one line
+  bool ok() const noexcept { return error.empty(); }
+};
+
+namespace detail {
+
+constexpr char kNpyMagic[] = "\x93NUMPY";
+constexpr std::size_t kNpyMagicSize = 6;
+constexpr std::size_t kNpyAlignment = 64;  // numpy >= 1.14 pads the header to 64 bytes
+
+inline std::size_t npy_element_count(const std::vector<std::size_t>& shape) {
+  std::size_t count = 1;
+  for (const std::size_t dimension : shape) count *= dimension;
+  return count;
+}
+
+inline std::string npy_shape_literal(const std::vector<std::size_t>& shape) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += std::to_string(shape[i]);
+  }
+  // A one-element Python tuple needs its trailing comma.
+  if (shape.size() == 1) text += ",";
+  return text + ")";
+}
+
+inline void skip_spaces(const std::string& text, std::size_t& position) {
+  while (position < text.size() && (text[position] == ' ' || text[position] == '\t')) {
+    ++position;
+  }
+}
+
+// Position just after `'key':` (or `"key":`) and the spaces that follow, or npos.
+inline std::size_t npy_find_value(const std::string& header, const char* key) {
+  for (const char quote : {'\'', '"'}) {
+    const std::string pattern = std::string(1, quote) + key + quote;
+    std::size_t position = header.find(pattern);
+    if (position == std::string::npos) continue;
+    position += pattern.size();
+    skip_spaces(header, position);
+    if (position >= header.size() || header[position] != ':') return std::string::npos;
+    ++position;
+    skip_spaces(header, position);
+    return position;
+  }
+  return std::string::npos;
+}
+
+inline bool npy_parse_shape(const std::string& header, std::size_t position,
+                            std::vector<std::size_t>& shape) {
+  if (position >= header.size() || header[position] != '(') return false;
+  ++position;
+  while (true) {
+    skip_spaces(header, position);
+    if (position >= header.size()) return false;
+    if (header[position] == ')') return true;
+    if (header[position] < '0' || header[position] > '9') return false;
+    std::size_t dimension = 0;
+    while (position < header.size() && header[position] >= '0' && header[position] <= '9') {
+      dimension = dimension * 10 + static_cast<std::size_t>(header[position] - '0');
+      ++position;
+    }
+    shape.push_back(dimension);
+    skip_spaces(header, position);
+    if (position < header.size() && header[position] == ',') ++position;
+  }
+}
+
+inline float npy_decode_f4(const unsigned char* p) {
+  const std::uint32_t bits =
+      static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+      (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+}  // namespace detail
+
+// The complete header (magic to the final '\n') that write_npy emits for `shape`.
+inline std::string npy_header(const std::vector<std::size_t>& shape) {
+  std::string dict =
+      "{'descr': '<f4', 'fortran_order': False, 'shape': " + detail::npy_shape_literal(shape) +
+      ", }";
+  const std::size_t fixed = detail::kNpyMagicSize + 2 + 2;  // magic, version, header length
+  const std::size_t unpadded = fixed + dict.size() + 1;     // + '\n'
+  const std::size_t padding =
+      (detail::kNpyAlignment - unpadded % detail::kNpyAlignment) % detail::kNpyAlignment;
+  dict.append(padding, ' ');
+  dict += '\n';
+  const std::size_t header_length = dict.size();
+  std::string header(detail::kNpyMagic, detail::kNpyMagicSize);
+  header += '\x01';
+  header += '\x00';
+  header += static_cast<char>(header_length & 0xFF);
+  header += static_cast<char>((header_length >> 8) & 0xFF);
+  return header + dict;
+}
+
+// Writes values (C order, product(shape) of them) as little-endian float32. Returns the
+// stream's state after writing.
+inline bool write_npy(std::ostream& out, const float* values,
+                      const std::vector<std::size_t>& shape) {
+  out << npy_header(shape);
+  const std::size_t count = detail::npy_element_count(shape);
+  std::vector<char> bytes(count * 4);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &values[i], sizeof bits);
+    for (std::size_t b = 0; b < 4; ++b) {
+      bytes[i * 4 + b] = static_cast<char>((bits >> (8 * b)) & 0xFF);
+    }
+  }
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out);
+}
+
+inline bool save_npy(const std::string& path, const float* values,
+                     const std::vector<std::size_t>& shape) {
+  std::ofstream out(path, std::ios::binary);
+  return out && write_npy(out, values, shape);
+}
+
+// Reads a version 1.0 or 2.0 .npy holding '<f4' values; Fortran-ordered arrays are returned
+// in C order.
+inline NpyReadResult read_npy(std::istream& in) {
+  NpyReadResult result;
+  unsigned char preamble[12] = {};
+  in.read(reinterpret_cast<char*>(preamble), 8);
+  if (!in || std::memcmp(preamble, detail::kNpyMagic, detail::kNpyMagicSize) != 0) {
+    result.error = "not a .npy file (bad magic)";
+    return result;
+  }
+  std::size_t header_length = 0;
+  if (preamble[6] == 1) {
+    in.read(reinterpret_cast<char*>(preamble + 8), 2);
+    header_length = static_cast<std::size_t>(preamble[8] | (preamble[9] << 8));
+  } else if (preamble[6] == 2 || preamble[6] == 3) {
+    in.read(reinterpret_cast<char*>(preamble + 8), 4);
+    header_length = static_cast<std::size_t>(preamble[8]) |
+                    (static_cast<std::size_t>(preamble[9]) << 8) |
+                    (static_cast<std::size_t>(preamble[10]) << 16) |
+                    (static_cast<std::size_t>(preamble[11]) << 24);
+  } else {
+    result.error = "unsupported .npy version " + std::to_string(preamble[6]);
+    return result;
+  }
+  std::string header(header_length, '\0');
+  in.read(&header[0], static_cast<std::streamsize>(header_length));
+  if (!in) {
+    result.error = "truncated .npy header";
+    return result;
+  }
+  std::size_t position = detail::npy_find_value(header, "descr");
+  if (position == std::string::npos || header.compare(position + 1, 3, "<f4") != 0) {
+    const std::size_t shown = position == std::string::npos ? 0 : position;
+    result.error =
+        "unsupported .npy dtype " + header.substr(shown, 6) + " (only little-endian float32 '<f4')";
+    return result;
+  }
+  position = detail::npy_find_value(header, "fortran_order");
+  if (position == std::string::npos) {
+    result.error = "invalid .npy header (no fortran_order)";
+    return result;
+  }
+  const bool fortran_order = header.compare(position, 4, "True") == 0;
+  position = detail::npy_find_value(header, "shape");
+  if (position == std::string::npos ||
+      !detail::npy_parse_shape(header, position, result.array.shape)) {
+    result.error = "invalid .npy header (no shape tuple)";
+    return result;
+  }
+  const std::size_t count = detail::npy_element_count(result.array.shape);
+  std::vector<unsigned char> bytes(count * 4);
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (static_cast<std::size_t>(in.gcount()) != bytes.size()) {
+    result.error = "truncated .npy data: expected " + std::to_string(count) + " float32 values";
+    return result;
+  }
+  std::vector<float>& values = result.array.values;
+  values.resize(count);
+  if (!fortran_order) {
+    for (std::size_t i = 0; i < count; ++i) values[i] = detail::npy_decode_f4(&bytes[i * 4]);
+    return result;
+  }
+  // Fortran order: the first index varies fastest. Walk the C-order index like an odometer
+  // whose last digit is the fastest and read each element from its Fortran position.
+  const std::vector<std::size_t>& shape = result.array.shape;
+  std::vector<std::size_t> index(shape.size(), 0);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t source = 0;
+    for (std::size_t d = shape.size(); d-- > 0;) source = source * shape[d] + index[d];
+    values[i] = detail::npy_decode_f4(&bytes[source * 4]);
+    for (std::size_t d = shape.size(); d-- > 0;) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+  return result;
+}
+
+inline NpyReadResult load_npy(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    NpyReadResult result;
+    result.error = "cannot open " + path;
+    return result;
+  }
+  NpyReadResult result = read_npy(in);
+  if (!result.ok()) result.error = path + ": " + result.error;
+  return result;
+}
+
+}  // namespace earshot
