@@ -1,0 +1,78 @@
+// Logarithmic scales of a spectrogram as librosa 0.11 computes them in float32:
+// power_to_db (10 log10(max(amin, S)) - 10 log10(max(amin, ref))), amplitude_to_db (the same on
+// S^2 with ref^2 and amin^2), the top_db floor, and the natural log with an offset.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+
+namespace earshot {
+
+// librosa's defaults for amin: power_to_db uses 1e-10, amplitude_to_db 1e-5.
+constexpr float kPowerAmin = 1e-10f;
+constexpr float kAmplitudeAmin = 1e-5f;
+
+// power_to_db without top_db, element by element (in may equal out).
+inline void power_to_db(const float* in, float* out, std::size_t count, float ref,
+                        float amin) noexcept {
+  const float offset = 10.0f * std::log10(ref > amin ? ref : amin);
+  for (std::size_t i = 0; i < count; ++i) {
+    const float value = in[i] > amin ? in[i] : amin;
+    out[i] = 10.0f * std::log10(value) - offset;
+  }
+}
+
+// amplitude_to_db without top_db: power_to_db(S^2, ref^2, amin^2) (in may equal out).
+inline void amplitude_to_db(const float* in, float* out, std::size_t count, float ref,
+                            float amin) noexcept {
+  const float ref_power = ref * ref;
+  const float amin_power = amin * amin;
+  const float offset = 10.0f * std::log10(ref_power > amin_power ? ref_power : amin_power);
+  for (std::size_t i = 0; i < count; ++i) {
+    const float power = in[i] * in[i];
+    out[i] = 10.0f * std::log10(power > amin_power ? power : amin_power) - offset;
+  }
+}
+
+// log(S + offset) (in may equal out).
+inline void natural_log(const float* in, float* out, std::size_t count, float offset) noexcept {
+  for (std::size_t i = 0; i < count; ++i) out[i] = std::log(in[i] + offset);
+}
+
+inline float max_value(const float* values, std::size_t count) noexcept {
+  float result = -HUGE_VALF;
+  for (std::size_t i = 0; i < count; ++i) result = values[i] > result ? values[i] : result;
+  return result;
+}
+
+// Raises every value to at least floor.
+inline void clamp_below(float* values, std::size_t count, float floor) noexcept {
+  for (std::size_t i = 0; i < count; ++i) values[i] = values[i] < floor ? floor : values[i];
+}
+
+// librosa's top_db over a whole output: max(S_db, S_db.max() - top_db). Returns the maximum.
+inline float apply_top_db(float* db, std::size_t count, float top_db) noexcept {
+  const float peak = max_value(db, count);
+  clamp_below(db, count, peak - top_db);
+  return peak;
+}
+
+// The streaming form of top_db: each frame is clamped against the largest value seen since
+// reset(), including the frame itself. It equals librosa's whole-output result for every frame
+// that comes after the loudest one, and never clamps harder than librosa would.
+class RunningTopDb {
+ public:
+  void reset() noexcept { peak_ = -HUGE_VALF; }
+  float peak() const noexcept { return peak_; }
+
+  void apply(float* db, std::size_t count, float top_db) noexcept {
+    const float frame_peak = max_value(db, count);
+    peak_ = frame_peak > peak_ ? frame_peak : peak_;
+    clamp_below(db, count, peak_ - top_db);
+  }
+
+ private:
+  float peak_ = -HUGE_VALF;
+};
+
+}  // namespace earshot
