@@ -4,6 +4,12 @@
 # Catch2::Catch2WithMain, benchmark::benchmark.
 include(FetchContent)
 
+# A cross build finds target-usable headers only (no host libraries, no downloads).
+if(CMAKE_CROSSCOMPILING)
+  include(${CMAKE_CURRENT_LIST_DIR}/toolchains/EarshotCrossDependencies.cmake)
+  return()
+endif()
+
 find_package(Eigen3 3.3 QUIET NO_MODULE)
 if(NOT TARGET Eigen3::Eigen)
   message(STATUS "earshot: Eigen not found, fetching it")

@@ -11,12 +11,23 @@ namespace {
 std::atomic<int> g_forbid_depth{0};
 std::atomic<std::size_t> g_forbidden_count{0};
 
-void* allocate(std::size_t size) {
+void* allocate_or_null(std::size_t size) noexcept {
   if (g_forbid_depth.load(std::memory_order_relaxed) > 0) {
     g_forbidden_count.fetch_add(1, std::memory_order_relaxed);
   }
-  void* p = std::malloc(size == 0 ? 1 : size);
-  if (p == nullptr) throw std::bad_alloc();
+  return std::malloc(size == 0 ? 1 : size);
+}
+
+// Out of memory: std::bad_alloc where exceptions exist; the target's tests are built without.
+void* allocate(std::size_t size) {
+  void* p = allocate_or_null(size);
+  if (p == nullptr) {
+#if defined(__cpp_exceptions)
+    throw std::bad_alloc();
+#else
+    std::abort();
+#endif
+  }
   return p;
 }
 }  // namespace
@@ -24,14 +35,10 @@ void* allocate(std::size_t size) {
 void* operator new(std::size_t size) { return allocate(size); }
 void* operator new[](std::size_t size) { return allocate(size); }
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return allocate(size);
-  } catch (...) {
-    return nullptr;
-  }
+  return allocate_or_null(size);
 }
 void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  return operator new(size, std::nothrow);
+  return allocate_or_null(size);
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
