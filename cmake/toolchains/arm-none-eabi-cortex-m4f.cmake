@@ -24,11 +24,11 @@ set(CMAKE_C_FLAGS_INIT "${EARSHOT_CPU_FLAGS} -ffunction-sections -fdata-sections
 set(CMAKE_CXX_FLAGS_INIT
   "${EARSHOT_CPU_FLAGS} -ffunction-sections -fdata-sections -fno-exceptions -fno-rtti -Wno-psabi")
 set(CMAKE_ASM_FLAGS_INIT "${EARSHOT_CPU_FLAGS}")
-# newlib-nano, and semihosting (rdimon) for stdio, files and the exit code on the host.
-# newlib-nano's printf formats floating point only when _printf_float is linked in (Catch2's
-# messages and the firmware's reports need it); it never formats long long (%llu).
-set(CMAKE_EXE_LINKER_FLAGS_INIT
-  "--specs=nano.specs --specs=rdimon.specs -u _printf_float -Wl,--gc-sections")
+# newlib-nano. Its printf formats floating point only when _printf_float is linked in
+# (Catch2's messages and the firmware's reports need it) and never formats long long (%llu).
+# The system calls behind stdio come with the board's port: semihosting (--specs=rdimon.specs)
+# in QEMU, a UART or nothing (--specs=nosys.specs) on hardware without a debugger attached.
+set(CMAKE_EXE_LINKER_FLAGS_INIT "--specs=nano.specs -u _printf_float -Wl,--gc-sections")
 set(CMAKE_EXECUTABLE_SUFFIX_CXX .elf)
 set(CMAKE_EXECUTABLE_SUFFIX_C .elf)
 
