@@ -1,0 +1,79 @@
+// Conv2D as Keras defines it: NHWC input, kernel in Keras' HWIO order
+// [rows][columns][input channels][filters], any stride and dilation, valid or TensorFlow-same
+// padding. A 1x1 kernel with stride 1 takes a pointwise path without window bookkeeping.
+#pragma once
+
+#include <iterator>
+#include <type_traits>
+
+#include "earshot/nn/detail/bias.hpp"
+#include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/shape.hpp"
+
+namespace earshot::nn {
+
+template <int kFilters, class KernelSize, class StridesT, Padding kPadding, const auto& kKernel,
+          const auto& kBias, class DilationT = Dilation<1, 1>>
+struct Conv2D {
+  static_assert(kFilters > 0, "Conv2D: the number of filters must be positive");
+
+  template <class In>
+  struct Bound {
+    using Input = In;
+    static constexpr const char* type = "Conv2D";
+    static constexpr detail::Role role = detail::Role::kWindow;
+    using Geometry = detail::ConvGeometry<In, KernelSize, StridesT, kPadding, DilationT>;
+    static constexpr detail::WindowAxis rows = Geometry::rows;
+    static constexpr detail::WindowAxis columns = Geometry::columns;
+    static_assert(Geometry::fits,
+                  "Conv2D: the kernel (with its dilation) is larger than the input; use Padding::kSame or a smaller kernel");
+    using Output = Shape<rows.output(), columns.output(), kFilters>;
+
+    static constexpr int in_channels = In::channels;
+    static constexpr int taps = Geometry::taps;
+    static constexpr bool has_bias = detail::has_bias<kBias>;
+    static_assert(detail::extent_of<kKernel> ==
+                      static_cast<long>(taps) * in_channels * kFilters,
+                  "Conv2D: the kernel array must hold rows x columns x input channels x filters floats (HWIO); check the input channels");
+    static_assert(!has_bias || detail::extent_of<kBias> == kFilters,
+                  "Conv2D: the bias array must hold one float per filter");
+
+    static constexpr long params = static_cast<long>(taps) * in_channels * kFilters + (has_bias ? kFilters : 0);
+    static constexpr long macc = static_cast<long>(Output::height) * Output::width * kFilters * taps * in_channels;
+    static constexpr long xcube_macc = Geometry::inside_taps * in_channels * kFilters;
+
+    // Writes output cell (row, column): kFilters values.
+    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
+      detail::start_with_bias<kBias, kFilters>(out);
+      constexpr bool pointwise = taps == 1 && StridesT::rows == 1 && StridesT::columns == 1;
+      if constexpr (pointwise) {
+        accumulate(input + (row * In::width + column) * in_channels, std::data(kKernel), out);
+      } else {
+        for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
+          const int in_row = row * StridesT::rows - rows.pad_before() + kernel_row * DilationT::rows;
+          if (in_row < 0 || in_row >= In::height) continue;
+          for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
+            const int in_column =
+                column * StridesT::columns - columns.pad_before() + kernel_column * DilationT::columns;
+            if (in_column < 0 || in_column >= In::width) continue;
+            accumulate(input + (in_row * In::width + in_column) * in_channels,
+                       std::data(kKernel) + (kernel_row * KernelSize::columns + kernel_column) * in_channels * kFilters,
+                       out);
+          }
+        }
+      }
+    }
+
+   private:
+    // out[f] += sum_c cell[c] * weights[c][f]: the filter loop is innermost and contiguous.
+    static void accumulate(const float* cell, const float* weights, float* out) noexcept {
+      for (int channel = 0; channel < in_channels; ++channel) {
+        const float value = cell[channel];
+        const float* weight_row = weights + channel * kFilters;
+        for (int filter = 0; filter < kFilters; ++filter) out[filter] += value * weight_row[filter];
+      }
+    }
+  };
+};
+
+}  // namespace earshot::nn

@@ -1,0 +1,49 @@
+// Dense (fully connected) as Keras defines it: kernel [inputs][units] row-major, bias [units].
+// The input must be flat (1 x 1 x N): Flatten or global pooling first, as in Keras.
+#pragma once
+
+#include <iterator>
+#include <type_traits>
+
+#include "earshot/nn/detail/bias.hpp"
+#include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/shape.hpp"
+
+namespace earshot::nn {
+
+template <int kUnits, const auto& kKernel, const auto& kBias>
+struct Dense {
+  static_assert(kUnits > 0, "Dense: the number of units must be positive");
+
+  template <class In>
+  struct Bound {
+    using Input = In;
+    static constexpr const char* type = "Dense";
+    static constexpr detail::Role role = detail::Role::kWhole;
+    static_assert(In::height == 1 && In::width == 1,
+                  "Dense: the input must be flat; put Flatten or a global pooling layer before Dense");
+    using Output = Shape<1, 1, kUnits>;
+    static constexpr int inputs = In::channels;
+    static constexpr bool has_bias = detail::has_bias<kBias>;
+    static_assert(detail::extent_of<kKernel> ==
+                      static_cast<long>(inputs) * kUnits,
+                  "Dense: the kernel array must hold inputs x units floats; check the input size");
+    static_assert(!has_bias || detail::extent_of<kBias> == kUnits,
+                  "Dense: the bias array must hold one float per unit");
+    static constexpr long params = static_cast<long>(inputs) * kUnits + (has_bias ? kUnits : 0);
+    static constexpr long macc = static_cast<long>(inputs) * kUnits;
+    static constexpr long xcube_macc = macc;
+    
+
+    static void compute(const float* input, float* out) noexcept {
+      detail::start_with_bias<kBias, kUnits>(out);
+      for (int index = 0; index < inputs; ++index) {
+        const float value = input[index];
+        const float* weight_row = std::data(kKernel) + index * kUnits;
+        for (int unit = 0; unit < kUnits; ++unit) out[unit] += value * weight_row[unit];
+      }
+    }
+  };
+};
+
+}  // namespace earshot::nn

@@ -1,0 +1,81 @@
+// DepthwiseConv2D as Keras defines it: each input channel convolved with its own
+// kDepthMultiplier kernels; output channel = input channel * kDepthMultiplier + m. Kernel in
+// Keras' order [rows][columns][input channels][depth multiplier].
+#pragma once
+
+#include <iterator>
+#include <type_traits>
+
+#include "earshot/nn/detail/bias.hpp"
+#include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/shape.hpp"
+
+namespace earshot::nn {
+
+namespace detail {
+
+// out[c * M + m] += sum over taps of cell[c] * kernel[tap][c][m]; shared with SeparableConv2D.
+template <class In, int kDepthMultiplier, class KernelSize, class StridesT, class DilationT>
+struct DepthwiseWindow {
+  static constexpr int channels = In::channels;
+  static constexpr int out_channels = channels * kDepthMultiplier;
+
+  static void accumulate(const float* input, const float* kernel, const WindowAxis& rows,
+                         const WindowAxis& columns, int row, int column, float* out) noexcept {
+    for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
+      const int in_row = row * StridesT::rows - rows.pad_before() + kernel_row * DilationT::rows;
+      if (in_row < 0 || in_row >= In::height) continue;
+      for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
+        const int in_column = column * StridesT::columns - columns.pad_before() + kernel_column * DilationT::columns;
+        if (in_column < 0 || in_column >= In::width) continue;
+        const float* cell = input + (in_row * In::width + in_column) * channels;
+        const float* weights = kernel + (kernel_row * KernelSize::columns + kernel_column) * out_channels;
+        for (int index = 0; index < out_channels; ++index) {
+          out[index] += cell[index / kDepthMultiplier] * weights[index];
+        }
+      }
+    }
+  }
+};
+
+}  // namespace detail
+
+template <class KernelSize, class StridesT, Padding kPadding, int kDepthMultiplier, const auto& kKernel,
+          const auto& kBias, class DilationT = Dilation<1, 1>>
+struct DepthwiseConv2D {
+  static_assert(kDepthMultiplier > 0, "DepthwiseConv2D: the depth multiplier must be positive");
+
+  template <class In>
+  struct Bound {
+    using Input = In;
+    static constexpr const char* type = "DepthwiseConv2D";
+    static constexpr detail::Role role = detail::Role::kWindow;
+    using Geometry = detail::ConvGeometry<In, KernelSize, StridesT, kPadding, DilationT>;
+    static constexpr detail::WindowAxis rows = Geometry::rows;
+    static constexpr detail::WindowAxis columns = Geometry::columns;
+    static_assert(Geometry::fits,
+                  "DepthwiseConv2D: the kernel (with its dilation) is larger than the input; use Padding::kSame or a smaller kernel");
+    using Window = detail::DepthwiseWindow<In, kDepthMultiplier, KernelSize, StridesT, DilationT>;
+    using Output = Shape<rows.output(), columns.output(), Window::out_channels>;
+
+    static constexpr int taps = Geometry::taps;
+    static constexpr bool has_bias = detail::has_bias<kBias>;
+    static_assert(detail::extent_of<kKernel> ==
+                      static_cast<long>(taps) * Window::out_channels,
+                  "DepthwiseConv2D: the kernel array must hold rows x columns x input channels x depth multiplier floats; check the input channels");
+    static_assert(!has_bias || detail::extent_of<kBias> ==
+                                   Window::out_channels,
+                  "DepthwiseConv2D: the bias array must hold input channels x depth multiplier floats");
+
+    static constexpr long params = static_cast<long>(taps) * Window::out_channels + (has_bias ? Window::out_channels : 0);
+    static constexpr long macc = static_cast<long>(Output::size) * taps;
+    static constexpr long xcube_macc = Geometry::inside_taps * Window::out_channels;
+
+    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
+      detail::start_with_bias<kBias, Window::out_channels>(out);
+      Window::accumulate(input, std::data(kKernel), rows, columns, row, column, out);
+    }
+  };
+};
+
+}  // namespace earshot::nn

@@ -1,0 +1,113 @@
+// The arena plan: every activation lives at one end of the arena (bottom or top), so a layer
+// reads from one end and writes to the other, streaming rows so its output may overwrite
+// input rows it no longer needs (detail::streaming_bytes). Per-cell layers work in place and a
+// Residual block keeps its input at one end while the block runs in the rest.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include "earshot/nn/detail/stages.hpp"
+#include "earshot/nn/detail/type_list.hpp"
+#include "earshot/nn/layer_info.hpp"
+
+namespace earshot::nn::detail {
+
+enum class Anchor { kBottom, kTop };
+
+constexpr Anchor flip(Anchor anchor) noexcept { return anchor == Anchor::kBottom ? Anchor::kTop : Anchor::kBottom; }
+
+template <class Stage>
+constexpr Anchor output_anchor(Anchor input) noexcept {
+  return Stage::in_place ? input : flip(input);
+}
+
+// Plan<Stages, In anchor, external input>::bytes: the region the stages need. With an
+// external input (a Residual block reads its input from outside its region) the first stage
+// only needs room for its output.
+template <class Stages, Anchor kIn, bool kExternalInput>
+struct Plan {
+  static constexpr std::size_t bytes = 0;
+};
+template <class Stage, class... Rest, Anchor kIn, bool kExternalInput>
+struct Plan<List<Stage, Rest...>, kIn, kExternalInput> {
+  static constexpr std::size_t own =
+      kExternalInput ? Stage::Output::bytes : Stage::required_bytes(kIn == Anchor::kTop);
+  static constexpr std::size_t bytes =
+      max_size(own, Plan<List<Rest...>, output_anchor<Stage>(kIn), false>::bytes);
+};
+
+template <class Bound>
+struct ResidualStage {
+  using Input = typename Bound::Input;
+  using Output = Input;
+  using Stages = typename Group<typename Bound::Bounds, Input>::type;
+  static constexpr bool in_place = true;
+  static constexpr bool residual = true;
+  static constexpr std::size_t block_bytes = Plan<Stages, Anchor::kTop, true>::bytes;
+  static constexpr std::size_t required_bytes(bool) noexcept { return Input::bytes + block_bytes; }
+};
+
+template <class Stage, class = void>
+struct IsResidual : std::false_type {};
+template <class Stage>
+struct IsResidual<Stage, std::void_t<decltype(Stage::residual)>> : std::true_type {};
+
+// Scratch bytes a backend asks for, over all stages including nested blocks.
+template <class Backend, class Stages>
+struct Scratch {
+  static constexpr std::size_t bytes = 0;
+};
+template <class Backend, class Stage, class... Rest>
+struct Scratch<Backend, List<Stage, Rest...>> {
+  static constexpr std::size_t own() noexcept {
+    if constexpr (IsResidual<Stage>::value) {
+      return Scratch<Backend, typename Stage::Stages>::bytes;
+    } else if constexpr (Stage::in_place) {
+      return 0;
+    } else {
+      return Backend::template scratch_bytes<Stage>();
+    }
+  }
+  static constexpr std::size_t bytes = max_size(own(), Scratch<Backend, List<Rest...>>::bytes);
+};
+
+// Where an object of kObjectBytes anchored at `kAnchor` starts in a region of kRegionBytes.
+template <Anchor kAnchor, std::size_t kObjectBytes, std::size_t kRegionBytes>
+float* slot(float* region) noexcept {
+  static_assert(kObjectBytes <= kRegionBytes, "earshot internal: an activation does not fit its region");
+  if constexpr (kAnchor == Anchor::kBottom) {
+    return region;
+  } else {
+    return region + (kRegionBytes - kObjectBytes) / sizeof(float);
+  }
+}
+
+// Runs the stages in a region of kRegionBytes whose input sits at kIn (or, with an external
+// input, outside the region); returns where the last output lies.
+template <class Backend, class Stages, class In, Anchor kIn, std::size_t kRegionBytes, bool kExternalInput>
+struct Runner {
+  static float* run(const float*, float* region, float*) noexcept { return slot<kIn, In::bytes, kRegionBytes>(region); }
+};
+template <class Backend, class Stage, class... Rest, class In, Anchor kIn, std::size_t kRegionBytes, bool kExternalInput>
+struct Runner<Backend, List<Stage, Rest...>, In, kIn, kRegionBytes, kExternalInput> {
+  static float* run(const float* input, float* region, float* scratch) noexcept {
+    constexpr Anchor next = output_anchor<Stage>(kIn);
+    float* output = slot<next, Stage::Output::bytes, kRegionBytes>(region);
+    if constexpr (IsResidual<Stage>::value) {
+      constexpr std::size_t block_region = kRegionBytes - In::bytes;
+      float* block = kIn == Anchor::kBottom ? region + In::bytes / sizeof(float) : region;
+      const float* added = Runner<Backend, typename Stage::Stages, In, Anchor::kTop, block_region, true>::run(
+          output, block, scratch);
+      for (int index = 0; index < In::size; ++index) output[index] += added[index];
+    } else if constexpr (Stage::in_place) {
+      Stage::run_in_place(output);
+    } else {
+      Backend::template run<Stage, kIn == Anchor::kTop>(input, output, scratch);
+    }
+    return Runner<Backend, List<Rest...>, typename Stage::Output, next, kRegionBytes, false>::run(output, region,
+                                                                                                  scratch);
+  }
+};
+
+}  // namespace earshot::nn::detail

@@ -1,0 +1,251 @@
+// How a model runs: its layers grouped into stages, each one pass over memory. A convolution
+// or pooling layer absorbs the per-cell layers after it (BatchNormalization, activations) and
+// a non-overlapping pooling layer, so e.g. Conv2D -> BN -> MaxPool2D -> ReLU writes only the
+// pooled cells and the full-resolution convolution output never exists.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include "earshot/nn/detail/type_list.hpp"
+#include "earshot/nn/layer_info.hpp"
+
+namespace earshot::nn::detail {
+
+// ---- per-cell operations applied in a chain (their state prepared once per invocation) ----
+
+template <class Ops>
+struct OpChain;
+template <>
+struct OpChain<List<>> {
+  void apply(float*) const noexcept {}
+};
+template <class Op, class... Rest>
+struct OpChain<List<Op, Rest...>> {
+  typename Op::State state = Op::prepare();
+  OpChain<List<Rest...>> rest;
+  void apply(float* cell) const noexcept {
+    Op::apply(state, cell);
+    rest.apply(cell);
+  }
+};
+
+// ---- stages ----
+
+constexpr std::size_t max_size(std::size_t a, std::size_t b) noexcept { return a > b ? a : b; }
+
+// Arena bytes a row-streaming stage needs when its input sits at one end of the region and
+// its output at the other. Forward (input at the top, output written from the bottom, rows in
+// increasing order): output row r may cover input rows that no later output row reads.
+// Backward mirrors it (input at the bottom, output from the top, rows in decreasing order).
+template <class Stage>
+constexpr std::size_t streaming_bytes(bool forward) noexcept {
+  using In = typename Stage::Input;
+  using Out = typename Stage::Output;
+  constexpr std::size_t in_row = In::bytes / In::height;
+  constexpr std::size_t out_row = Out::bytes / Out::height;
+  std::size_t need = max_size(In::bytes, Out::bytes);
+  for (int row = 0; row < Out::height; ++row) {
+    const std::size_t bytes =
+        forward ? In::bytes + static_cast<std::size_t>(row + 1) * out_row -
+                      static_cast<std::size_t>(Stage::first_input_row(row)) * in_row
+                : Out::bytes - static_cast<std::size_t>(row) * out_row +
+                      static_cast<std::size_t>(Stage::last_input_row(row) + 1) * in_row;
+    need = max_size(need, bytes);
+  }
+  return need;
+}
+
+// A sliding-window producer with its fused per-cell layers (Pre), optionally a non-overlapping
+// pooling layer (Pool, or void) and the per-cell layers after the pooling (Post).
+template <class Producer, class Pre, class Pool, class Post>
+struct WindowStage {
+  using Input = typename Producer::Input;
+  static constexpr bool pooled = !std::is_void_v<Pool>;
+  using Output = typename std::conditional_t<pooled, Pool, Producer>::Output;
+  using Cell = typename Producer::Output;  // the producer's own output cells
+  static constexpr bool in_place = false;
+
+  static constexpr int first_input_row(int row) noexcept {
+    if constexpr (pooled) {
+      return Producer::rows.first_read(Pool::rows.first_read(row));
+    } else {
+      return Producer::rows.first_read(row);
+    }
+  }
+  static constexpr int last_input_row(int row) noexcept {
+    if constexpr (pooled) {
+      return Producer::rows.last_read(Pool::rows.last_read(row));
+    } else {
+      return Producer::rows.last_read(row);
+    }
+  }
+  static constexpr std::size_t required_bytes(bool forward) noexcept { return streaming_bytes<WindowStage>(forward); }
+
+  // Writes output row `row` (all its columns) to `out_row`.
+  static void run_row(const float* input, int row, float* out_row, const OpChain<Pre>& pre,
+                      const OpChain<Post>& post) noexcept {
+    for (int column = 0; column < Output::width; ++column) {
+      float* out = out_row + column * Output::channels;
+      if constexpr (pooled) {
+        float cell[Cell::channels];
+        Pool::reduce(
+            row, column,
+            [&](int cell_row, int cell_column) {
+              Producer::compute_cell(input, cell_row, cell_column, cell);
+              pre.apply(cell);
+              return static_cast<const float*>(cell);
+            },
+            out);
+        post.apply(out);
+      } else {
+        Producer::compute_cell(input, row, column, out);
+        pre.apply(out);
+      }
+    }
+  }
+
+  template <bool kForward>
+  static void run(const float* input, float* output) noexcept {
+    const OpChain<Pre> pre{};
+    const OpChain<Post> post{};
+    constexpr int row_floats = Output::width * Output::channels;
+    for (int step = 0; step < Output::height; ++step) {
+      const int row = kForward ? step : Output::height - 1 - step;
+      run_row(input, row, output + row * row_floats, pre, post);
+    }
+  }
+};
+
+// A layer that needs all its input before it writes (Dense, global pooling), with its fused
+// per-cell layers; its output is one cell.
+template <class Producer, class Pre>
+struct WholeStage {
+  using Input = typename Producer::Input;
+  using Output = typename Producer::Output;
+  static constexpr bool in_place = false;
+  static constexpr std::size_t required_bytes(bool) noexcept { return Input::bytes + Output::bytes; }
+
+  template <bool kForward>
+  static void run(const float* input, float* output) noexcept {
+    const OpChain<Pre> pre{};
+    Producer::compute(input, output);
+    for (int cell = 0; cell < Output::height * Output::width; ++cell) pre.apply(output + cell * Output::channels);
+  }
+};
+
+// Per-cell layers with nothing before them to fuse into: one pass in place.
+template <class In, class Ops>
+struct PixelStage {
+  using Input = In;
+  using Output = In;
+  static constexpr bool in_place = true;
+  static constexpr std::size_t required_bytes(bool) noexcept { return In::bytes; }
+
+  static void run_in_place(float* buffer) noexcept {
+    const OpChain<Ops> ops{};
+    for (int cell = 0; cell < In::height * In::width; ++cell) ops.apply(buffer + cell * In::channels);
+  }
+};
+
+// Flatten: the same bytes under another shape.
+template <class Layer>
+struct ReshapeStage {
+  using Input = typename Layer::Input;
+  using Output = typename Layer::Output;
+  static constexpr bool in_place = true;
+  static constexpr std::size_t required_bytes(bool) noexcept { return Input::bytes; }
+  static void run_in_place(float*) noexcept {}
+};
+
+// ---- grouping bound layers into stages ----
+
+template <class Bound, class = void>
+struct IsFusablePool : std::false_type {};
+template <class Bound>
+struct IsFusablePool<Bound, std::void_t<typename Bound::Reducer>>
+    : std::bool_constant<Bound::rows.stride >= Bound::rows.kernel && Bound::columns.stride >= Bound::columns.kernel> {};
+
+// Splits the leading per-cell layers off a list: ::ops and ::rest.
+template <class Bounds, bool kPixel = true>
+struct TakePixels {
+  using ops = List<>;
+  using rest = Bounds;
+};
+template <class First, class... Rest>
+struct TakePixels<List<First, Rest...>, true> {
+  static constexpr bool take = First::role == Role::kPixel;
+  using Next = TakePixels<List<Rest...>>;
+  using ops = std::conditional_t<take, typename Prepend<First, typename Next::ops>::type, List<>>;
+  using rest = std::conditional_t<take, typename Next::rest, List<First, Rest...>>;
+};
+
+// Splits a leading fusable pooling layer off a list: ::pool (or void) and ::rest.
+template <class Bounds>
+struct TakePool {
+  using pool = void;
+  using rest = Bounds;
+};
+template <class First, class... Rest>
+struct TakePool<List<First, Rest...>> {
+  static constexpr bool take = IsFusablePool<First>::value;
+  using pool = std::conditional_t<take, First, void>;
+  using rest = std::conditional_t<take, List<Rest...>, List<First, Rest...>>;
+};
+
+template <class Bounds, class In>
+struct Group;
+
+template <class Bound, class Rest, class In, Role kRole = Bound::role>
+struct GroupFrom;
+
+template <class In>
+struct Group<List<>, In> {
+  using type = List<>;
+};
+template <class First, class... Rest, class In>
+struct Group<List<First, Rest...>, In> {
+  using type = typename GroupFrom<First, List<Rest...>, In>::type;
+};
+
+template <class Bound, class Rest, class In>
+struct GroupFrom<Bound, Rest, In, Role::kWindow> {
+  using Pre = TakePixels<Rest>;
+  using Pool = TakePool<typename Pre::rest>;
+  using Post = std::conditional_t<std::is_void_v<typename Pool::pool>, TakePixels<List<>>, TakePixels<typename Pool::rest>>;
+  using After = std::conditional_t<std::is_void_v<typename Pool::pool>, typename Pool::rest, typename Post::rest>;
+  using Stage = WindowStage<Bound, typename Pre::ops, typename Pool::pool, typename Post::ops>;
+  using type = typename Prepend<Stage, typename Group<After, typename Stage::Output>::type>::type;
+};
+
+template <class Bound, class Rest, class In>
+struct GroupFrom<Bound, Rest, In, Role::kWhole> {
+  using Pre = TakePixels<Rest>;
+  using Stage = WholeStage<Bound, typename Pre::ops>;
+  using type = typename Prepend<Stage, typename Group<typename Pre::rest, typename Stage::Output>::type>::type;
+};
+
+template <class Bound, class Rest, class In>
+struct GroupFrom<Bound, Rest, In, Role::kPixel> {
+  using Ops = TakePixels<typename Prepend<Bound, Rest>::type>;
+  using Stage = PixelStage<In, typename Ops::ops>;
+  using type = typename Prepend<Stage, typename Group<typename Ops::rest, In>::type>::type;
+};
+
+template <class Bound, class Rest, class In>
+struct GroupFrom<Bound, Rest, In, Role::kReshape> {
+  using Stage = ReshapeStage<Bound>;
+  using type = typename Prepend<Stage, typename Group<Rest, typename Stage::Output>::type>::type;
+};
+
+// Defined in plan.hpp: needs the planner for the nested block.
+template <class Bound>
+struct ResidualStage;
+
+template <class Bound, class Rest, class In>
+struct GroupFrom<Bound, Rest, In, Role::kResidual> {
+  using Stage = ResidualStage<Bound>;
+  using type = typename Prepend<Stage, typename Group<Rest, In>::type>::type;
+};
+
+}  // namespace earshot::nn::detail

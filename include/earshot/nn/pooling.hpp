@@ -1,0 +1,92 @@
+// MaxPool2D and AveragePool2D as Keras defines them (strides default to the pool size).
+// With "same" padding the padded cells take no part: max ignores them and the average divides
+// by the number of cells inside the input, as TensorFlow does.
+#pragma once
+
+#include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/shape.hpp"
+
+namespace earshot::nn {
+
+namespace detail {
+
+struct MaxReduce {
+  static constexpr const char* type = "MaxPool2D";
+  static constexpr const char* global_type = "GlobalMaxPooling2D";
+  static void start(float* acc, int count) noexcept {
+    for (int index = 0; index < count; ++index) acc[index] = -3.402823466e38f;
+  }
+  static void add(float* acc, const float* cell, int count) noexcept {
+    for (int index = 0; index < count; ++index) acc[index] = cell[index] > acc[index] ? cell[index] : acc[index];
+  }
+  static void finish(float*, int, int) noexcept {}
+};
+
+struct AverageReduce {
+  static constexpr const char* type = "AveragePooling2D";
+  static constexpr const char* global_type = "GlobalAveragePooling2D";
+  static void start(float* acc, int count) noexcept {
+    for (int index = 0; index < count; ++index) acc[index] = 0.0f;
+  }
+  static void add(float* acc, const float* cell, int count) noexcept {
+    for (int index = 0; index < count; ++index) acc[index] += cell[index];
+  }
+  static void finish(float* acc, int count, int cells) noexcept {
+    const float scale = 1.0f / static_cast<float>(cells);
+    for (int index = 0; index < count; ++index) acc[index] *= scale;
+  }
+};
+
+template <class Reduce, class PoolSizeT, Padding kPadding, class StridesT>
+struct Pool2D {
+  template <class In>
+  struct Bound {
+    using Input = In;
+    static constexpr const char* type = Reduce::type;
+    static constexpr detail::Role role = detail::Role::kWindow;
+    using Reducer = Reduce;
+    static constexpr WindowAxis rows{In::height, PoolSizeT::rows, StridesT::rows, 1, kPadding};
+    static constexpr WindowAxis columns{In::width, PoolSizeT::columns, StridesT::columns, 1, kPadding};
+    static_assert(rows.output() > 0 && columns.output() > 0,
+                  "MaxPool2D/AveragePool2D: the pool is larger than the input; use Padding::kSame or a smaller pool");
+    using Output = Shape<rows.output(), columns.output(), In::channels>;
+
+    static constexpr long params = 0;
+    static constexpr long macc = 0;
+    static constexpr long xcube_macc = static_cast<long>(Output::size) * PoolSizeT::rows * PoolSizeT::columns;
+
+    // Reduces the pool window of output cell (row, column); `cell_at(r, c)` gives the channel
+    // vector of input cell (r, c), read from memory or computed by a fused convolution.
+    template <class CellAt>
+    static void reduce(int row, int column, CellAt&& cell_at, float* out) noexcept {
+      Reduce::start(out, In::channels);
+      const int first_row = row * StridesT::rows - rows.pad_before();
+      const int first_column = column * StridesT::columns - columns.pad_before();
+      int cells = 0;
+      for (int in_row = first_row; in_row < first_row + PoolSizeT::rows; ++in_row) {
+        if (in_row < 0 || in_row >= In::height) continue;
+        for (int in_column = first_column; in_column < first_column + PoolSizeT::columns; ++in_column) {
+          if (in_column < 0 || in_column >= In::width) continue;
+          Reduce::add(out, cell_at(in_row, in_column), In::channels);
+          ++cells;
+        }
+      }
+      Reduce::finish(out, In::channels, cells);
+    }
+
+    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
+      reduce(row, column, [input](int in_row, int in_column) { return input + (in_row * In::width + in_column) * In::channels; },
+             out);
+    }
+  };
+};
+
+}  // namespace detail
+
+template <class PoolSizeT, Padding kPadding = Padding::kValid, class StridesT = PoolSizeT>
+using MaxPool2D = detail::Pool2D<detail::MaxReduce, PoolSizeT, kPadding, StridesT>;
+
+template <class PoolSizeT, Padding kPadding = Padding::kValid, class StridesT = PoolSizeT>
+using AveragePool2D = detail::Pool2D<detail::AverageReduce, PoolSizeT, kPadding, StridesT>;
+
+}  // namespace earshot::nn

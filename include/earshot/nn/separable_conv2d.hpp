@@ -1,0 +1,68 @@
+// SeparableConv2D as Keras defines it: a depthwise convolution (no bias, kernel
+// [rows][columns][input channels][depth multiplier]) then a 1x1 convolution (kernel
+// [input channels x depth multiplier][filters], bias [filters]), computed cell by cell so the
+// depthwise result never leaves the stack.
+#pragma once
+
+#include <iterator>
+#include <type_traits>
+
+#include "earshot/nn/depthwise_conv2d.hpp"
+#include "earshot/nn/detail/bias.hpp"
+#include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/shape.hpp"
+
+namespace earshot::nn {
+
+template <int kFilters, class KernelSize, class StridesT, Padding kPadding, const auto& kDepthwiseKernel,
+          const auto& kPointwiseKernel, const auto& kBias, int kDepthMultiplier = 1,
+          class DilationT = Dilation<1, 1>>
+struct SeparableConv2D {
+  static_assert(kFilters > 0, "SeparableConv2D: the number of filters must be positive");
+  static_assert(kDepthMultiplier > 0, "SeparableConv2D: the depth multiplier must be positive");
+
+  template <class In>
+  struct Bound {
+    using Input = In;
+    static constexpr const char* type = "SeparableConv2D";
+    static constexpr detail::Role role = detail::Role::kWindow;
+    using Geometry = detail::ConvGeometry<In, KernelSize, StridesT, kPadding, DilationT>;
+    static constexpr detail::WindowAxis rows = Geometry::rows;
+    static constexpr detail::WindowAxis columns = Geometry::columns;
+    static_assert(Geometry::fits,
+                  "SeparableConv2D: the kernel (with its dilation) is larger than the input; use Padding::kSame or a smaller kernel");
+    using Window = detail::DepthwiseWindow<In, kDepthMultiplier, KernelSize, StridesT, DilationT>;
+    using Output = Shape<rows.output(), columns.output(), kFilters>;
+
+    static constexpr int taps = Geometry::taps;
+    static constexpr int middle = Window::out_channels;  // channels between the two stages
+    static constexpr bool has_bias = detail::has_bias<kBias>;
+    static_assert(detail::extent_of<kDepthwiseKernel> ==
+                      static_cast<long>(taps) * middle,
+                  "SeparableConv2D: the depthwise kernel must hold rows x columns x input channels x depth multiplier floats; check the input channels");
+    static_assert(detail::extent_of<kPointwiseKernel> ==
+                      static_cast<long>(middle) * kFilters,
+                  "SeparableConv2D: the pointwise kernel must hold input channels x depth multiplier x filters floats");
+    static_assert(!has_bias || detail::extent_of<kBias> == kFilters,
+                  "SeparableConv2D: the bias array must hold one float per filter");
+
+    static constexpr long params =
+        static_cast<long>(taps) * middle + static_cast<long>(middle) * kFilters + (has_bias ? kFilters : 0);
+    static constexpr long macc = static_cast<long>(Output::height) * Output::width * middle * (taps + kFilters);
+    static constexpr long xcube_macc = Geometry::inside_taps * middle +
+                                       static_cast<long>(Output::height) * Output::width * middle * kFilters;
+
+    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
+      float depthwise[middle] = {};
+      Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column, depthwise);
+      detail::start_with_bias<kBias, kFilters>(out);
+      for (int channel = 0; channel < middle; ++channel) {
+        const float value = depthwise[channel];
+        const float* weight_row = std::data(kPointwiseKernel) + channel * kFilters;
+        for (int filter = 0; filter < kFilters; ++filter) out[filter] += value * weight_row[filter];
+      }
+    }
+  };
+};
+
+}  // namespace earshot::nn
