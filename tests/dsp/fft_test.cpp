@@ -1,0 +1,125 @@
+// The built-in real FFT and the KissFFT backend against a direct DFT computed in double, for
+// every power-of-two size 4..4096 (built-in) and even sizes that are not (KissFFT).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "earshot/dsp/kiss_fft_backend.hpp"
+#include "earshot/dsp/real_fft.hpp"
+
+using earshot::Status;
+
+namespace {
+
+// X[k] = sum x[t] e^{-2 pi i k t / n}, k = 0..n/2, interleaved (re, im).
+std::vector<double> direct_dft(const std::vector<float>& x) {
+  const std::size_t n = x.size();
+  std::vector<double> cosines(n), sines(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const double angle = 2.0 * M_PI * static_cast<double>(j) / static_cast<double>(n);
+    cosines[j] = std::cos(angle);
+    sines[j] = std::sin(angle);
+  }
+  std::vector<double> out(n + 2);
+  for (std::size_t k = 0; k <= n / 2; ++k) {
+    double re = 0.0, im = 0.0;
+    for (std::size_t t = 0; t < n; ++t) {
+      const std::size_t j = (k * t) % n;
+      re += x[t] * cosines[j];
+      im -= x[t] * sines[j];
+    }
+    out[2 * k] = re;
+    out[2 * k + 1] = im;
+  }
+  return out;
+}
+
+std::vector<float> random_signal(std::size_t n, unsigned seed) {
+  std::mt19937 generator(seed);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  std::vector<float> x(n);
+  for (float& v : x) v = uniform(generator);
+  return x;
+}
+
+// Largest bin error relative to the RMS bin magnitude of the reference.
+template <class Backend>
+double relative_error(Backend& fft, const std::vector<float>& x) {
+  REQUIRE(fft.init(x.size()) == Status::kOk);
+  REQUIRE(fft.size() == x.size());
+  std::vector<float> data(x.size() + 2, 123.0f);
+  std::copy(x.begin(), x.end(), data.begin());
+  fft.forward(data.data());
+  const std::vector<double> expected = direct_dft(x);
+  double worst = 0.0, energy = 0.0;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    worst = std::max(worst, std::fabs(data[i] - expected[i]));
+    energy += expected[i] * expected[i];
+  }
+  return worst / std::sqrt(energy / static_cast<double>(expected.size()));
+}
+
+}  // namespace
+
+TEST_CASE("built-in FFT matches a direct DFT for every power of two 4..4096", "[dsp][fft]") {
+  static earshot::RealFft<4096> fft;
+  for (std::size_t n = 4; n <= 4096; n *= 2) {
+    const double error = relative_error(fft, random_signal(n, static_cast<unsigned>(n)));
+    INFO("n = " << n << ", error relative to RMS bin = " << error);
+    REQUIRE(error < 2e-6);
+  }
+}
+
+TEST_CASE("built-in FFT of a cosine puts n/2 into its bin", "[dsp][fft]") {
+  // x[t] = cos(2 pi 3 t / 64): X[3] = 32, every other bin 0 (hand calculation).
+  earshot::RealFft<64> fft;
+  REQUIRE(fft.init(64) == Status::kOk);
+  float data[66];
+  for (int t = 0; t < 64; ++t) data[t] = static_cast<float>(std::cos(2.0 * M_PI * 3 * t / 64));
+  fft.forward(data);
+  for (int k = 0; k <= 32; ++k) {
+    INFO("bin " << k);
+    REQUIRE(data[2 * k] == Approx(k == 3 ? 32.0 : 0.0).margin(1e-5));
+    REQUIRE(data[2 * k + 1] == Approx(0.0).margin(1e-5));
+  }
+}
+
+TEST_CASE("KissFFT backend matches a direct DFT, also for sizes that are not powers of two",
+          "[dsp][fft]") {
+  static earshot::KissFftBackend<4096> fft;
+  for (const std::size_t n : {6u, 30u, 256u, 400u, 1000u, 1024u, 1536u, 4000u, 4096u}) {
+    const double error = relative_error(fft, random_signal(n, static_cast<unsigned>(n)));
+    INFO("n = " << n << ", error relative to RMS bin = " << error);
+    REQUIRE(error < 2e-6);
+  }
+}
+
+TEST_CASE("built-in FFT and KissFFT agree bin by bin", "[dsp][fft]") {
+  static earshot::RealFft<1024> builtin;
+  static earshot::KissFftBackend<1024> kiss;
+  REQUIRE(builtin.init(1024) == Status::kOk);
+  REQUIRE(kiss.init(1024) == Status::kOk);
+  const std::vector<float> x = random_signal(1024, 7);
+  std::vector<float> a(1026), b(1026);
+  std::copy(x.begin(), x.end(), a.begin());
+  std::copy(x.begin(), x.end(), b.begin());
+  builtin.forward(a.data());
+  kiss.forward(b.data());
+  for (std::size_t i = 0; i < a.size(); ++i) REQUIRE(a[i] == Approx(b[i]).margin(2e-4));
+}
+
+TEST_CASE("FFT backends reject sizes they cannot do", "[dsp][fft]") {
+  earshot::RealFft<1024> builtin;
+  REQUIRE(builtin.init(1000) == Status::kFftSizeNotSupported);
+  REQUIRE(builtin.init(2) == Status::kFftSizeNotSupported);
+  REQUIRE(builtin.init(2048) == Status::kFftSizeExceedsCapacity);
+  REQUIRE(builtin.size() == 0);
+  static earshot::KissFftBackend<1024> kiss;
+  REQUIRE(kiss.init(999) == Status::kFftSizeNotSupported);
+  REQUIRE(kiss.init(1026) == Status::kFftSizeExceedsCapacity);
+  static_assert(earshot::IsFftBackend<earshot::RealFft<64>>::value, "");
+  static_assert(earshot::IsFftBackend<earshot::KissFftBackend<64>>::value, "");
+  static_assert(!earshot::IsFftBackend<int>::value, "");
+}

@@ -1,0 +1,108 @@
+// Invalid configurations are rejected with the Status that names the problem.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+
+#include "earshot/dsp/frontend.hpp"
+#include "earshot/dsp/kiss_fft_backend.hpp"
+
+using earshot::FeatureKind;
+using earshot::FrontendConfig;
+using earshot::Status;
+
+namespace {
+using Small = earshot::Frontend<1024, 40>;
+
+FrontendConfig valid() {
+  FrontendConfig config;
+  config.sample_rate = 16000;
+  config.n_fft = 512;
+  config.hop_length = 256;
+  config.n_mels = 40;
+  return config;
+}
+
+Status check(void (*change)(FrontendConfig&)) {
+  FrontendConfig config = valid();
+  change(config);
+  return Small::validate(config);
+}
+}  // namespace
+
+TEST_CASE("front-end configuration errors name the problem", "[dsp][frontend][errors]") {
+  REQUIRE(Small::validate(valid()) == Status::kOk);
+  REQUIRE(check([](FrontendConfig& c) { c.n_fft = 500; }) == Status::kFftSizeNotSupported);
+  REQUIRE(check([](FrontendConfig& c) { c.n_fft = 2048; }) == Status::kFftSizeExceedsCapacity);
+  REQUIRE(check([](FrontendConfig& c) { c.hop_length = 0; }) == Status::kInvalidHopLength);
+  REQUIRE(check([](FrontendConfig& c) { c.win_length = 513; }) == Status::kInvalidWindowLength);
+  REQUIRE(check([](FrontendConfig& c) { c.n_mels = 41; }) == Status::kMelBandsExceedCapacity);
+  REQUIRE(check([](FrontendConfig& c) { c.n_mels = 0; }) == Status::kInvalidMelBandCount);
+  REQUIRE(check([](FrontendConfig& c) { c.fmax = 8000.5; }) == Status::kInvalidFrequencyRange);
+  REQUIRE(check([](FrontendConfig& c) { c.fmin = 9000; }) == Status::kInvalidFrequencyRange);
+  REQUIRE(check([](FrontendConfig& c) { c.fmin = -1; }) == Status::kInvalidFrequencyRange);
+  REQUIRE(check([](FrontendConfig& c) { c.sample_rate = 0; }) == Status::kInvalidSampleRate);
+  REQUIRE(check([](FrontendConfig& c) {
+            c.kind = FeatureKind::kMfcc;
+            c.n_mfcc = 41;
+          }) == Status::kInvalidMfccCount);
+  REQUIRE(check([](FrontendConfig& c) {
+            c.kind = FeatureKind::kMfcc;
+            c.n_mfcc = 0;
+          }) == Status::kInvalidMfccCount);
+  REQUIRE(check([](FrontendConfig& c) { c.ref = 0; }) == Status::kInvalidLogParameter);
+  REQUIRE(check([](FrontendConfig& c) { c.amin = -1e-10f; }) == Status::kInvalidLogParameter);
+  REQUIRE(check([](FrontendConfig& c) { c.ln_offset = -1; }) == Status::kInvalidLogParameter);
+}
+
+TEST_CASE("a failed configure leaves the front-end unusable, not half-built",
+          "[dsp][frontend][errors]") {
+  static Small frontend;
+  FrontendConfig config = valid();
+  config.n_fft = 4096;
+  REQUIRE(frontend.configure(config) == Status::kFftSizeExceedsCapacity);
+  REQUIRE_FALSE(frontend.configured());
+  float signal[1024] = {};
+  float out[40 * 8];
+  std::size_t frames = 99;
+  REQUIRE(frontend.process(signal, 1024, out, 40 * 8, &frames) == Status::kNotConfigured);
+  REQUIRE(frames == 0);
+  int calls = 0;
+  frontend.push(signal, 1024, [&](const float*) { ++calls; });
+  REQUIRE(calls == 0);
+}
+
+TEST_CASE("process reports short signals and small buffers", "[dsp][frontend][errors]") {
+  static Small frontend;
+  FrontendConfig config = valid();
+  config.center = false;
+  REQUIRE(frontend.configure(config) == Status::kOk);
+  static float signal[2048] = {};
+  static float out[40 * 8];
+  std::size_t frames = 0;
+  REQUIRE(frontend.process(signal, 511, out, 40 * 8, &frames) == Status::kSignalTooShort);
+  // 1 + (2048 - 512) / 256 = 7 frames need 7 x 40 floats.
+  REQUIRE(frontend.frame_count(2048) == 7);
+  REQUIRE(frontend.output_buffer_size(2048) == 280);
+  REQUIRE(frontend.process(signal, 2048, out, 279, &frames) == Status::kOutputBufferTooSmall);
+  REQUIRE(frontend.process(signal, 2048, out, 280, &frames) == Status::kOk);
+  REQUIRE(frames == 7);
+}
+
+TEST_CASE("KissFFT front-end accepts an n_fft that is not a power of two",
+          "[dsp][frontend][errors]") {
+  static earshot::Frontend<1024, 40, earshot::KissFftBackend<1024>> frontend;
+  FrontendConfig config = valid();
+  config.n_fft = 400;
+  REQUIRE(frontend.configure(config) == Status::kOk);
+  config.n_fft = 401;
+  REQUIRE(frontend.configure(config) == Status::kFftSizeNotSupported);
+}
+
+TEST_CASE("every status has a one-line description", "[dsp][errors]") {
+  for (int s = 0; s <= static_cast<int>(Status::kOutputBufferTooSmall); ++s) {
+    const char* text = earshot::describe(static_cast<Status>(s));
+    REQUIRE(text != nullptr);
+    REQUIRE(std::strlen(text) > 1);
+    REQUIRE(std::strchr(text, '\n') == nullptr);
+  }
+}
