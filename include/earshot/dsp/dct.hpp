@@ -53,7 +53,7 @@ class DctII {
   }
 
  private:
-  float cosines_[4 * kMaxInput]{};
+  float cosines_[4 * kMaxInput];  // written by configure()
   float scale_first_ = 0.0f;
   float scale_rest_ = 0.0f;
   std::size_t n_input_ = 0;

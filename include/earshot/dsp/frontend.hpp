@@ -281,16 +281,18 @@ class Frontend {
     }
   }
 
-  Fft fft_{};
-  StftFramer<kMaxFftSize> framer_{};
-  Filterbank filterbank_{};
-  DctII<kMaxMels> dct_{};
-  RunningTopDb running_top_db_{};
-  FrontendConfig config_{};
-  float window_[kMaxFftSize]{};
-  float spectrum_[kMaxFftSize + 2]{};
-  float mel_[kMaxMels]{};
-  float features_[kMaxMels]{};
+  // The buffers have no initialisers: they are written by configure() or before each read, and
+  // a global Frontend then lives in .bss instead of costing its size again in flash (.data).
+  Fft fft_;
+  StftFramer<kMaxFftSize> framer_;
+  Filterbank filterbank_;
+  DctII<kMaxMels> dct_;
+  RunningTopDb running_top_db_;
+  FrontendConfig config_;
+  float window_[kMaxFftSize];
+  float spectrum_[kMaxFftSize + 2];
+  float mel_[kMaxMels];
+  float features_[kMaxMels];
   bool configured_ = false;
 };
 

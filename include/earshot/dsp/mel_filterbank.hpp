@@ -124,8 +124,8 @@ class MelFilterbank {
     std::uint32_t offset;
   };
 
-  Band bands_[kMaxMels]{};
-  float weights_[max_weights]{};
+  Band bands_[kMaxMels];  // written by configure(); no initialiser keeps globals in .bss
+  float weights_[max_weights];
   std::size_t n_mels_ = 0;
   std::size_t n_bins_ = 0;
 };

@@ -85,7 +85,7 @@ class StftFramer {
     }
   }
 
-  float buffer_[kMaxFrameLength]{};
+  float buffer_[kMaxFrameLength];  // no initialiser: a global framer stays in .bss
   std::size_t frame_length_ = 0;
   std::size_t hop_length_ = 1;
   std::size_t filled_ = 0;
