@@ -1,6 +1,7 @@
 // `earshot features IN.wav -o OUT.npy [options]`: the features librosa computes
 // (melspectrogram, power_to_db / amplitude_to_db, log, mfcc), with librosa's option names and
 // defaults, written as float32 .npy of shape (n_mels, n_frames) -- librosa's orientation -- or CSV.
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +19,7 @@
 #include "earshot/io/csv.hpp"
 #include "earshot/io/npy.hpp"
 #include "earshot/io/wav.hpp"
+#include "feature_summary.hpp"
 #include "odd_kiss_fft_backend.hpp"
 
 namespace earshot::cli {
@@ -56,11 +58,12 @@ struct FeatureOptions {
   double top_db = 80.0;  // negative: none
   double ln_offset = 1e-6;
   long n_mfcc = 0;  // 0: no MFCC
+  bool summary = false;
   bool help = false;
 };
 
 constexpr const char* kUsage =
-    R"(usage: earshot features IN.wav -o OUT.npy|OUT.csv [options]
+    R"(usage: earshot features IN.wav [-o OUT.npy|OUT.csv] [--summary] [options]
 
 Mel spectrogram features of a WAV file (PCM 16/24/32-bit or 32-bit float, channels averaged),
 computed as librosa 0.11 computes them. The output is float32 of shape (n_mels, n_frames), or
@@ -68,6 +71,7 @@ computed as librosa 0.11 computes them. The output is float32 of shape (n_mels, 
 
 options (librosa's names and defaults):
   -o, --output PATH       where to write the features (.npy or .csv)
+  --summary               print the shape, range and an ASCII picture of the features
   --sr N                  expected sample rate; must match the file (default: the file's)
   --n-fft N               FFT size (default 2048); built-in FFT for powers of two 32..4096,
                           KissFFT for any other size up to 32768
@@ -119,7 +123,7 @@ bool parse_options(int argc, char** argv, FeatureOptions& options, std::string& 
       continue;
     }
     const bool is_flag = name == "-h" || name == "--help" || name == "--center" ||
-                         name == "--no-center" || name == "--htk";
+                         name == "--no-center" || name == "--htk" || name == "--summary";
     if (is_flag) {
       if (cursor.has_inline_value()) {
         error = name + " takes no value";
@@ -127,6 +131,7 @@ bool parse_options(int argc, char** argv, FeatureOptions& options, std::string& 
       }
       if (name == "--center" || name == "--no-center") options.center = name == "--center";
       if (name == "--htk") options.htk = true;
+      if (name == "--summary") options.summary = true;
       if (name == "-h" || name == "--help") options.help = true;
       continue;
     }
@@ -208,8 +213,8 @@ bool parse_options(int argc, char** argv, FeatureOptions& options, std::string& 
     error = "no input file (usage: earshot features IN.wav -o OUT.npy [options])";
     return false;
   }
-  if (options.output.empty()) {
-    error = "no output file: give -o OUT.npy or -o OUT.csv";
+  if (options.output.empty() && !options.summary) {
+    error = "no output file: give -o OUT.npy or -o OUT.csv (or --summary)";
     return false;
   }
   return true;
@@ -227,8 +232,9 @@ bool ends_with(const std::string& text, const char* suffix) {
 }
 
 struct Audio {
-  std::vector<float> samples;
+  std::vector<float> samples;  // channels averaged
   std::uint32_t sample_rate = 0;
+  std::uint16_t channels = 0;
 };
 
 bool load_audio(const std::string& path, Audio& audio, std::string& error) {
@@ -245,6 +251,7 @@ bool load_audio(const std::string& path, Audio& audio, std::string& error) {
     return false;
   }
   audio.sample_rate = parsed.file.sample_rate;
+  audio.channels = parsed.file.channels;
   audio.samples.resize(parsed.file.frame_count);
   parsed.file.read_mono(0, audio.samples.data(), audio.samples.size());
   if (audio.samples.empty()) {
@@ -331,6 +338,7 @@ struct Features {
   std::size_t rows = 0;
   std::size_t frames = 0;
   std::vector<float> values;
+  const char* fft_name = "";
 };
 
 template <class FrontendType>
@@ -366,9 +374,14 @@ bool compute_features(const FrontendConfig& config, const std::vector<float>& sa
   const std::size_t n = config.n_fft;
   const bool power_of_two = (n & (n - 1)) == 0;
   if (power_of_two && n >= kMinBuiltInFft && n <= kMaxBuiltInFft) {
+    features.fft_name = "built-in FFT";
     return compute<BuiltInFrontend>(config, samples, features, error);
   }
-  if (n % 2 == 0) return compute<KissFrontend>(config, samples, features, error);
+  if (n % 2 == 0) {
+    features.fft_name = "KissFFT real";
+    return compute<KissFrontend>(config, samples, features, error);
+  }
+  features.fft_name = "KissFFT complex (odd n_fft)";
   return compute<OddFrontend>(config, samples, features, error);
 }
 
@@ -389,6 +402,41 @@ bool write_features(const std::string& path, const Features& features, std::stri
   return true;
 }
 
+void print_summary(const FeatureOptions& options, const Audio& audio, const FrontendConfig& config,
+                   const Features& features) {
+  const char* kind = "";
+  switch (config.kind) {
+    case FeatureKind::kMel:
+      kind = "mel spectrogram (linear)";
+      break;
+    case FeatureKind::kDecibel:
+      kind = "log-mel spectrogram (dB)";
+      break;
+    case FeatureKind::kNaturalLog:
+      kind = "log-mel spectrogram (ln)";
+      break;
+    case FeatureKind::kMfcc:
+      kind = "MFCC";
+      break;
+  }
+  std::printf("%s: %u Hz, %u channel%s, %zu samples (%.2f s)\n", options.input.c_str(),
+              audio.sample_rate, audio.channels, audio.channels == 1 ? "" : "s (averaged)",
+              audio.samples.size(), static_cast<double>(audio.samples.size()) / audio.sample_rate);
+  std::printf("%s: %zu x %zu (n_fft %zu, hop %zu, %s)\n", kind, features.rows, features.frames,
+              config.n_fft, config.hop_length, features.fft_name);
+  const auto range = std::minmax_element(features.values.begin(), features.values.end());
+  std::printf("values from %.2f to %.2f%s\n", static_cast<double>(*range.first),
+              static_cast<double>(*range.second),
+              config.kind == FeatureKind::kDecibel ? " dB" : "");
+  if (config.kind == FeatureKind::kDecibel) {
+    std::printf("time ->, mel bands from low (bottom) to high (top):\n");
+    // Shades span the output's own range (at most top_db), so quiet clips keep their contrast.
+    const float span = *range.second - *range.first;
+    print_feature_picture(stdout, features.values, features.rows, features.frames,
+                          span > 0.0f ? span : 1.0f);
+  }
+}
+
 int fail(const std::string& message) {
   std::fprintf(stderr, "earshot features: %s\n", message.c_str());
   return kExitBadInput;
@@ -404,7 +452,8 @@ int run_features(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     return kExitOk;
   }
-  if (!ends_with(options.output, ".npy") && !ends_with(options.output, ".csv")) {
+  if (!options.output.empty() && !ends_with(options.output, ".npy") &&
+      !ends_with(options.output, ".csv")) {
     return fail("the output name must end in .npy or .csv, got '" + options.output + "'");
   }
   Audio audio;
@@ -412,9 +461,10 @@ int run_features(int argc, char** argv) {
   Features features;
   if (!load_audio(options.input, audio, error) || !resolve_config(options, audio, config, error) ||
       !compute_features(config, audio.samples, features, error) ||
-      !write_features(options.output, features, error)) {
+      (!options.output.empty() && !write_features(options.output, features, error))) {
     return fail(error);
   }
+  if (options.summary) print_summary(options, audio, config, features);
   return kExitOk;
 }
 
