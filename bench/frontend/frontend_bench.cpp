@@ -1,0 +1,98 @@
+// Cost of one front-end frame (window, real FFT, power, sparse mel, dB) for the thesis
+// configuration (22.05 kHz, n_fft 1024, hop 512, 60 mels) and the on-device one (16 kHz, 1024,
+// 512, 30 mels), with the built-in FFT and with KissFFT. The counter realtime_factor is seconds
+// of audio processed per second of compute: one frame stands for hop_length / sample_rate s.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "earshot/dsp/frontend.hpp"
+#include "earshot/dsp/kiss_fft_backend.hpp"
+
+namespace {
+
+constexpr std::size_t kFftSize = 1024;
+constexpr std::size_t kMaxMels = 64;
+
+struct Setup {
+  double sample_rate;
+  std::size_t n_mels;
+};
+constexpr Setup kSetups[] = {
+    {22050.0, 60},  // the thesis
+    {16000.0, 30},  // on the device
+};
+constexpr int kThesis = 0;
+constexpr int kDevice = 1;
+
+// Deterministic white noise in [-0.5, 0.5): every band has energy, as in real audio.
+std::vector<float> noise_frame() {
+  std::vector<float> frame(kFftSize);
+  std::uint32_t state = 12345;
+  for (float& sample : frame) {
+    state = state * 1664525u + 1013904223u;
+    sample = static_cast<float>(state >> 8) / 16777216.0f - 0.5f;
+  }
+  return frame;
+}
+
+template <class Fft, int kSetup>
+void frame_cost(benchmark::State& state) {
+  constexpr Setup setup = kSetups[kSetup];
+  using Frontend = earshot::Frontend<kFftSize, kMaxMels, Fft>;
+  const auto frontend = std::make_unique<Frontend>();
+  earshot::FrontendConfig config;
+  config.sample_rate = setup.sample_rate;
+  config.n_fft = kFftSize;
+  config.hop_length = 512;
+  config.n_mels = setup.n_mels;
+  config.kind = earshot::FeatureKind::kDecibel;
+  if (frontend->configure(config) != earshot::Status::kOk) {
+    state.SkipWithError("configure failed");
+    return;
+  }
+  const std::vector<float> frame = noise_frame();
+  float features[kMaxMels];
+  for (auto _ : state) {
+    frontend->compute_frame(frame.data(), features);
+    benchmark::DoNotOptimize(features);
+    benchmark::ClobberMemory();
+  }
+  const double audio_seconds_per_frame = static_cast<double>(config.hop_length) / setup.sample_rate;
+  state.counters["realtime_factor"] =
+      benchmark::Counter(audio_seconds_per_frame * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
+}
+
+using BuiltIn = earshot::RealFft<kFftSize>;
+using Kiss = earshot::KissFftBackend<kFftSize>;
+
+BENCHMARK_TEMPLATE(frame_cost, BuiltIn, kThesis)->Name("thesis_22k_1024_60mel_builtin");
+BENCHMARK_TEMPLATE(frame_cost, Kiss, kThesis)->Name("thesis_22k_1024_60mel_kissfft");
+BENCHMARK_TEMPLATE(frame_cost, BuiltIn, kDevice)->Name("device_16k_1024_30mel_builtin");
+BENCHMARK_TEMPLATE(frame_cost, Kiss, kDevice)->Name("device_16k_1024_30mel_kissfft");
+
+// The FFT alone, to show how much of a frame it is.
+template <class Fft>
+void fft_cost(benchmark::State& state) {
+  const auto fft = std::make_unique<Fft>();
+  if (fft->init(kFftSize) != earshot::Status::kOk) {
+    state.SkipWithError("init failed");
+    return;
+  }
+  const std::vector<float> frame = noise_frame();
+  std::vector<float> data(kFftSize + 2);
+  for (auto _ : state) {
+    std::copy(frame.begin(), frame.end(), data.begin());
+    fft->forward(data.data());
+    benchmark::DoNotOptimize(data.data());
+    benchmark::ClobberMemory();
+  }
+}
+
+BENCHMARK_TEMPLATE(fft_cost, BuiltIn)->Name("fft_1024_builtin");
+BENCHMARK_TEMPLATE(fft_cost, Kiss)->Name("fft_1024_kissfft");
+
+}  // namespace
