@@ -347,8 +347,10 @@ class Converter:
         source = self.spatial(node)
         gamma, beta, mean, var = (self.constant(node, i, "a statistic").astype(np.float64)
                                   for i in (1, 2, 3, 4))
-        scale = gamma / np.sqrt(var + attrs.get("epsilon", 1e-5))
-        self.pass_through(node, "batch_norm", scale=scale, shift=beta - mean * scale)
+        epsilon = attrs.get("epsilon", 1e-5)
+        scale = gamma / np.sqrt(var + np.float64(np.float32(epsilon)))
+        self.pass_through(node, "batch_norm", scale=scale, shift=beta - mean * scale, gamma=gamma,
+                          beta=beta, mean=mean, variance=var, epsilon=epsilon)
 
     def op_Relu(self, node):
         self.pass_through(node, "activation", function="relu")
@@ -653,15 +655,488 @@ class Converter:
         self.layers = kept
 
 
-def load(path):
+# ---------------------------------------------------------------------------------------------
+# From the layer list to earshot::nn types. Residual Adds become nested Residual<...> blocks;
+# padding that is neither VALID nor TensorFlow's SAME becomes an explicit padding layer.
+
+WINDOW_KINDS = {"conv", "depthwise", "max_pool", "average_pool", "pad"}
+WHOLE_KINDS = {"dense", "global_average_pool", "global_max_pool"}
+
+
+class Residual:
+    def __init__(self, add, block):
+        self.add = add      # the Add layer
+        self.block = block  # items (layers or Residuals) applied to the shortcut's input
+
+
+def effective_padding(size, kernel, stride, dilation, before, after):
+    """The padding a window really reads: end padding that no output cell reaches is dropped."""
+    out = (size + before + after - (kernel - 1) * dilation - 1) // stride + 1
+    return before, max(0, (out - 1) * stride + (kernel - 1) * dilation + 1 - size - before), out
+
+
+def padding_mode(layer, size):
+    """'valid', 'same' or None (explicit) for a window layer over `size` (rows, columns)."""
+    p = layer.params
+    modes = []
+    for axis in range(2):
+        before, after, out = effective_padding(size[axis], p["kernel"][axis], p["stride"][axis],
+                                               p["dilation"][axis], p["pads"][axis], p["pads"][axis + 2])
+        same = same_padding(size[axis], p["kernel"][axis], p["stride"][axis], p["dilation"][axis])
+        axis_modes = set()
+        if before == 0 and after == 0:
+            axis_modes.add("valid")
+        if (before, after) == same and out == -(-size[axis] // p["stride"][axis]):
+            axis_modes.add("same")
+        modes.append(axis_modes)
+        p.setdefault("effective", [0, 0, 0, 0])
+        p["effective"][axis], p["effective"][axis + 2] = before, after
+    common = modes[0] & modes[1]
+    return "valid" if "valid" in common else ("same" if "same" in common else None)
+
+
+def cpp_float(value):
+    value = float(np.float32(value))
+    if not np.isfinite(value):
+        raise ConvertError(f"weight {value} is not finite")
+    text = "%.9g" % value
+    if "e" not in text and "." not in text:
+        text += ".0"
+    return text + "f"
+
+
+def cpp_string(text):
+    out = []
+    for ch in text:
+        if ch in "\\\"":
+            out.append("\\" + ch)
+        elif ord(ch) < 32:
+            out.append("\\x%02x\"\"" % ord(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def cpp_ratio(value):
+    """A std::ratio whose float equals the float32 `value` (LeakyReLU alpha, BN epsilon)."""
+    from fractions import Fraction
+    target = np.float32(value)
+    for limit in (10, 100, 1000, 10**4, 10**5, 10**6, 10**7, 10**8, 10**9):
+        fraction = Fraction(float(target)).limit_denominator(limit)
+        if np.float32(fraction.numerator) / np.float32(fraction.denominator) == target:
+            return f"std::ratio<{fraction.numerator}, {fraction.denominator}>"
+    fraction = Fraction(float(target)).limit_denominator(10**9)
+    return f"std::ratio<{fraction.numerator}, {fraction.denominator}>"
+
+
+# A layer that pads height and width (zeros, or the lowest float before a max pool), for the
+# padding that Keras' VALID/SAME cannot express (PyTorch's symmetric padding with stride 2 on an
+# even size, asymmetric Pad nodes). It follows the layer protocol of earshot/nn/*.hpp, so the
+# model's planner streams it like a convolution. Guarded: several generated headers may define it.
+PAD_LAYER = r"""
+#ifndef EARSHOT_CONVERT_PAD2D_V1
+#define EARSHOT_CONVERT_PAD2D_V1
+namespace earshot_convert {
+
+enum class Fill { kZero, kLowest };
+
+template <int kTop, int kLeft, int kBottom, int kRight, Fill kFill = Fill::kZero>
+struct Pad2D {
+  template <class In>
+  struct Bound {
+    using Input = In;
+    static constexpr const char* type = kFill == Fill::kZero ? "ZeroPadding2D" : "Padding2D";
+    static constexpr earshot::nn::detail::Role role = earshot::nn::detail::Role::kWindow;
+    // The input rows (or columns) that output row `index` reads, for the arena plan.
+    struct Axis {
+      int input;
+      int before;
+      constexpr int first_read(int index) const noexcept {
+        const int cell = index - before;
+        return cell < 0 ? 0 : (cell >= input ? input - 1 : cell);
+      }
+      constexpr int last_read(int index) const noexcept { return first_read(index); }
+    };
+    static constexpr Axis rows{In::height, kTop};
+    static constexpr Axis columns{In::width, kLeft};
+    using Output = earshot::nn::Shape<In::height + kTop + kBottom, In::width + kLeft + kRight, In::channels>;
+    static constexpr long params = 0;
+    static constexpr long macc = 0;
+    static constexpr long xcube_macc = 0;
+
+    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
+      const int in_row = row - kTop;
+      const int in_column = column - kLeft;
+      const bool inside = in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width;
+      const float* cell = input + (in_row * In::width + in_column) * In::channels;
+      for (int channel = 0; channel < In::channels; ++channel) {
+        out[channel] = inside ? cell[channel] : (kFill == Fill::kZero ? 0.0f : -3.402823466e38f);
+      }
+    }
+  };
+};
+
+}  // namespace earshot_convert
+#endif  // EARSHOT_CONVERT_PAD2D_V1
+"""
+
+
+class Emitter:
+    def __init__(self, converter, args, source_bytes):
+        self.c = converter
+        self.args = args
+        self.source_bytes = source_bytes
+        self.arrays = []      # (name, values, comment)
+        self.headers = {"earshot/nn/model.hpp"}
+        self.uses_pad = False
+        self.readers = converter.readers()
+
+    # --- structure ------------------------------------------------------------------------
+    def items(self, end, stop):
+        """The layers from (excluding) `stop` to (including) `end`, with Adds as Residuals."""
+        items = []
+        index = end
+        while index != stop:
+            if index < 0:
+                return None
+            layer = self.c.layers[index]
+            if layer.kind == "add":
+                a, b = layer.inputs
+                shortcut, branch = (a, b) if a in self.ancestors(b) else (b, a)
+                block = self.items(branch, shortcut) if shortcut in self.ancestors(branch) else None
+                if not block:
+                    raise ConvertError(f"node '{layer.name}' (Add): only residual blocks (x + layers(x)) "
+                                       "are supported; the two inputs do not form one")
+                first = block[0]
+                if isinstance(first, Residual) or first.kind not in WINDOW_KINDS | WHOLE_KINDS:
+                    raise ConvertError(f"node '{layer.name}' (Add): the residual branch must start with a "
+                                       "convolution, pooling or Dense layer")
+                if shortcut >= 0 and self.readers[shortcut] != 2:
+                    raise ConvertError(f"node '{layer.name}' (Add): the shortcut's input is read by "
+                                       f"{self.readers[shortcut]} layers; supported: the Add and its branch")
+                items.append(Residual(layer, block))
+                index = shortcut
+            else:
+                if index != end and self.readers[index] != 1 and not self.is_shortcut(index):
+                    raise ConvertError(f"node '{layer.name}' ({layer.kind}): its output feeds "
+                                       f"{self.readers[index]} layers; only residual Adds may branch")
+                items.append(layer)
+                index = layer.inputs[0]
+        return items[::-1]
+
+    def ancestors(self, index):
+        found, stack = set(), [index]
+        while stack:
+            i = stack.pop()
+            for j in (self.c.layers[i].inputs if i >= 0 else []):
+                if j not in found:
+                    found.add(j)
+                    stack.append(j)
+        return found
+
+    def is_shortcut(self, index):
+        return any(l.kind == "add" and index in l.inputs for l in self.c.layers)
+
+    # --- arrays ---------------------------------------------------------------------------
+    def array(self, name, values, comment):
+        self.arrays.append((name, np.asarray(values, np.float32).reshape(-1), comment))
+        return "weights::" + name
+
+    # --- layers ---------------------------------------------------------------------------
+    def layer_types(self, items, shape):
+        """C++ layer types for `items` starting from input shape (h, w, c)."""
+        types = []
+        for item in items:
+            if isinstance(item, Residual):
+                inner = self.layer_types(item.block, shape)
+                types.append("earshot::nn::Residual<\n" + ",\n".join("    " + t for t in inner) + ">")
+                continue
+            types.extend(self.layer(item, shape))
+            shape = item.shape if len(item.shape) == 3 else (1, 1, item.shape[0])
+        return types
+
+    def padded(self, layer, shape, fill, allow_pad=True):
+        mode = padding_mode(layer, shape[:2])
+        if mode is not None:
+            return [], "earshot::nn::Padding::k" + mode.capitalize()
+        if not allow_pad:
+            raise ConvertError(f"node '{layer.name}' (AveragePool): count_include_pad=0 with padding "
+                               "other than VALID or TensorFlow's SAME is not supported")
+        self.uses_pad = True
+        return [self.pad_type(layer.params["effective"], fill)], "earshot::nn::Padding::kValid"
+
+    @staticmethod
+    def pad_type(pads, fill):
+        t, l, b, r = pads
+        return f"earshot_convert::Pad2D<{t}, {l}, {b}, {r}, earshot_convert::Fill::k{fill}>"
+
+    def layer(self, layer, shape):
+        kind, p, i = layer.kind, layer.params, len(self.arrays)
+        tag = f"layer{self.c.layers.index(layer)}"
+        note = f"'{layer.name}'"
+        if kind in ("conv", "depthwise"):
+            pre, padding = self.padded(layer, shape, "Zero")
+            kh, kw = p["kernel"]
+            size = f"earshot::nn::Kernel<{kh}, {kw}>, earshot::nn::Strides<{p['stride'][0]}, {p['stride'][1]}>"
+            dilation = f", earshot::nn::Dilation<{p['dilation'][0]}, {p['dilation'][1]}>"
+            weights = p["weights"]
+            if kind == "conv":
+                self.headers.add("earshot/nn/conv2d.hpp")
+                kernel = self.array(tag + "_kernel", weights.transpose(2, 3, 1, 0), note + " HWIO")
+                bias = self.array(tag + "_bias", p["bias"], note)
+                return pre + [f"earshot::nn::Conv2D<{layer.shape[2]}, {size}, {padding}, {kernel}, {bias}{dilation}>"]
+            self.headers.add("earshot/nn/depthwise_conv2d.hpp")
+            m = p["multiplier"]
+            hwcm = weights.reshape(shape[2], m, kh, kw).transpose(2, 3, 0, 1)
+            kernel = self.array(tag + "_kernel", hwcm, note + " [rows][columns][channels][multiplier]")
+            bias = self.array(tag + "_bias", p["bias"], note)
+            return pre + [f"earshot::nn::DepthwiseConv2D<{size}, {padding}, {m}, {kernel}, {bias}{dilation}>"]
+        if kind in ("max_pool", "average_pool"):
+            self.headers.add("earshot/nn/pooling.hpp")
+            if kind == "max_pool":
+                pre, padding = self.padded(layer, shape, "Lowest")
+            elif p["count_include_pad"] and padding_mode(layer, shape[:2]) != "valid":
+                # Keras' SAME leaves padded cells out of the average; these count them: pad first.
+                self.uses_pad = True
+                pre, padding = [self.pad_type(layer.params["effective"], "Zero")], "earshot::nn::Padding::kValid"
+            else:
+                pre, padding = self.padded(layer, shape, "Zero", allow_pad=False)
+            name = "MaxPool2D" if kind == "max_pool" else "AveragePool2D"
+            kh, kw = p["kernel"]
+            return pre + [f"earshot::nn::{name}<earshot::nn::PoolSize<{kh}, {kw}>, {padding}, "
+                          f"earshot::nn::Strides<{p['stride'][0]}, {p['stride'][1]}>>"]
+        if kind == "pad":
+            self.uses_pad = True
+            return [self.pad_type(p["pads"], "Zero")]
+        if kind == "global_average_pool":
+            self.headers.add("earshot/nn/global_pooling.hpp")
+            return ["earshot::nn::GlobalAveragePooling2D"]
+        if kind == "global_max_pool":
+            self.headers.add("earshot/nn/global_pooling.hpp")
+            return ["earshot::nn::GlobalMaxPooling2D"]
+        if kind == "flatten":
+            self.headers.add("earshot/nn/flatten.hpp")
+            return ["earshot::nn::Flatten"]
+        if kind == "dense":
+            self.headers.add("earshot/nn/dense.hpp")
+            kernel = self.array(tag + "_kernel", p["weights"], note + " [inputs][units]")
+            bias = self.array(tag + "_bias", p["bias"], note)
+            return [f"earshot::nn::Dense<{layer.shape[0]}, {kernel}, {bias}>"]
+        if kind == "batch_norm":
+            self.headers.add("earshot/nn/batch_normalization.hpp")
+            names = [self.array(f"{tag}_{n}", p[n], note) for n in ("gamma", "beta", "mean", "variance")]
+            return [f"earshot::nn::BatchNormalization<{', '.join(names)}, {cpp_ratio(p['epsilon'])}>"]
+        if kind == "activation":
+            self.headers.add("earshot/nn/activations.hpp")
+            f = p["function"]
+            if f == "leaky_relu":
+                return [f"earshot::nn::LeakyReLU<{cpp_ratio(p['alpha'])}>"]
+            return ["earshot::nn::" + {"relu": "ReLU", "relu6": "ReLU6", "sigmoid": "Sigmoid"}[f]]
+        if kind == "softmax":
+            self.headers.add("earshot/nn/activations.hpp")
+            return ["earshot::nn::Softmax"]
+        raise ConvertError(f"internal: no earshot layer for '{kind}'")
+
+    # --- the header -----------------------------------------------------------------------
+    def header(self):
+        c, args = self.c, self.args
+        items = self.items(c.output.layer, -1)
+        types = self.layer_types(items, c.input_shape if len(c.input_shape) == 3 else (1, 1, c.input_shape[0]))
+        h, w, ch = c.input_shape if len(c.input_shape) == 3 else (1, 1, c.input_shape[0])
+        output_shape = list(c.output.onnx_shape)
+        labels = read_labels(args.labels, output_shape) if args.labels else []
+        frontend = read_frontend(args.frontend) if args.frontend else None
+        if frontend is not None:
+            self.headers.update({"earshot/dsp/frontend.hpp", "earshot/dsp/normalize.hpp"})
+        model = self.c.model
+        digest = hashlib.sha256(self.source_bytes).hexdigest()
+        source = os.path.basename(args.model)
+        lines = [
+            f"// {args.name}: an earshot model generated by earshot_convert.py from {source}; do not edit.",
+            f"// Source sha256 {digest}, written by {model.producer_name or 'an unknown producer'} "
+            f"{model.producer_version} at opset {c.opset}. Weights are the ONNX float32 values, "
+            "rearranged for earshot's NHWC layers.",
+            "#pragma once",
+            "",
+            "#include <array>",
+            "#include <ratio>",
+            "",
+        ]
+        lines += [f'#include "{name}"' for name in sorted(self.headers)]
+        if self.uses_pad:
+            lines += PAD_LAYER.rstrip("\n").split("\n")
+        namespace = f"{args.namespace}::{args.name}" if args.namespace else args.name
+        lines += ["", f"namespace {namespace} {{", "", "namespace weights {", ""]
+        for name, values, comment in self.arrays:
+            lines.append(f"// {comment}")
+            lines.append(f"alignas(16) inline constexpr float {name}[{values.size}] = {{")
+            for start in range(0, values.size, 8):
+                lines.append("    " + ", ".join(cpp_float(v) for v in values[start:start + 8]) + ",")
+            lines.append("};")
+        lines += ["", "}  // namespace weights", ""]
+        lines.append("// The model: earshot::nn::Model<earshot::nn::Input<height, width, channels>, layers...>.")
+        lines.append(f"using Model = earshot::nn::Model<earshot::nn::Input<{h}, {w}, {ch}>,")
+        lines.append(",\n".join("    " + t for t in types) + ">;")
+        channels_first = lambda layout: "true" if layout == "NCHW" else "false"
+        lines += [
+            "",
+            f"inline constexpr const char* name = {cpp_string(args.name)};",
+            f"inline constexpr const char* source_file = {cpp_string(source)};",
+            f'inline constexpr const char* source_sha256 = "{digest}";',
+            "// The tensors as the framework feeds and returns them (batch 1). NCHW input is",
+            "// transposed to the model's NHWC input (height, width, channels) by the caller.",
+            f"inline constexpr std::array<int, {len(c.input_onnx_shape)}> source_input_shape{{"
+            f"{', '.join(map(str, c.input_onnx_shape))}}};",
+            f"inline constexpr bool source_input_channels_first = {channels_first(c.input_layout)};",
+            f"inline constexpr std::array<int, {len(output_shape)}> source_output_shape{{"
+            f"{', '.join(map(str, output_shape))}}};",
+            f"inline constexpr bool source_output_channels_first = {channels_first(c.output_layout)};",
+            f"inline constexpr std::array<const char*, {len(labels)}> labels{{"
+            + ", ".join(cpp_string(label) for label in labels) + "};",
+        ]
+        lines += frontend_lines(frontend)
+        lines += ["", f"}}  // namespace {namespace}", ""]
+        return "\n".join(lines)
+
+
+def read_labels(path, output_shape):
     try:
-        model = onnx.load(path)
-    except FileNotFoundError:
-        raise ConvertError(f"cannot open '{path}'") from None
-    except Exception as error:
-        raise ConvertError(f"'{path}' is not an ONNX model: {str(error).splitlines()[0]}") from None
-    return model
+        with open(path, encoding="utf-8") as f:
+            labels = [line.strip() for line in f.read().splitlines()]
+    except OSError as error:
+        raise ConvertError(f"cannot read the labels file '{path}': {error.strerror}") from None
+    while labels and not labels[-1]:
+        labels.pop()
+    outputs = int(np.prod(output_shape[1:]))
+    if len(labels) != outputs:
+        raise ConvertError(f"the labels file '{path}' has {len(labels)} labels but the model has "
+                           f"{outputs} outputs")
+    return labels
 
 
-def convert(path):
-    return Converter(load(path)).run()
+# The front-end configuration: librosa's parameter names, as `earshot features` takes them.
+FRONTEND_KEYS = {
+    "sample_rate": "number", "n_fft": "int", "hop_length": "int", "win_length": "int",
+    "window": ("hann", "hamming"), "center": "bool", "power": (1, 2), "n_mels": "int",
+    "fmin": "number", "fmax": "number", "htk": "bool", "norm": ("slaney", "none", None),
+    "scale": ("linear", "db", "ln", "mfcc"), "n_mfcc": "int", "ref": "number", "amin": "number",
+    "top_db": "number_or_null", "ln_offset": "number", "normalization": ("none", "mean_std", "max"),
+}
+
+
+def read_frontend(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            config = json.load(f)
+    except OSError as error:
+        raise ConvertError(f"cannot read the front-end file '{path}': {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise ConvertError(f"the front-end file '{path}' is not JSON: {error}") from None
+    if not isinstance(config, dict):
+        raise ConvertError(f"the front-end file '{path}' must hold one JSON object")
+    aliases = {"sr": "sample_rate", "normalisation": "normalization"}
+    config = {aliases.get(k, k): v for k, v in config.items()}
+    for key, value in config.items():
+        kind = FRONTEND_KEYS.get(key)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = (kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0) or \
+             (kind == "number" and number) or (kind == "number_or_null" and (number or value is None)) or \
+             (kind == "bool" and isinstance(value, bool)) or (isinstance(kind, tuple) and value in kind)
+        if not ok:
+            expected = ("one of " + ", ".join(json.dumps(v) for v in kind)) if isinstance(kind, tuple) else kind
+            raise ConvertError(f"front-end file '{path}': " + (
+                f"unknown key '{key}'; known: {', '.join(sorted(FRONTEND_KEYS))}" if kind is None
+                else f"'{key}' must be {expected.replace('_', ' ')}, got {json.dumps(value)}"))
+    for key in ("sample_rate", "n_fft", "hop_length", "n_mels"):
+        if key not in config:
+            raise ConvertError(f"front-end file '{path}': '{key}' is required")
+    return config
+
+
+def frontend_lines(config):
+    if config is None:
+        return ["inline constexpr bool has_frontend = false;"]
+    kind = {"linear": "kMel", "db": "kDecibel", "ln": "kNaturalLog", "mfcc": "kMfcc"}[config.get("scale", "linear")]
+    fields = [
+        ("sample_rate", str(float(config["sample_rate"]))),
+        ("n_fft", str(config["n_fft"])),
+        ("hop_length", str(config["hop_length"])),
+        ("win_length", str(config.get("win_length", 0))),
+        ("window", "earshot::WindowType::k" + config.get("window", "hann").capitalize()),
+        ("center", "true" if config.get("center", True) else "false"),
+        ("spectrum", "earshot::Spectrum::k" + ("Power" if config.get("power", 2) == 2 else "Magnitude")),
+        ("n_mels", str(config["n_mels"])),
+        ("fmin", str(float(config.get("fmin", 0.0)))),
+        ("fmax", str(float(config.get("fmax", 0.0)))),
+        ("mel_scale", "earshot::MelScale::k" + ("Htk" if config.get("htk", False) else "Slaney")),
+        ("mel_norm", "earshot::MelNorm::k" + ("Slaney" if config.get("norm", "slaney") == "slaney" else "None")),
+        ("kind", "earshot::FeatureKind::" + kind),
+        ("ref", cpp_float(config.get("ref", 1.0))),
+        ("amin", cpp_float(config.get("amin", 0.0))),
+        ("top_db", cpp_float(-1.0 if config.get("top_db", 80.0) is None else config.get("top_db", 80.0))),
+        ("ln_offset", cpp_float(config.get("ln_offset", 1e-6))),
+        ("n_mfcc", str(config.get("n_mfcc", 20))),
+    ]
+    normalization = {"none": "kNone", "mean_std": "kMeanStd", "max": "kMax"}[config.get("normalization", "none")]
+    lines = ["", "// The features the model was trained on (librosa's parameters).",
+             "inline constexpr bool has_frontend = true;",
+             "inline constexpr earshot::FrontendConfig frontend = [] {",
+             "  earshot::FrontendConfig config{};"]
+    lines += [f"  config.{field} = {value};" for field, value in fields]
+    lines += ["  return config;", "}();",
+              f"inline constexpr earshot::WindowNormalization normalization = earshot::WindowNormalization::{normalization};"]
+    return lines
+
+
+def write_atomically(path, text):
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".earshot_convert.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def is_identifier(text):
+    return text.isidentifier() and text.isascii()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="earshot_convert.py",
+        description="Convert an ONNX model to a C++ header declaring an earshot::nn::Model.")
+    parser.add_argument("model", help="the .onnx file")
+    parser.add_argument("-o", "--output", required=True, help="the header to write")
+    parser.add_argument("--name", required=True, help="C++ name of the model (its namespace)")
+    parser.add_argument("--namespace", default="", help="enclosing namespace, e.g. app::models")
+    parser.add_argument("--labels", help="text file, one class label per line")
+    parser.add_argument("--frontend", help="JSON file with the front-end configuration")
+    args = parser.parse_args(argv)
+    try:
+        if not is_identifier(args.name):
+            raise ConvertError(f"--name '{args.name}' is not a C++ identifier")
+        if args.namespace and not all(is_identifier(part) for part in args.namespace.split("::")):
+            raise ConvertError(f"--namespace '{args.namespace}' is not a C++ namespace name")
+        try:
+            with open(args.model, "rb") as f:
+                source = f.read()
+        except OSError as error:
+            raise ConvertError(f"cannot read '{args.model}': {error.strerror}") from None
+        try:
+            model = onnx.load_from_string(source)
+        except Exception as error:
+            raise ConvertError(f"'{args.model}' is not an ONNX model ({type(error).__name__})") from None
+        converter = Converter(model).run()
+        write_atomically(args.output, Emitter(converter, args, source).header())
+    except ConvertError as error:
+        sys.stderr.write(f"earshot_convert.py: {args.model}: {error}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

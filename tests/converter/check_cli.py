@@ -1,0 +1,82 @@
+"""Checks earshot_convert.py as a command: bad input is refused with exit code 2, exactly one
+line on stderr naming the problem, and no header (or temporary file) left behind; a good
+conversion records the source's SHA-256.
+
+    check_cli.py CONVERTER WORK_DIR reject MODEL.onnx WORD...   (a model that must be refused)
+    check_cli.py CONVERTER WORK_DIR CASE DATA_DIR               (a named invocation)
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def write(directory, name, text):
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def check_hash(converter, model, header):
+    done = subprocess.run([sys.executable, converter, model, "-o", header, "--name", "m"],
+                          capture_output=True, text=True)
+    with open(model, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    text = open(header).read() if done.returncode == 0 else ""
+    line = f'inline constexpr const char* source_sha256 = "{digest}";'
+    print(f"exit code {done.returncode}; sha256 {digest} {'found' if line in text else 'NOT found'}")
+    return 0 if done.returncode == 0 and done.stderr == "" and line in text else 1
+
+
+def main():
+    converter, work, case = sys.argv[1:4]
+    scratch = tempfile.mkdtemp(prefix=case + ".", dir=work)
+    header = os.path.join(scratch, "model.hpp")
+    if case == "hash":
+        return check_hash(converter, os.path.join(sys.argv[4], "residual.onnx"), header)
+    if case == "reject":
+        model, words = sys.argv[4], sys.argv[5:]
+        arguments, words = [model], words
+    else:
+        data = sys.argv[4]
+        good = os.path.join(data, "conv_bn_relu_maxpool.onnx")
+        frontend = {"sample_rate": 16000, "n_fft": 512, "hop_length": 256, "n_mels": 40}
+        arguments, words = {
+            "missing_file": ([os.path.join(scratch, "absent.onnx")], ["cannot read", "absent.onnx"]),
+            "not_onnx": ([write(scratch, "text.onnx", "not a model\n")], ["not an ONNX model"]),
+            "bad_name": ([good, "--name", "2fast"], ["--name", "2fast", "identifier"]),
+            "bad_namespace": ([good, "--namespace", "a::b-c"], ["--namespace", "a::b-c"]),
+            "label_count": ([good, "--labels", write(scratch, "labels.txt", "yes\nno\n")],
+                            ["2 labels", "5 outputs"]),
+            "frontend_key": ([good, "--frontend", write(scratch, "key.json", json.dumps(dict(frontend, n_fttf=1)))],
+                             ["unknown key 'n_fttf'"]),
+            "frontend_value": ([good, "--frontend", write(scratch, "value.json", json.dumps(dict(frontend, scale="dB")))],
+                               ["'scale'", '"dB"']),
+            "frontend_required": ([good, "--frontend", write(scratch, "required.json", json.dumps({"n_fft": 512}))],
+                                  ["'sample_rate' is required"]),
+        }[case]
+    if "--name" not in arguments:
+        arguments += ["--name", "model"]
+    done = subprocess.run([sys.executable, converter] + arguments + ["-o", header],
+                          capture_output=True, text=True)
+    lines = done.stderr.strip().splitlines()
+    print(f"exit code {done.returncode}; stderr: {done.stderr.strip()}")
+    problems = []
+    if done.returncode != 2:
+        problems.append(f"exit code {done.returncode}, expected 2")
+    if len(lines) != 1:
+        problems.append(f"{len(lines)} lines on stderr, expected 1")
+    problems += [f"message lacks '{word}'" for word in words if word not in done.stderr]
+    left = [name for name in os.listdir(scratch) if name.endswith((".hpp", ".tmp"))]
+    if left:
+        problems.append(f"left behind: {left}")
+    for problem in problems:
+        print("FAILED", problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
