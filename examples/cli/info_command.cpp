@@ -1,9 +1,152 @@
-// Placeholder until the 'info' command lands; replaced by its implementation.
+// `earshot info`: the layers, MACC, weights and arena of the models built into the tool, as a
+// table or one JSON object. X-CUBE-AI 3.4's figures for the thesis models (from the thesis)
+// are printed beside earshot's for reference.
 #include <cstdio>
+#include <cstring>
 
 #include "commands.hpp"
+#include "earshot/model/baseline.hpp"
+#include "earshot/model/stride_ds.hpp"
+#include "earshot/nn/layer_info.hpp"
 
-int earshot::cli::run_info(int, char**) {
-  std::fprintf(stderr, "earshot info: not implemented yet\n");
+namespace {
+
+using earshot::nn::LayerInfo;
+
+struct XCubeFigures {
+  long macc;
+  long ram_bytes;
+};
+
+struct BuiltInModel {
+  const char* name;
+  const char* description;
+  const LayerInfo* layers;
+  std::size_t layer_count;
+  long macc;
+  long xcube_style_macc;
+  long params;
+  long weight_bytes;
+  std::size_t arena_bytes;
+  XCubeFigures xcube_reported;  // {0, 0} when the thesis reports none
+};
+
+template <class Model>
+BuiltInModel describe(const char* name, const char* description, XCubeFigures reported) {
+  static constexpr auto rows = Model::layer_info();
+  return {name,          description,   rows.data(),         rows.size(), Model::macc, Model::xcube_macc,
+          Model::params, Model::weight_bytes, Model::arena_bytes, reported};
+}
+
+// Every model the tool knows; names are lower-case with dashes.
+const BuiltInModel* built_in_models(std::size_t& count) {
+  namespace model = earshot::model;
+  static const BuiltInModel models[] = {
+      describe<model::Baseline>("baseline", "thesis Baseline (SB-CNN variant), 60x31x1 -> 10", {10185806, 36290}),
+      describe<model::StrideDs12>("stride-ds-12", "thesis Stride-DS-12, 60x31x1 -> 10", {208943, 28130}),
+      describe<model::StrideDs16>("stride-ds-16", "thesis Stride-DS-16, 60x31x1 -> 10", {0, 0}),
+      describe<model::StrideDs20>("stride-ds-20", "thesis Stride-DS-20, 60x31x1 -> 10", {0, 0}),
+      describe<model::StrideDs24>("stride-ds-24", "thesis Stride-DS-24, 60x31x1 -> 10", {477236, 56250}),
+  };
+  count = sizeof(models) / sizeof(models[0]);
+  return models;
+}
+
+void print_usage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: earshot info --model NAME [--json]\n"
+               "       earshot info --list\n\n"
+               "Shows each layer of a built-in model (type, output shape, parameters, MACC, activation\n"
+               "bytes) and the totals: MACC, weight bytes and the arena (peak RAM of activations).\n");
+}
+
+void print_table(const BuiltInModel& model) {
+  std::printf("%s: %s\n\n", model.name, model.description);
+  std::printf("%-3s %-26s %-12s %10s %12s %12s %12s\n", "#", "layer", "output", "params", "MACC", "MACC(X-CUBE)",
+              "act. bytes");
+  for (std::size_t index = 0; index < model.layer_count; ++index) {
+    const LayerInfo& layer = model.layers[index];
+    char type[40];
+    std::snprintf(type, sizeof(type), "%*s%s", 2 * layer.depth, "", layer.type);
+    char shape[32];
+    std::snprintf(shape, sizeof(shape), "%dx%dx%d", layer.height, layer.width, layer.channels);
+    std::printf("%-3zu %-26s %-12s %10ld %12ld %12ld %12ld\n", index, type, shape, layer.params, layer.macc,
+                layer.xcube_macc, layer.activation_bytes);
+  }
+  std::printf("\ntotal MACC        %12ld  (X-CUBE-AI style estimate %ld)\n", model.macc, model.xcube_style_macc);
+  std::printf("total params      %12ld\n", model.params);
+  std::printf("weight bytes      %12ld  (float32)\n", model.weight_bytes);
+  std::printf("arena bytes       %12zu  (activations, input included)\n", model.arena_bytes);
+  if (model.xcube_reported.macc != 0) {
+    std::printf("X-CUBE-AI 3.4     %12ld MACC, %ld B RAM (reported in the thesis)\n", model.xcube_reported.macc,
+                model.xcube_reported.ram_bytes);
+  }
+}
+
+void print_json(const BuiltInModel& model) {
+  std::printf("{\"model\": \"%s\", \"layers\": [", model.name);
+  for (std::size_t index = 0; index < model.layer_count; ++index) {
+    const LayerInfo& layer = model.layers[index];
+    std::printf("%s{\"type\": \"%s\", \"output_shape\": [%d, %d, %d], \"params\": %ld, \"macc\": %ld, "
+                "\"xcube_macc\": %ld, \"activation_bytes\": %ld, \"depth\": %d}",
+                index == 0 ? "" : ", ", layer.type, layer.height, layer.width, layer.channels, layer.params, layer.macc,
+                layer.xcube_macc, layer.activation_bytes, layer.depth);
+  }
+  std::printf("], \"total_macc\": %ld, \"total_params\": %ld, \"weight_bytes\": %ld, \"arena_bytes\": %zu, "
+              "\"total_xcube_macc\": %ld",
+              model.macc, model.params, model.weight_bytes, model.arena_bytes, model.xcube_style_macc);
+  if (model.xcube_reported.macc != 0) {
+    std::printf(", \"xcube_ai_reported\": {\"macc\": %ld, \"ram_bytes\": %ld}", model.xcube_reported.macc,
+                model.xcube_reported.ram_bytes);
+  }
+  std::printf("}\n");
+}
+
+}  // namespace
+
+int earshot::cli::run_info(int argc, char** argv) {
+  const char* name = nullptr;
+  bool json = false;
+  bool list = false;
+  for (int index = 1; index < argc; ++index) {
+    const char* argument = argv[index];
+    if (std::strcmp(argument, "--help") == 0 || std::strcmp(argument, "-h") == 0) {
+      print_usage(stdout);
+      return kExitOk;
+    } else if (std::strcmp(argument, "--json") == 0) {
+      json = true;
+    } else if (std::strcmp(argument, "--list") == 0) {
+      list = true;
+    } else if (std::strcmp(argument, "--model") == 0) {
+      if (index + 1 >= argc) {
+        std::fprintf(stderr, "earshot info: --model needs a model name (see 'earshot info --list')\n");
+        return kExitBadInput;
+      }
+      name = argv[++index];
+    } else {
+      std::fprintf(stderr, "earshot info: unknown option '%s' (try 'earshot info --help')\n", argument);
+      return kExitBadInput;
+    }
+  }
+  std::size_t count = 0;
+  const BuiltInModel* models = built_in_models(count);
+  if (list) {
+    for (std::size_t index = 0; index < count; ++index) std::printf("%s\n", models[index].name);
+    return kExitOk;
+  }
+  if (name == nullptr) {
+    std::fprintf(stderr, "earshot info: give --model NAME or --list (try 'earshot info --help')\n");
+    return kExitBadInput;
+  }
+  for (std::size_t index = 0; index < count; ++index) {
+    if (std::strcmp(models[index].name, name) != 0) continue;
+    if (json) {
+      print_json(models[index]);
+    } else {
+      print_table(models[index]);
+    }
+    return kExitOk;
+  }
+  std::fprintf(stderr, "earshot info: unknown model '%s' (see 'earshot info --list')\n", name);
   return kExitBadInput;
 }

@@ -40,7 +40,7 @@ struct Conv2D {
 
     static constexpr long params = static_cast<long>(taps) * in_channels * kFilters + (has_bias ? kFilters : 0);
     static constexpr long macc = static_cast<long>(Output::height) * Output::width * kFilters * taps * in_channels;
-    static constexpr long xcube_macc = Geometry::inside_taps * in_channels * kFilters;
+    static constexpr long xcube_macc = macc;
 
     // Writes output cell (row, column): kFilters values.
     static void compute_cell(const float* input, int row, int column, float* out) noexcept {

@@ -69,7 +69,7 @@ struct DepthwiseConv2D {
 
     static constexpr long params = static_cast<long>(taps) * Window::out_channels + (has_bias ? Window::out_channels : 0);
     static constexpr long macc = static_cast<long>(Output::size) * taps;
-    static constexpr long xcube_macc = Geometry::inside_taps * Window::out_channels;
+    static constexpr long xcube_macc = macc;
 
     static void compute_cell(const float* input, int row, int column, float* out) noexcept {
       detail::start_with_bias<kBias, Window::out_channels>(out);

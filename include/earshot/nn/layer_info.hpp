@@ -1,6 +1,7 @@
 // What `earshot info` and the model's constexpr totals report for one layer. MACC counts the
 // multiply-accumulates of convolution and dense layers over every output cell, padding
-// included (the Keras-side convention); xcube_macc estimates X-CUBE-AI's convention.
+// included (the Keras-side convention); xcube_macc estimates X-CUBE-AI's convention, which also
+// counts one operation per output value of batch-norm, pooling, activations and Add.
 #pragma once
 
 namespace earshot::nn {
@@ -12,7 +13,7 @@ struct LayerInfo {
   int channels;
   long params;          // weights and biases (BatchNormalization: gamma, beta, mean, variance)
   long macc;            // convolution and dense multiply-accumulates, padding included
-  long xcube_macc;      // X-CUBE-AI style: padded taps excluded; normalisation, pooling, activations counted
+  long xcube_macc;      // X-CUBE-AI style: macc + one per output value of BN, pooling, activations, Add
   long activation_bytes;  // bytes of the output tensor as if it were stored on its own
   int depth;            // nesting inside Residual blocks (0 at the top)
 };

@@ -53,7 +53,7 @@ struct Pool2D {
 
     static constexpr long params = 0;
     static constexpr long macc = 0;
-    static constexpr long xcube_macc = static_cast<long>(Output::size) * PoolSizeT::rows * PoolSizeT::columns;
+    static constexpr long xcube_macc = Output::size;
 
     // Reduces the pool window of output cell (row, column); `cell_at(r, c)` gives the channel
     // vector of input cell (r, c), read from memory or computed by a fused convolution.

@@ -49,8 +49,7 @@ struct SeparableConv2D {
     static constexpr long params =
         static_cast<long>(taps) * middle + static_cast<long>(middle) * kFilters + (has_bias ? kFilters : 0);
     static constexpr long macc = static_cast<long>(Output::height) * Output::width * middle * (taps + kFilters);
-    static constexpr long xcube_macc = Geometry::inside_taps * middle +
-                                       static_cast<long>(Output::height) * Output::width * middle * kFilters;
+    static constexpr long xcube_macc = macc;
 
     static void compute_cell(const float* input, int row, int column, float* out) noexcept {
       float depthwise[middle] = {};

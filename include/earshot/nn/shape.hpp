@@ -84,17 +84,6 @@ struct WindowAxis {
     const int last = index * stride - pad_before() + span() - 1;
     return last < input - 1 ? last : input - 1;
   }
-  // Number of kernel taps over all output cells that fall inside the input (padding excluded).
-  constexpr long inside_taps() const noexcept {
-    long taps = 0;
-    for (int index = 0; index < output(); ++index) {
-      for (int tap = 0; tap < kernel; ++tap) {
-        const int cell = index * stride - pad_before() + tap * dilation;
-        if (cell >= 0 && cell < input) ++taps;
-      }
-    }
-    return taps;
-  }
 };
 
 // The two axes of a convolution window over input In (shared by the convolution layers).
@@ -104,7 +93,6 @@ struct ConvGeometry {
   static constexpr WindowAxis columns{In::width, KernelSize::columns, StridesT::columns, DilationT::columns, kPadding};
   static constexpr bool fits = rows.output() > 0 && columns.output() > 0;
   static constexpr int taps = KernelSize::rows * KernelSize::columns;
-  static constexpr long inside_taps = rows.inside_taps() * columns.inside_taps();
 };
 
 // Weight arrays are given as template arguments (`const auto&`): C arrays or std::array,
