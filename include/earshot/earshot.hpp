@@ -14,3 +14,6 @@
 #include "earshot/dsp/real_fft.hpp"
 #include "earshot/dsp/stft_framer.hpp"
 #include "earshot/dsp/window.hpp"
+
+// Host and device: WAV audio held in memory (earshot/io/npy.hpp and csv.hpp are host-only).
+#include "earshot/io/wav.hpp"

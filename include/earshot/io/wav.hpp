@@ -100,7 +100,8 @@ struct WavParseResult {
   const char* message() const noexcept { return wav_error_message(error); }
 };
 
-WavParseResult parse_wav(const void* bytes, std::size_t size) noexcept;
+// Parses bytes[0, size): on success result.file views the samples inside bytes.
+inline WavParseResult parse_wav(const void* bytes, std::size_t size) noexcept;
 
 // ---------------------------------------------------------------------------------------------
 
