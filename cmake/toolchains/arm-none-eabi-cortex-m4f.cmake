@@ -1,6 +1,6 @@
 # Cross build for a Cortex-M4F (ARMv7E-M with the single-precision FPU) using Debian's
-# gcc-arm-none-eabi, newlib-nano and semihosting; test programs run in QEMU's mps2-an386.
-# The board (linker script, vector table, reset handler) comes from a port library under
+# gcc-arm-none-eabi and newlib-nano; test programs run in QEMU's mps2-an386. The board (linker
+# script, vector table, reset handler, where stdio goes) comes from a port library under
 # ports/, so one toolchain file serves every Cortex-M4F board.
 #   cmake -S . -B build/cortex-m4 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/arm-none-eabi-cortex-m4f.cmake
 set(CMAKE_SYSTEM_NAME Generic)
