@@ -9,6 +9,7 @@
 
 #include "earshot/model/baseline.hpp"
 #include "earshot/model/stride_ds.hpp"
+#include "earshot/nn/eigen_backend.hpp"
 #include "golden_file.hpp"
 #include "support/allocation_guard.hpp"
 
@@ -142,6 +143,17 @@ std::vector<float> ramp_input(int size) {
   return input;
 }
 
+// Both backends against the reference.
+template <class M>
+void check_backends(const GoldenCase& golden) {
+  const double loops = relative_error(run_model<M>(golden["input"]), golden["output"]);
+  const double eigen =
+      relative_error(run_model<typename M::template WithBackend<nn::EigenBackend>>(golden["input"]), golden["output"]);
+  INFO("relative error: loops " << loops << ", Eigen " << eigen);
+  CHECK(loops <= 1e-5);
+  CHECK(eigen <= 1e-5);
+}
+
 template <class M>
 void check_fused_equals_one_by_one() {
   const std::vector<float> input = ramp_input(M::input_size);
@@ -152,7 +164,7 @@ void check_fused_equals_one_by_one() {
 
 }  // namespace
 
-TEST_CASE("Stride-DS-24 matches PyTorch within 1e-5") {
+TEST_CASE("Stride-DS-24 matches PyTorch within 1e-5 with loops and with Eigen") {
   const GoldenCase golden("stride_ds_24");
   using W = LoadedStrideDs24;
   golden.fill("conv1_kernel", W::conv1_kernel), golden.fill("conv1_bias", W::conv1_bias);
@@ -161,21 +173,17 @@ TEST_CASE("Stride-DS-24 matches PyTorch within 1e-5") {
   golden.fill("conv3_depthwise", W::conv3_depthwise), golden.fill("conv3_pointwise", W::conv3_pointwise);
   golden.fill("conv3_bias", W::conv3_bias);
   fill_batch_norms<W>(golden);
-  const double error = relative_error(run_model<model::StrideDsModel<24, W>>(golden["input"]), golden["output"]);
-  INFO("relative error " << error);
-  CHECK(error <= 1e-5);
+  check_backends<model::StrideDsModel<24, W>>(golden);
 }
 
-TEST_CASE("Baseline matches PyTorch within 1e-5") {
+TEST_CASE("Baseline matches PyTorch within 1e-5 with loops and with Eigen") {
   const GoldenCase golden("baseline");
   using W = LoadedBaseline;
   golden.fill("conv1_kernel", W::conv1_kernel), golden.fill("conv1_bias", W::conv1_bias);
   golden.fill("conv2_kernel", W::conv2_kernel), golden.fill("conv2_bias", W::conv2_bias);
   golden.fill("conv3_kernel", W::conv3_kernel), golden.fill("conv3_bias", W::conv3_bias);
   fill_batch_norms<W>(golden);
-  const double error = relative_error(run_model<model::BaselineModel<W>>(golden["input"]), golden["output"]);
-  INFO("relative error " << error);
-  CHECK(error <= 1e-5);
+  check_backends<model::BaselineModel<W>>(golden);
 }
 
 TEST_CASE("A fused, overlapping model run equals its layers run one by one") {
@@ -184,14 +192,16 @@ TEST_CASE("A fused, overlapping model run equals its layers run one by one") {
   check_fused_equals_one_by_one<model::StrideDs24>();
 }
 
-TEST_CASE("invoke() allocates nothing, with its own arena or a caller's") {
+TEST_CASE("invoke() allocates nothing, with its own arena or a caller's, with loops or Eigen") {
   auto model_object = std::make_unique<model::StrideDs24>();
+  auto eigen_object = std::make_unique<model::Baseline::WithBackend<nn::EigenBackend>>();
   alignas(16) static float arena[model::Baseline::arena_bytes / sizeof(float)];
   const std::vector<float> input = ramp_input(60 * 31);
   float output[10] = {};
   {
     earshot::test::ForbidAllocations forbid;
     model_object->invoke(input.data(), output);
+    eigen_object->invoke(input.data(), output);
     model::Baseline::invoke(input.data(), output, arena);
   }
   CHECK(earshot::test::forbidden_allocation_count() == 0);

@@ -64,6 +64,26 @@ struct Conv2D {
       }
     }
 
+    // The layer as a GEMM for EigenBackend: one output row = patches (width x gemm_depth,
+    // im2col with zeros for padding) times the kernel (gemm_depth x filters), plus the bias.
+    static constexpr int gemm_depth = taps * in_channels;
+    static const float* gemm_weights() noexcept { return std::data(kKernel); }
+    static void gemm_start(float* out) noexcept { detail::start_with_bias<kBias, kFilters>(out); }
+    static void gemm_patches(const float* input, int row, float* patches) noexcept {
+      for (int column = 0; column < Output::width; ++column) {
+        float* patch = patches + column * gemm_depth;
+        for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
+          const int in_row = row * StridesT::rows - rows.pad_before() + kernel_row * DilationT::rows;
+          for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column, patch += in_channels) {
+            const int in_column = column * StridesT::columns - columns.pad_before() + kernel_column * DilationT::columns;
+            const bool inside = in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width;
+            const float* cell = input + (in_row * In::width + in_column) * in_channels;
+            for (int channel = 0; channel < in_channels; ++channel) patch[channel] = inside ? cell[channel] : 0.0f;
+          }
+        }
+      }
+    }
+
    private:
     // out[f] += sum_c cell[c] * weights[c][f]: the filter loop is innermost and contiguous.
     static void accumulate(const float* cell, const float* weights, float* out) noexcept {

@@ -35,6 +35,11 @@ struct Dense {
     static constexpr long xcube_macc = macc;
     
 
+    // For EigenBackend: out = bias + input (1 x inputs) times the kernel (inputs x units).
+    static constexpr int gemm_depth = inputs;
+    static const float* gemm_weights() noexcept { return std::data(kKernel); }
+    static void gemm_start(float* out) noexcept { detail::start_with_bias<kBias, kUnits>(out); }
+
     static void compute(const float* input, float* out) noexcept {
       detail::start_with_bias<kBias, kUnits>(out);
       for (int index = 0; index < inputs; ++index) {

@@ -51,6 +51,19 @@ struct SeparableConv2D {
     static constexpr long macc = static_cast<long>(Output::height) * Output::width * middle * (taps + kFilters);
     static constexpr long xcube_macc = macc;
 
+    // The pointwise half as a GEMM for EigenBackend: patches are the depthwise results of one
+    // output row (width x middle), times the pointwise kernel (middle x filters), plus the bias.
+    static constexpr int gemm_depth = middle;
+    static const float* gemm_weights() noexcept { return std::data(kPointwiseKernel); }
+    static void gemm_start(float* out) noexcept { detail::start_with_bias<kBias, kFilters>(out); }
+    static void gemm_patches(const float* input, int row, float* patches) noexcept {
+      for (int column = 0; column < Output::width; ++column) {
+        float* patch = patches + column * middle;
+        for (int channel = 0; channel < middle; ++channel) patch[channel] = 0.0f;
+        Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column, patch);
+      }
+    }
+
     static void compute_cell(const float* input, int row, int column, float* out) noexcept {
       float depthwise[middle] = {};
       Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column, depthwise);

@@ -64,6 +64,10 @@ struct WindowStage {
   static constexpr bool pooled = !std::is_void_v<Pool>;
   using Output = typename std::conditional_t<pooled, Pool, Producer>::Output;
   using Cell = typename Producer::Output;  // the producer's own output cells
+  using ProducerLayer = Producer;
+  using PoolLayer = Pool;
+  using PreOps = Pre;
+  using PostOps = Post;
   static constexpr bool in_place = false;
 
   static constexpr int first_input_row(int row) noexcept {
@@ -123,6 +127,8 @@ template <class Producer, class Pre>
 struct WholeStage {
   using Input = typename Producer::Input;
   using Output = typename Producer::Output;
+  using ProducerLayer = Producer;
+  using PreOps = Pre;
   static constexpr bool in_place = false;
   static constexpr std::size_t required_bytes(bool) noexcept { return Input::bytes + Output::bytes; }
 
