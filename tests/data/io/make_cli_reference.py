@@ -90,22 +90,36 @@ def check(golden_dir):
         print(f"{case['name']}: worst |dB error| {np.abs(power_to_db(S) - golden).max():.2g}")
 
 
-# (name, input, options as given to `earshot features`): each gets cli/<name>.db.npy.
+# Each case: the input in this folder, librosa's parameters (sr is the file's) and the scale;
+# cli/cases.json lists them for tests/io/CMakeLists.txt, cli/<name>.<scale>.npy is the output.
 CASES = [
-    ("odd_n_fft_255", "9_george_3.wav", dict(n_fft=255, hop_length=128, n_mels=40)),
-    ("kiss_n_fft_400", "9_george_3.wav",
-     dict(n_fft=400, hop_length=160, win_length=300, n_mels=32, fmin=50.0, fmax=3800.0)),
-    ("kiss_n_fft_16", "9_george_3.wav", dict(n_fft=16, hop_length=8, n_mels=4)),
-    ("stereo_pcm24_default", "stereo_pcm24.wav", dict()),
+    dict(name="odd_n_fft_255", input="9_george_3.wav",
+         params=dict(n_fft=255, hop_length=128, n_mels=40), scale="db"),
+    dict(name="kiss_n_fft_400", input="9_george_3.wav",
+         params=dict(n_fft=400, hop_length=160, win_length=300, n_mels=32, fmin=50.0,
+                     fmax=3800.0), scale="db"),
+    dict(name="kiss_n_fft_16", input="9_george_3.wav",
+         params=dict(n_fft=16, hop_length=8, n_mels=4), scale="db"),
+    dict(name="stereo_pcm24_default", input="stereo_pcm24.wav", params=dict(), scale="db"),
+    dict(name="hamming_no_center_top_db_40", input="5_yweweler_1.wav",
+         params=dict(n_fft=256, hop_length=100, window="hamming", center=False, n_mels=20,
+                     top_db=40.0), scale="db"),
+    dict(name="ln_offset_1e-3", input="three_channel_float.wav",
+         params=dict(n_fft=128, hop_length=64, n_mels=16, ln_offset=1e-3), scale="ln"),
 ]
 
 
 def make_cases():
-    for name, wav, options in CASES:
-        y, sr = read_mono(HERE / wav)
-        S = melspectrogram(y, sr, options.get("n_fft", 2048), options.get("hop_length", 512),
-                           **{k: v for k, v in options.items() if k not in ("n_fft", "hop_length")})
-        np.save(HERE / "cli" / f"{name}.db.npy", power_to_db(S).astype(np.float32))
+    for case in CASES:
+        y, sr = read_mono(HERE / case["input"])
+        p = dict(case["params"])
+        top_db = p.pop("top_db", 80.0)
+        ln_offset = p.pop("ln_offset", 1e-6)
+        S = melspectrogram(y, sr, p.pop("n_fft", 2048), p.pop("hop_length", 512), **p)
+        out = power_to_db(S, top_db=top_db) if case["scale"] == "db" else np.log(S + ln_offset)
+        np.save(HERE / "cli" / f"{case['name']}.{case['scale']}.npy", out.astype(np.float32))
+    with open(HERE / "cli" / "cases.json", "w") as listing:
+        json.dump(CASES, listing, indent=1)
 
 
 def make_bad_inputs():
