@@ -10,6 +10,10 @@
 
 using earshot::Status;
 
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+}  // namespace
+
 TEST_CASE("power_to_db and amplitude_to_db follow librosa's formulas", "[dsp][db]") {
   const float power[] = {1.0f, 0.01f, 0.0f, 100.0f};
   float db[4];
@@ -76,7 +80,7 @@ TEST_CASE("orthonormal DCT-II matches its definition", "[dsp][dct]") {
   dct.transform(x, out);
   for (int k = 0; k < 5; ++k) {
     double sum = 0.0;
-    for (int n = 0; n < 7; ++n) sum += x[n] * std::cos(M_PI * k * (2 * n + 1) / 14.0);
+    for (int n = 0; n < 7; ++n) sum += x[n] * std::cos(kPi * k * (2 * n + 1) / 14.0);
     const double expected = sum * std::sqrt((k == 0 ? 1.0 : 2.0) / 7.0);
     REQUIRE(out[k] == Approx(expected).margin(1e-5));
   }
