@@ -571,7 +571,7 @@ class Converter:
 
     def run(self):
         if self.opset and not 7 <= self.opset <= 18:
-            raise ConvertError(f"opset {self.opset} is not supported; supported: 11-17")
+            raise ConvertError(f"opset {self.opset} is not supported; supported: 7-18 (tested: 11, 13, 17)")
         for node in self.graph.node:  # name the unsupported operator, not a symptom downstream
             known = node.op_type in FOLDERS or node.op_type == "Shape" or hasattr(self, "op_" + node.op_type)
             if node.domain not in ("", "ai.onnx") or not known:
@@ -619,6 +619,11 @@ class Converter:
                     layer.kind = "removed"
             if layer.kind == "pad" and readers[self.layers.index(layer)] == 1:
                 self.merge_pad(layer)
+            if layer.kind == "activation" and layer.params["function"] in ("relu", "relu6") and \
+                    layer.inputs[0] >= 0 and readers[layer.inputs[0]] == 1:
+                before = self.layers[layer.inputs[0]]  # torch writes ReLU6 as Relu then Clip
+                if before.kind == "activation" and before.params["function"] == "relu":
+                    before.kind = "removed"
         self.remove("removed")
 
     def merge_pad(self, pad):
@@ -849,7 +854,8 @@ class Emitter:
         for item in items:
             if isinstance(item, Residual):
                 inner = self.layer_types(item.block, shape)
-                types.append("earshot::nn::Residual<\n" + ",\n".join("    " + t for t in inner) + ">")
+                block = ",\n".join("    " + t.replace("\n", "\n    ") for t in inner)
+                types.append("earshot::nn::Residual<\n" + block + ">")
                 continue
             types.extend(self.layer(item, shape))
             shape = item.shape if len(item.shape) == 3 else (1, 1, item.shape[0])
@@ -976,7 +982,7 @@ class Emitter:
         lines += ["", "}  // namespace weights", ""]
         lines.append("// The model: earshot::nn::Model<earshot::nn::Input<height, width, channels>, layers...>.")
         lines.append(f"using Model = earshot::nn::Model<earshot::nn::Input<{h}, {w}, {ch}>,")
-        lines.append(",\n".join("    " + t for t in types) + ">;")
+        lines.append(",\n".join("    " + t.replace("\n", "\n    ") for t in types) + ">;")
         channels_first = lambda layout: "true" if layout == "NCHW" else "false"
         lines += [
             "",
