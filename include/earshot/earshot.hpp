@@ -17,3 +17,17 @@
 
 // Host and device: WAV audio held in memory (earshot/io/npy.hpp and csv.hpp are host-only).
 #include "earshot/io/wav.hpp"
+
+// Neural-network layers and compile-time models (earshot/nn/eigen_backend.hpp needs Eigen and
+// the thesis models in earshot/model/ are included on their own).
+#include "earshot/nn/activations.hpp"
+#include "earshot/nn/batch_normalization.hpp"
+#include "earshot/nn/conv2d.hpp"
+#include "earshot/nn/dense.hpp"
+#include "earshot/nn/depthwise_conv2d.hpp"
+#include "earshot/nn/flatten.hpp"
+#include "earshot/nn/global_pooling.hpp"
+#include "earshot/nn/model.hpp"
+#include "earshot/nn/pooling.hpp"
+#include "earshot/nn/residual.hpp"
+#include "earshot/nn/separable_conv2d.hpp"
