@@ -700,6 +700,11 @@ def padding_mode(layer, size):
     return "valid" if "valid" in common else ("same" if "same" in common else None)
 
 
+def is_pointwise(layer):
+    return isinstance(layer, Layer) and layer.kind == "conv" and layer.params["kernel"] == (1, 1) and \
+        layer.params["stride"] == (1, 1) and max(layer.params["pads"]) == 0
+
+
 def cpp_float(value):
     value = float(np.float32(value))
     if not np.isfinite(value):
@@ -851,15 +856,41 @@ class Emitter:
     def layer_types(self, items, shape):
         """C++ layer types for `items` starting from input shape (h, w, c)."""
         types = []
-        for item in items:
+        for index, item in enumerate(items):
             if isinstance(item, Residual):
                 inner = self.layer_types(item.block, shape)
                 block = ",\n".join("    " + t.replace("\n", "\n    ") for t in inner)
                 types.append("earshot::nn::Residual<\n" + block + ">")
                 continue
-            types.extend(self.layer(item, shape))
+            if item.kind == "removed":
+                continue
+            following = items[index + 1] if index + 1 < len(items) else None
+            if item.kind == "depthwise" and is_pointwise(following):
+                types.extend(self.separable(item, following, shape))
+                item, following.kind = following, "removed"
+            else:
+                types.extend(self.layer(item, shape))
             shape = item.shape if len(item.shape) == 3 else (1, 1, item.shape[0])
         return types
+
+    def separable(self, depthwise, pointwise, shape):
+        """Depthwise then 1x1 convolution as one SeparableConv2D, whose depthwise result stays on
+        the stack: the depthwise bias moves into the pointwise one (b + W^T b_depthwise)."""
+        self.headers.add("earshot/nn/separable_conv2d.hpp")
+        p, tag = depthwise.params, f"layer{self.c.layers.index(depthwise)}"
+        pre, padding = self.padded(depthwise, shape, "Zero")
+        kh, kw = p["kernel"]
+        m = p["multiplier"]
+        hwcm = p["weights"].reshape(shape[2], m, kh, kw).transpose(2, 3, 0, 1)
+        pointwise_kernel = pointwise.params["weights"][:, :, 0, 0].T.astype(np.float64)  # [in][out]
+        bias = pointwise.params["bias"] + p["bias"].astype(np.float64) @ pointwise_kernel
+        note = f"'{depthwise.name}' + '{pointwise.name}'"
+        names = (self.array(tag + "_depthwise_kernel", hwcm, note + " [rows][columns][channels][multiplier]"),
+                 self.array(tag + "_pointwise_kernel", pointwise_kernel, note + " [inputs][filters]"),
+                 self.array(tag + "_bias", bias, note))
+        return pre + [f"earshot::nn::SeparableConv2D<{pointwise.shape[2]}, earshot::nn::Kernel<{kh}, {kw}>, "
+                      f"earshot::nn::Strides<{p['stride'][0]}, {p['stride'][1]}>, {padding}, {', '.join(names)}, {m}, "
+                      f"earshot::nn::Dilation<{p['dilation'][0]}, {p['dilation'][1]}>>"]
 
     def padded(self, layer, shape, fill, allow_pad=True):
         mode = padding_mode(layer, shape[:2])

@@ -79,6 +79,25 @@ class DepthwiseSeparable(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class Separable(nn.Module):
+    """Depthwise directly followed by pointwise, as Keras' SeparableConv2D (with a depthwise bias
+    that the converter moves into the pointwise one)."""
+
+    def __init__(self):
+        super().__init__()
+        self.dw1 = nn.Conv2d(3, 3, 3, padding=1, groups=3)
+        self.pw1 = nn.Conv2d(3, 8, 1)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.dw2 = nn.Conv2d(8, 16, 3, stride=2, padding=1, groups=8)
+        self.pw2 = nn.Conv2d(16, 6, 1)
+        self.fc = nn.LazyLinear(3)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.pw1(self.dw1(x))))
+        x = F.relu(self.pw2(self.dw2(x)))
+        return self.fc(torch.flatten(x, 1))
+
+
 class AvgPoolDense(nn.Module):
     def __init__(self):
         super().__init__()
@@ -404,6 +423,7 @@ def main():
     export_torch("conv_bn_relu_maxpool_folded", ConvBnReluMaxPool(), (1, 1, 16, 9), 1,
                  opset=17, cases=cases, fold_bn=True)
     export_torch("depthwise_separable", DepthwiseSeparable(), (1, 2, 14, 11), 2, cases=cases)
+    export_torch("separable", Separable(), (1, 3, 9, 7), 11, cases=cases)
     export_torch("avgpool_dense", AvgPoolDense(), (1, 1, 17, 10), 3, opset=11, cases=cases)
     export_torch("residual", Residual(), (1, 1, 7, 6), 4, cases=cases,
                  edit=global_max_pool_instead_of_max_pool)
