@@ -1,0 +1,242 @@
+// FeatureWindows: windows are the whole-file front-end output sliced and transposed, the clip
+// padding rule, block-size invariance, no allocation, and the level meter against hand-computed
+// RMS values.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "pipeline_test_support.hpp"
+#include "support/allocation_guard.hpp"
+#include "test_model.hpp"
+
+namespace {
+
+using earshot::PipelineStatus;
+using earshot::WindowView;
+using Windows = earshot::FeatureWindows<earshot::test::FsddFrontend, 40, 32>;
+constexpr std::size_t kFrames = 32;
+constexpr std::size_t kMels = 40;
+
+// The front-end's whole-signal output (librosa's semantics), time-major.
+std::vector<float> whole_file_features(const earshot::PipelineConfig& config,
+                                       const std::vector<float>& signal, std::size_t& frames) {
+  auto frontend = std::make_unique<earshot::test::FsddFrontend>();
+  REQUIRE(frontend->configure(config.frontend) == earshot::Status::kOk);
+  std::vector<float> out(frontend->output_buffer_size(signal.size()));
+  REQUIRE(frontend->process(signal.data(), signal.size(), out.data(), out.size(), &frames) ==
+          earshot::Status::kOk);
+  return out;
+}
+
+// Window starting at `first_frame` of time-major features, as (mel, frame) row-major.
+std::vector<float> slice_transposed(const std::vector<float>& features, std::size_t first_frame) {
+  std::vector<float> window(kMels * kFrames);
+  for (std::size_t t = 0; t < kFrames; ++t) {
+    for (std::size_t m = 0; m < kMels; ++m) {
+      window[m * kFrames + t] = features[(first_frame + t) * kMels + m];
+    }
+  }
+  return window;
+}
+
+void check_windows_are_sliced_features(bool center, std::size_t length) {
+  earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(center);
+  config.normalization = earshot::WindowNormalization::kNone;
+  const std::vector<float> signal = earshot::test::test_signal(length);
+  std::size_t frames = 0;
+  const std::vector<float> features = whole_file_features(config, signal, frames);
+
+  auto windows = std::make_unique<Windows>();
+  REQUIRE(windows->configure(config) == PipelineStatus::kOk);
+  const auto collected = earshot::test::collect_windows(*windows, signal, 160, center);
+  REQUIRE(collected.finish_status == PipelineStatus::kOk);
+
+  // Windows start at frames 0, 16, 32, ... while start + 32 <= frames.
+  const std::size_t expected = (frames - kFrames) / 16 + 1;
+  REQUIRE(collected.views.size() == expected);
+  for (std::size_t k = 0; k < expected; ++k) {
+    const WindowView& view = collected.views[k];
+    CHECK(view.index == k);
+    CHECK(view.first_frame == 16 * k);
+    // The last frame (first + 31) ends at (first + 31) * hop + n_fft in the padded signal.
+    const std::uint64_t end = (16 * k + 31) * 128 + 256 - (center ? 128 : 0);
+    CHECK(view.end_sample == end);
+    CHECK(view.seconds == Approx(static_cast<double>(end) / 8000.0));
+    const std::vector<float> reference = slice_transposed(features, 16 * k);
+    CHECK(std::memcmp(reference.data(), collected.inputs.data() + k * kMels * kFrames,
+                      reference.size() * sizeof(float)) == 0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("clip-mode windows are the whole-file front-end output sliced every 16 frames") {
+  // 14000 samples, center=true: 1 + 14000 / 128 = 110 frames -> windows at 0, 16, ..., 64.
+  check_windows_are_sliced_features(true, 14000);
+}
+
+TEST_CASE("continuous-mode windows are the front-end output without centring, sliced") {
+  // center=false: 1 + (14000 - 256) / 128 = 108 frames -> windows at 0, ..., 64.
+  check_windows_are_sliced_features(false, 14000);
+}
+
+TEST_CASE("a clip shorter than 31 hops is zero-padded at its end and gives exactly one window") {
+  earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(true);
+  config.normalization = earshot::WindowNormalization::kNone;
+  auto windows = std::make_unique<Windows>();
+  REQUIRE(windows->configure(config) == PipelineStatus::kOk);
+  CHECK(windows->minimum_clip_samples() == 3968);  // (32 - 1) x 128
+
+  for (const std::size_t length : {std::size_t{1}, std::size_t{1120}, std::size_t{3967}}) {
+    CAPTURE(length);
+    const std::vector<float> clip = earshot::test::test_signal(length);
+    std::vector<float> padded = clip;
+    padded.resize(3968, 0.0f);
+    std::size_t frames = 0;
+    const std::vector<float> features = whole_file_features(config, padded, frames);
+    REQUIRE(frames == 32);
+    const auto collected = earshot::test::collect_windows(*windows, clip, 7, true);
+    REQUIRE(collected.finish_status == PipelineStatus::kOk);
+    REQUIRE(collected.views.size() == 1);
+    // The last frame ends at 31 x 128 + 256 - 128 = 4096: inside the right centre padding.
+    CHECK(collected.views[0].end_sample == 4096);
+    CHECK(collected.inputs == slice_transposed(features, 0));
+  }
+
+  // Exactly 3968 samples need no padding; without padding 3967 give no window.
+  const auto exact = earshot::test::collect_windows(*windows, earshot::test::test_signal(3968), 160, true);
+  CHECK(exact.views.size() == 1);
+  config.pad_short_clips = false;
+  REQUIRE(windows->configure(config) == PipelineStatus::kOk);
+  const auto short_clip =
+      earshot::test::collect_windows(*windows, earshot::test::test_signal(3967), 160, true);
+  CHECK(short_clip.views.empty());
+  CHECK(short_clip.finish_status == PipelineStatus::kClipTooShort);
+}
+
+TEST_CASE("the same windows for blocks of 1, 7, 160 and 4096 samples, float and int16") {
+  const std::vector<float> signal = earshot::test::test_signal(13000);
+  const std::vector<std::int16_t> pcm = earshot::test::to_int16(signal);
+  for (const bool center : {true, false}) {
+    CAPTURE(center);
+    auto windows = std::make_unique<Windows>();
+    REQUIRE(windows->configure(earshot::test::fsdd_pipeline_config(center)) == PipelineStatus::kOk);
+    const auto reference = earshot::test::collect_windows(*windows, signal, 13000, center);
+    const auto reference_pcm = earshot::test::collect_windows(*windows, pcm, 13000, center);
+    REQUIRE(reference.views.size() == 5);
+    for (const std::size_t block : {std::size_t{1}, std::size_t{7}, std::size_t{160}, std::size_t{4096}}) {
+      CAPTURE(block);
+      const auto floats = earshot::test::collect_windows(*windows, signal, block, center);
+      const auto ints = earshot::test::collect_windows(*windows, pcm, block, center);
+      CHECK(floats.inputs == reference.inputs);  // bitwise: == on float vectors
+      CHECK(ints.inputs == reference_pcm.inputs);
+      REQUIRE(floats.views.size() == reference.views.size());
+      for (std::size_t k = 0; k < floats.views.size(); ++k) {
+        CHECK(floats.views[k].end_sample == reference.views[k].end_sample);
+        CHECK(floats.views[k].level_dbfs == reference.views[k].level_dbfs);
+        CHECK(ints.views[k].level_dbfs == reference_pcm.views[k].level_dbfs);
+      }
+    }
+  }
+}
+
+TEST_CASE("int16 blocks give the windows of float blocks holding x / 32768") {
+  const std::vector<std::int16_t> pcm = earshot::test::to_int16(earshot::test::test_signal(9000));
+  std::vector<float> scaled(pcm.size());
+  for (std::size_t i = 0; i < pcm.size(); ++i) scaled[i] = static_cast<float>(pcm[i]) / 32768.0f;
+  auto windows = std::make_unique<Windows>();
+  REQUIRE(windows->configure(earshot::test::fsdd_pipeline_config(false)) == PipelineStatus::kOk);
+  const auto from_ints = earshot::test::collect_windows(*windows, pcm, 160, false);
+  const auto from_floats = earshot::test::collect_windows(*windows, scaled, 160, false);
+  REQUIRE(from_ints.views.size() == 3);  // 1 + (9000 - 256) / 128 = 69 frames
+  CHECK(from_ints.inputs == from_floats.inputs);
+}
+
+TEST_CASE("pushing audio and finishing a clip allocate nothing") {
+  const std::vector<float> signal = earshot::test::test_signal(9000);
+  const std::vector<std::int16_t> pcm = earshot::test::to_int16(signal);
+  auto windows = std::make_unique<Windows>();
+  REQUIRE(windows->configure(earshot::test::fsdd_pipeline_config(true)) == PipelineStatus::kOk);
+  static float input[kMels * kFrames];
+  std::size_t count = 0;
+  const auto before = earshot::test::forbidden_allocation_count();
+  {
+    earshot::test::ForbidAllocations forbid;
+    auto on_window = [&](const WindowView&) {
+      windows->copy_window(input);
+      ++count;
+    };
+    windows->begin();
+    windows->push(signal.data(), signal.size(), on_window);
+    windows->push(pcm.data(), pcm.size(), on_window);
+    (void)windows->finish(on_window);
+  }
+  CHECK(earshot::test::forbidden_allocation_count() == before);
+  CHECK(count == 7);  // 1 + 18000 / 128 = 141 frames: windows start at 0, 16, ..., 96
+}
+
+TEST_CASE("a window's level is the RMS of the samples its frames brought in") {
+  // Continuous mode, 0.5 for 4000 samples then 0.1. Window 0 spans frames 0..31: samples
+  // [0, 31 x 128 + 256) = [0, 4224): 4000 at 0.5 and 224 at 0.1. Window 1 spans the segments of
+  // frames 16..47: from the end of frame 15 (15 x 128 + 256 = 2176) to the end of frame 47
+  // (6272): 1824 samples at 0.5 and 2272 at 0.1.
+  std::vector<float> signal(8000, 0.1f);
+  for (std::size_t i = 0; i < 4000; ++i) signal[i] = 0.5f;
+  auto windows = std::make_unique<Windows>();
+  REQUIRE(windows->configure(earshot::test::fsdd_pipeline_config(false)) == PipelineStatus::kOk);
+  const auto stream = earshot::test::collect_windows(*windows, signal, 333, false);
+  REQUIRE(stream.views.size() >= 2);
+  const double square_01 = static_cast<double>(0.1f) * static_cast<double>(0.1f);
+  const double window0 = (4000 * 0.25 + 224 * square_01) / 4224;
+  const double window1 = (1824 * 0.25 + 2272 * square_01) / 4096;
+  CHECK(stream.views[0].level_dbfs == Approx(10 * std::log10(window0)).epsilon(1e-12));
+  CHECK(stream.views[1].level_dbfs == Approx(10 * std::log10(window1)).epsilon(1e-12));
+
+  // Clip mode: the first window's segments include the 128 zeros of the centre padding:
+  // 4224 samples, then the signal's first 4096 (4000 at 0.5, 96 at 0.1).
+  REQUIRE(windows->configure(earshot::test::fsdd_pipeline_config(true)) == PipelineStatus::kOk);
+  const auto clip = earshot::test::collect_windows(*windows, signal, 4096, true);
+  const double clip0 = (4000 * 0.25 + 96 * square_01) / 4224;
+  CHECK(clip.views[0].level_dbfs == Approx(10 * std::log10(clip0)).epsilon(1e-12));
+}
+
+TEST_CASE("windows below the level gate are flagged; digital silence is -inf dBFS") {
+  earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(false);
+  config.level_gate_dbfs = -20.0;
+  auto windows = std::make_unique<Windows>();
+  REQUIRE(windows->configure(config) == PipelineStatus::kOk);
+  // 0.25 is -12.04 dBFS, 0.05 is -26.02 dBFS.
+  for (const float amplitude : {0.25f, 0.05f, 0.0f}) {
+    CAPTURE(amplitude);
+    const auto collected =
+        earshot::test::collect_windows(*windows, std::vector<float>(5000, amplitude), 500, false);
+    REQUIRE(collected.views.size() == 1);
+    const double expected = 20.0 * std::log10(static_cast<double>(amplitude));
+    if (amplitude > 0.0f) CHECK(collected.views[0].level_dbfs == Approx(expected).epsilon(1e-12));
+    if (amplitude == 0.0f) CHECK(std::isinf(collected.views[0].level_dbfs));
+    CHECK(collected.views[0].gated == (amplitude < 0.1f));
+  }
+}
+
+TEST_CASE("configure reports what does not fit the window") {
+  auto windows = std::make_unique<Windows>();
+  earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(true);
+  config.frontend.n_mels = 30;
+  CHECK(windows->configure(config) == PipelineStatus::kFeatureCountMismatch);
+  config = earshot::test::fsdd_pipeline_config(true);
+  config.hop_frames = 0;
+  CHECK(windows->configure(config) == PipelineStatus::kInvalidWindowHop);
+  config = earshot::test::fsdd_pipeline_config(true);
+  config.frontend.n_fft = 300;
+  CHECK(windows->configure(config) == PipelineStatus::kFrontendRejected);
+  CHECK(windows->frontend_status() == earshot::Status::kFftSizeNotSupported);
+  CHECK_FALSE(windows->configured());
+  CHECK(windows->finish([](const WindowView&) {}) == PipelineStatus::kNotConfigured);
+  CHECK(std::string(earshot::describe(PipelineStatus::kClipTooShort)) == "too short for one analysis window");
+  CHECK(earshot::hop_frames_for_overlap(32, 0.5) == 16);
+  CHECK(earshot::hop_frames_for_overlap(31, 0.0) == 31);
+  CHECK(earshot::hop_frames_for_overlap(32, 0.99) == 1);
+}
