@@ -31,3 +31,4 @@
 #include "earshot/nn/pooling.hpp"
 #include "earshot/nn/residual.hpp"
 #include "earshot/nn/separable_conv2d.hpp"
+#include "earshot/nn/zero_padding2d.hpp"

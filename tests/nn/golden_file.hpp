@@ -1,5 +1,6 @@
 // Reads the reference data written by tests/nn/make_golden.py (PyTorch): named float32 arrays
-// in earshot's layouts, and compares outputs within 1e-5 of the reference's largest magnitude.
+// in earshot's layouts, and compares outputs within 1e-5 of the reference's largest magnitude
+// (with the loop backend, or with both backends: check_backends).
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -11,6 +12,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "earshot/nn/eigen_backend.hpp"
 
 namespace earshot::test {
 
@@ -76,6 +79,18 @@ std::vector<float> run_model(const std::vector<float>& input) {
   std::vector<float> output(M::output_size);
   model->invoke(input.data(), output.data());
   return output;
+}
+
+// Runs model type M with the loop backend and with EigenBackend: both within 1e-5 of the
+// reference's largest magnitude.
+template <class M>
+void check_backends(const GoldenCase& golden, const char* output_key = "output") {
+  const double loops = relative_error(run_model<M>(golden["input"]), golden[output_key]);
+  const double eigen = relative_error(
+      run_model<typename M::template WithBackend<earshot::nn::EigenBackend>>(golden["input"]), golden[output_key]);
+  INFO("relative error: loops " << loops << ", Eigen " << eigen);
+  CHECK(loops <= 1e-5);
+  CHECK(eigen <= 1e-5);
 }
 
 }  // namespace earshot::test

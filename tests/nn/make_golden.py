@@ -4,7 +4,8 @@
 Run with Debian's python3 (numpy, torch): /usr/bin/python3 tests/nn/make_golden.py
 Writes tests/data/nn/<case>.bin. Arrays are in earshot's (Keras') layouts: activations NHWC
 without the batch dimension, Conv2D kernels HWIO, depthwise kernels [kh][kw][in][mult],
-Dense kernels [in][out]. TensorFlow's "same" padding is emulated with an explicit F.pad.
+Dense kernels [in][out]. TensorFlow's "same" padding is emulated with an explicit F.pad;
+PyTorch's own (explicit) padding is its `padding` argument or F.pad.
 
 File format (little-endian): u32 array count, then per array: u32 name length, name bytes,
 u32 element count, float32 data.
@@ -217,8 +218,59 @@ def baseline_case():
     save("baseline", dict(input=x, output=v.numpy(), **w))
 
 
+def explicit_padding_cases():
+    """PyTorch's own padding (both sides alike, or F.pad for asymmetric sides), where it differs
+    from TensorFlow's SAME: stride 2 on even sizes. Own generator: the cases above stay as they are."""
+    global rng
+    rng = np.random.default_rng(20240718)
+    t = lambda a: torch.from_numpy(a)
+    oihw = lambda k: t(k).permute(3, 2, 0, 1)
+    x = rand(10, 8, 2)
+    k, b = rand(5, 5, 2, 3, scale=0.3), rand(3)
+    save("conv_5x5_s2_pad2_even", {"input": x, "kernel": k, "bias": b,
+                                   "output": hwc(F.conv2d(nchw(x), oihw(k), t(b), 2, 2))})
+    x = rand(8, 6, 3)
+    k, b = rand(3, 3, 3, 2, scale=0.3), rand(6)
+    w = t(k.reshape(3, 3, 6)).permute(2, 0, 1).unsqueeze(1)
+    save("depthwise_3x3_s2_pad1_mult2_even", {"input": x, "kernel": k, "bias": b,
+                                              "output": hwc(F.conv2d(nchw(x), w, t(b), 2, 1, groups=3))})
+    x = rand(10, 8, 4)
+    dw, pw, b = rand(5, 5, 4, 1, scale=0.3), rand(4, 6, scale=0.3), rand(6)
+    y = F.conv2d(nchw(x), t(dw.reshape(5, 5, 4)).permute(2, 0, 1).unsqueeze(1), None, 2, 2, groups=4)
+    y = F.conv2d(y, t(pw).permute(1, 0)[:, :, None, None], t(b))
+    save("separable_5x5_s2_pad2_even", {"input": x, "depthwise": dw, "pointwise": pw, "bias": b, "output": hwc(y)})
+    x = rand(8, 10, 3)
+    save("pool_3x3_s2_pad1_even", {
+        "input": x, "max": hwc(F.max_pool2d(nchw(x), 3, 2, 1)),
+        "average_include_pad": hwc(F.avg_pool2d(nchw(x), 3, 2, 1, count_include_pad=True)),
+        "average_exclude_pad": hwc(F.avg_pool2d(nchw(x), 3, 2, 1, count_include_pad=False))})
+    # Asymmetric: top 0, bottom 2, left 1, right 0 (F.pad takes left, right, top, bottom).
+    x = rand(9, 8, 2)
+    k, b = rand(3, 3, 2, 4, scale=0.3), rand(4)
+    save("conv_3x3_s2_pad_0_2_1_0", {"input": x, "kernel": k, "bias": b,
+                                     "output": hwc(F.conv2d(F.pad(nchw(x), (1, 0, 0, 2)), oihw(k), t(b), 2))})
+    # Top 1, bottom 0, left 0, right 1, padded cells ignored (-inf) by the max.
+    x = rand(7, 9, 3)
+    save("maxpool_2x2_pad_1_0_0_1", {
+        "input": x, "output": hwc(F.max_pool2d(F.pad(nchw(x), (0, 1, 1, 0), value=-math.inf), 2))})
+    # Dilation 2 with padding (1, 3) and stride 2: span 5 on 11 x 10.
+    x = rand(11, 10, 2)
+    k, b = rand(3, 3, 2, 3, scale=0.3), rand(3)
+    save("conv_3x3_dilation2_s2_pad_1_3", {"input": x, "kernel": k, "bias": b,
+                                           "output": hwc(F.conv2d(nchw(x), oihw(k), t(b), 2, (1, 3), 2))})
+    x = rand(4, 5, 3)
+    save("zero_padding_1_3_2_0", {"input": x, "output": hwc(F.pad(nchw(x), (2, 0, 1, 3)))})
+    # Conv (padding 1, stride 2) -> BN -> ReLU -> MaxPool (2, padding 1): one fused stage.
+    x = rand(12, 10, 2)
+    k, b, p = rand(3, 3, 2, 4, scale=0.3), rand(4), bn_params(4)
+    y = F.max_pool2d(F.relu(batchnorm(F.conv2d(nchw(x), oihw(k), t(b), 2, 1), p, 1e-5)), 2, 2, 1)
+    save("conv_bn_relu_maxpool_padded", dict(input=x, kernel=k, bias=b, output=hwc(y),
+                                             **{"bn_" + key: value for key, value in p.items()}))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     layer_cases()
     stride_ds_case(24)
     baseline_case()
+    explicit_padding_cases()

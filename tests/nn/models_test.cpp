@@ -15,8 +15,8 @@
 
 namespace nn = earshot::nn;
 namespace model = earshot::model;
+using earshot::test::check_backends;
 using earshot::test::GoldenCase;
-using earshot::test::relative_error;
 using earshot::test::run_model;
 
 namespace {
@@ -143,17 +143,6 @@ std::vector<float> ramp_input(int size) {
   return input;
 }
 
-// Both backends against the reference.
-template <class M>
-void check_backends(const GoldenCase& golden) {
-  const double loops = relative_error(run_model<M>(golden["input"]), golden["output"]);
-  const double eigen =
-      relative_error(run_model<typename M::template WithBackend<nn::EigenBackend>>(golden["input"]), golden["output"]);
-  INFO("relative error: loops " << loops << ", Eigen " << eigen);
-  CHECK(loops <= 1e-5);
-  CHECK(eigen <= 1e-5);
-}
-
 template <class M>
 void check_fused_equals_one_by_one() {
   const std::vector<float> input = ramp_input(M::input_size);
@@ -190,6 +179,41 @@ TEST_CASE("A fused, overlapping model run equals its layers run one by one") {
   check_fused_equals_one_by_one<model::Baseline>();
   check_fused_equals_one_by_one<model::StrideDs12>();
   check_fused_equals_one_by_one<model::StrideDs24>();
+}
+
+namespace {
+
+// Stride-DS-24 as PyTorch writes it: padding=2 where Keras has SAME (which pads 1 above, 2 below
+// on the even sizes 30 and 16); the same shapes, so the same MACC.
+using TorchW = model::StrideDsDeterministicWeights<24>;
+constexpr nn::Padding kTorchPadding = nn::symmetric_padding<2, 2>;
+using TorchStrideDs24 = nn::Model<
+    nn::Input<60, 31, 1>,
+    nn::Conv2D<24, nn::Kernel<5, 5>, nn::Strides<2, 2>, kTorchPadding, TorchW::conv1_kernel, TorchW::conv1_bias>,
+    nn::BatchNormalization<TorchW::bn1_gamma, TorchW::bn1_beta, TorchW::bn1_mean, TorchW::bn1_variance>, nn::ReLU,
+    nn::SeparableConv2D<36, nn::Kernel<5, 5>, nn::Strides<2, 2>, kTorchPadding, TorchW::conv2_depthwise,
+                        TorchW::conv2_pointwise, TorchW::conv2_bias>,
+    nn::BatchNormalization<TorchW::bn2_gamma, TorchW::bn2_beta, TorchW::bn2_mean, TorchW::bn2_variance>, nn::ReLU,
+    nn::SeparableConv2D<54, nn::Kernel<5, 5>, nn::Strides<2, 2>, nn::Padding::kValid, TorchW::conv3_depthwise,
+                        TorchW::conv3_pointwise, TorchW::conv3_bias>,
+    nn::BatchNormalization<TorchW::bn3_gamma, TorchW::bn3_beta, TorchW::bn3_mean, TorchW::bn3_variance>, nn::ReLU,
+    nn::Flatten, nn::Dense<64, TorchW::dense4_kernel, TorchW::dense4_bias>, nn::ReLU,
+    nn::Dense<10, TorchW::dense5_kernel, TorchW::dense5_bias>, nn::Softmax>;
+
+}  // namespace
+
+TEST_CASE("Stride-DS-24 with PyTorch's padding: same shapes and MACC, an arena no larger than with SAME") {
+  STATIC_REQUIRE(std::is_same_v<TorchStrideDs24::OutputShape, nn::Shape<1, 1, 10>>);
+  STATIC_REQUIRE(TorchStrideDs24::macc == stride_ds_macc(24));
+  STATIC_REQUIRE(TorchStrideDs24::params == stride_ds_params(24));
+  // The input (7,440 B) goes to the top. The first stage runs forward and peaks at its last row:
+  // 7,440 + 46,080 - 56 x 124 = 46,576 B. The first SeparableConv2D reads 30x16x24 (46,080 B)
+  // backwards: its last output row (14) reads input rows 26-29, so it is written before any
+  // input row is released: 46,080 + 1,152 B. (Forward it would need 48,384 B: output rows 0
+  // and 1 both read input row 0.)
+  STATIC_REQUIRE(TorchStrideDs24::arena_bytes == 46080 + 1152);
+  STATIC_REQUIRE(TorchStrideDs24::arena_bytes <= model::StrideDs24::arena_bytes);
+  check_fused_equals_one_by_one<TorchStrideDs24>();
 }
 
 TEST_CASE("invoke() allocates nothing, with its own arena or a caller's, with loops or Eigen") {

@@ -1,6 +1,7 @@
 // Conv2D as Keras defines it: NHWC input, kernel in Keras' HWIO order
-// [rows][columns][input channels][filters], any stride and dilation, valid or TensorFlow-same
-// padding. A 1x1 kernel with stride 1 takes a pointwise path without window bookkeeping.
+// [rows][columns][input channels][filters], any stride and dilation, valid, TensorFlow-same or
+// explicit (PyTorch's) padding. A 1x1 kernel with stride 1 and no padding takes a pointwise path
+// without window bookkeeping.
 #pragma once
 
 #include <iterator>
@@ -26,7 +27,7 @@ struct Conv2D {
     static constexpr detail::WindowAxis rows = Geometry::rows;
     static constexpr detail::WindowAxis columns = Geometry::columns;
     static_assert(Geometry::fits,
-                  "Conv2D: the kernel (with its dilation) is larger than the input; use Padding::kSame or a smaller kernel");
+                  "Conv2D: the kernel (with its dilation) is larger than the padded input; use Padding::kSame, more padding or a smaller kernel");
     using Output = Shape<rows.output(), columns.output(), kFilters>;
 
     static constexpr int in_channels = In::channels;
@@ -45,16 +46,17 @@ struct Conv2D {
     // Writes output cell (row, column): kFilters values.
     static void compute_cell(const float* input, int row, int column, float* out) noexcept {
       detail::start_with_bias<kBias, kFilters>(out);
-      constexpr bool pointwise = taps == 1 && StridesT::rows == 1 && StridesT::columns == 1;
+      constexpr bool unpadded = rows.pad_before + rows.pad_after + columns.pad_before + columns.pad_after == 0;
+      constexpr bool pointwise = taps == 1 && StridesT::rows == 1 && StridesT::columns == 1 && unpadded;
       if constexpr (pointwise) {
         accumulate(input + (row * In::width + column) * in_channels, std::data(kKernel), out);
       } else {
         for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
-          const int in_row = row * StridesT::rows - rows.pad_before() + kernel_row * DilationT::rows;
+          const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
           if (in_row < 0 || in_row >= In::height) continue;
           for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
             const int in_column =
-                column * StridesT::columns - columns.pad_before() + kernel_column * DilationT::columns;
+                column * StridesT::columns - columns.pad_before + kernel_column * DilationT::columns;
             if (in_column < 0 || in_column >= In::width) continue;
             accumulate(input + (in_row * In::width + in_column) * in_channels,
                        std::data(kKernel) + (kernel_row * KernelSize::columns + kernel_column) * in_channels * kFilters,
@@ -73,9 +75,9 @@ struct Conv2D {
       for (int column = 0; column < Output::width; ++column) {
         float* patch = patches + column * gemm_depth;
         for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
-          const int in_row = row * StridesT::rows - rows.pad_before() + kernel_row * DilationT::rows;
+          const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
           for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column, patch += in_channels) {
-            const int in_column = column * StridesT::columns - columns.pad_before() + kernel_column * DilationT::columns;
+            const int in_column = column * StridesT::columns - columns.pad_before + kernel_column * DilationT::columns;
             const bool inside = in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width;
             const float* cell = input + (in_row * In::width + in_column) * in_channels;
             for (int channel = 0; channel < in_channels; ++channel) patch[channel] = inside ? cell[channel] : 0.0f;

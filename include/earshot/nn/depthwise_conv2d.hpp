@@ -23,10 +23,10 @@ struct DepthwiseWindow {
   static void accumulate(const float* input, const float* kernel, const WindowAxis& rows,
                          const WindowAxis& columns, int row, int column, float* out) noexcept {
     for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
-      const int in_row = row * StridesT::rows - rows.pad_before() + kernel_row * DilationT::rows;
+      const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
       if (in_row < 0 || in_row >= In::height) continue;
       for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
-        const int in_column = column * StridesT::columns - columns.pad_before() + kernel_column * DilationT::columns;
+        const int in_column = column * StridesT::columns - columns.pad_before + kernel_column * DilationT::columns;
         if (in_column < 0 || in_column >= In::width) continue;
         const float* cell = input + (in_row * In::width + in_column) * channels;
         const float* weights = kernel + (kernel_row * KernelSize::columns + kernel_column) * out_channels;
@@ -54,7 +54,7 @@ struct DepthwiseConv2D {
     static constexpr detail::WindowAxis rows = Geometry::rows;
     static constexpr detail::WindowAxis columns = Geometry::columns;
     static_assert(Geometry::fits,
-                  "DepthwiseConv2D: the kernel (with its dilation) is larger than the input; use Padding::kSame or a smaller kernel");
+                  "DepthwiseConv2D: the kernel (with its dilation) is larger than the padded input; use Padding::kSame, more padding or a smaller kernel");
     using Window = detail::DepthwiseWindow<In, kDepthMultiplier, KernelSize, StridesT, DilationT>;
     using Output = Shape<rows.output(), columns.output(), Window::out_channels>;
 

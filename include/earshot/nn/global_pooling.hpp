@@ -25,14 +25,14 @@ struct GlobalPool2D {
     static void compute(const float* input, float* out) noexcept {
       Reduce::start(out, In::channels);
       for (int cell = 0; cell < In::height * In::width; ++cell) Reduce::add(out, input + cell * In::channels, In::channels);
-      Reduce::finish(out, In::channels, In::height * In::width);
+      Reduce::finish(out, In::channels, In::height * In::width, In::height * In::width);
     }
   };
 };
 
 }  // namespace detail
 
-using GlobalAveragePooling2D = detail::GlobalPool2D<detail::AverageReduce>;
+using GlobalAveragePooling2D = detail::GlobalPool2D<detail::AverageReduce<>>;
 using GlobalMaxPooling2D = detail::GlobalPool2D<detail::MaxReduce>;
 
 }  // namespace earshot::nn

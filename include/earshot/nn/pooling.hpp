@@ -1,12 +1,16 @@
-// MaxPool2D and AveragePool2D as Keras defines them (strides default to the pool size).
-// With "same" padding the padded cells take no part: max ignores them and the average divides
-// by the number of cells inside the input, as TensorFlow does.
+// MaxPool2D and AveragePool2D as Keras defines them (strides default to the pool size), with
+// any Padding. Padded cells take no part in a max; an average divides by the cells inside the
+// input (TensorFlow's SAME, ONNX's count_include_pad = 0) or by the whole pool (count_include_pad = 1).
 #pragma once
 
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/shape.hpp"
 
 namespace earshot::nn {
+
+// Whether an average counts the padded cells (as zeros) in its divisor: PyTorch's and ONNX's
+// count_include_pad. Keras' SAME excludes them.
+enum class PaddedCells { kExcluded, kIncluded };
 
 namespace detail {
 
@@ -19,9 +23,10 @@ struct MaxReduce {
   static void add(float* acc, const float* cell, int count) noexcept {
     for (int index = 0; index < count; ++index) acc[index] = cell[index] > acc[index] ? cell[index] : acc[index];
   }
-  static void finish(float*, int, int) noexcept {}
+  static void finish(float*, int, int, int) noexcept {}
 };
 
+template <PaddedCells kPaddedCells = PaddedCells::kExcluded>
 struct AverageReduce {
   static constexpr const char* type = "AveragePooling2D";
   static constexpr const char* global_type = "GlobalAveragePooling2D";
@@ -31,8 +36,9 @@ struct AverageReduce {
   static void add(float* acc, const float* cell, int count) noexcept {
     for (int index = 0; index < count; ++index) acc[index] += cell[index];
   }
-  static void finish(float* acc, int count, int cells) noexcept {
-    const float scale = 1.0f / static_cast<float>(cells);
+  // `cells`: the cells of the window inside the input; `pool_cells`: the whole window.
+  static void finish(float* acc, int count, int cells, int pool_cells) noexcept {
+    const float scale = 1.0f / static_cast<float>(kPaddedCells == PaddedCells::kIncluded ? pool_cells : cells);
     for (int index = 0; index < count; ++index) acc[index] *= scale;
   }
 };
@@ -45,10 +51,15 @@ struct Pool2D {
     static constexpr const char* type = Reduce::type;
     static constexpr detail::Role role = detail::Role::kWindow;
     using Reducer = Reduce;
-    static constexpr WindowAxis rows{In::height, PoolSizeT::rows, StridesT::rows, 1, kPadding};
-    static constexpr WindowAxis columns{In::width, PoolSizeT::columns, StridesT::columns, 1, kPadding};
-    static_assert(rows.output() > 0 && columns.output() > 0,
-                  "MaxPool2D/AveragePool2D: the pool is larger than the input; use Padding::kSame or a smaller pool");
+    static constexpr WindowAxis rows = window_axis(In::height, PoolSizeT::rows, StridesT::rows, 1, kPadding, Axis::kRows);
+    static constexpr WindowAxis columns =
+        window_axis(In::width, PoolSizeT::columns, StridesT::columns, 1, kPadding, Axis::kColumns);
+    static_assert(rows.fits() && columns.fits(),
+                  "MaxPool2D/AveragePool2D: the pool is larger than the padded input; use Padding::kSame, more padding or a smaller pool");
+    // So that every window holds at least one input cell (PyTorch allows at most half the pool).
+    static_assert(rows.pad_before < rows.kernel && rows.pad_after < rows.kernel && columns.pad_before < columns.kernel &&
+                      columns.pad_after < columns.kernel,
+                  "MaxPool2D/AveragePool2D: each side's padding must be smaller than the pool");
     using Output = Shape<rows.output(), columns.output(), In::channels>;
 
     static constexpr long params = 0;
@@ -60,8 +71,8 @@ struct Pool2D {
     template <class CellAt>
     static void reduce(int row, int column, CellAt&& cell_at, float* out) noexcept {
       Reduce::start(out, In::channels);
-      const int first_row = row * StridesT::rows - rows.pad_before();
-      const int first_column = column * StridesT::columns - columns.pad_before();
+      const int first_row = row * StridesT::rows - rows.pad_before;
+      const int first_column = column * StridesT::columns - columns.pad_before;
       int cells = 0;
       for (int in_row = first_row; in_row < first_row + PoolSizeT::rows; ++in_row) {
         if (in_row < 0 || in_row >= In::height) continue;
@@ -71,7 +82,7 @@ struct Pool2D {
           ++cells;
         }
       }
-      Reduce::finish(out, In::channels, cells);
+      Reduce::finish(out, In::channels, cells, PoolSizeT::rows * PoolSizeT::columns);
     }
 
     static void compute_cell(const float* input, int row, int column, float* out) noexcept {
@@ -86,7 +97,9 @@ struct Pool2D {
 template <class PoolSizeT, Padding kPadding = Padding::kValid, class StridesT = PoolSizeT>
 using MaxPool2D = detail::Pool2D<detail::MaxReduce, PoolSizeT, kPadding, StridesT>;
 
-template <class PoolSizeT, Padding kPadding = Padding::kValid, class StridesT = PoolSizeT>
-using AveragePool2D = detail::Pool2D<detail::AverageReduce, PoolSizeT, kPadding, StridesT>;
+// kPaddedCells: PaddedCells::kIncluded divides by the whole pool (count_include_pad = 1).
+template <class PoolSizeT, Padding kPadding = Padding::kValid, class StridesT = PoolSizeT,
+          PaddedCells kPaddedCells = PaddedCells::kExcluded>
+using AveragePool2D = detail::Pool2D<detail::AverageReduce<kPaddedCells>, PoolSizeT, kPadding, StridesT>;
 
 }  // namespace earshot::nn

@@ -30,7 +30,7 @@ struct SeparableConv2D {
     static constexpr detail::WindowAxis rows = Geometry::rows;
     static constexpr detail::WindowAxis columns = Geometry::columns;
     static_assert(Geometry::fits,
-                  "SeparableConv2D: the kernel (with its dilation) is larger than the input; use Padding::kSame or a smaller kernel");
+                  "SeparableConv2D: the kernel (with its dilation) is larger than the padded input; use Padding::kSame, more padding or a smaller kernel");
     using Window = detail::DepthwiseWindow<In, kDepthMultiplier, KernelSize, StridesT, DilationT>;
     using Output = Shape<rows.output(), columns.output(), kFilters>;
 
