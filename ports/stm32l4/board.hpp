@@ -1,0 +1,55 @@
+// Board layer of the STM32L476 (NUCLEO-L476RG): 80 MHz clock, DWT cycle counter, USART2 for
+// printf (the ST-LINK virtual COM port), and a PDM MEMS microphone on DFSDM1 whose samples a
+// circular DMA hands over half a buffer at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace earshot::port::stm32l4 {
+
+inline constexpr std::uint32_t kSystemClockHz = 80'000'000;
+
+// MSI 4 MHz -> PLL (M 1, N 40, R 2) = 80 MHz, voltage range 1, 4 flash wait states, caches and
+// prefetch on; AHB, APB1 and APB2 undivided.
+void clock_init_80mhz() noexcept;
+
+// The DWT cycle counter (DEMCR.TRCENA, DWT_CTRL.CYCCNTENA); wraps every 53.7 s at 80 MHz.
+void cycle_counter_start() noexcept;
+std::uint32_t cycles() noexcept;
+
+// USART2 on PA2 (AF7), 115200 8N1, polled: newlib's printf reaches the ST-LINK's virtual COM
+// port through _write (startup.cpp).
+void uart_init() noexcept;
+void uart_write(const char* data, std::size_t size) noexcept;
+void uart_flush() noexcept;  // until the last byte has left the shift register
+
+// PDM microphone: DFSDM1_CKOUT on PC2 and DFSDM1_DATIN0 on PB1 (both AF6), channel 0 sampling
+// on the rising clock edge (a microphone with its L/R pin low), 80 MHz / 40 = 2 MHz PDM clock,
+// filter 0 Sinc3 with oversampling 250 -> 8000 samples/s, fast continuous regular conversions
+// read by DMA1 channel 4 (request 0) into a circular buffer of two halves.
+inline constexpr std::uint32_t kMicrophoneSampleRate = 8000;
+// A Sinc3 of oversampling 250 spans +-250^3; the channel shifts right by 2 so that it fits the
+// 24-bit data register: full scale = 250^3 / 4.
+inline constexpr float kMicrophoneFullScale = 250.0f * 250.0f * 250.0f / 4.0f;
+
+// Called in the DMA interrupt with the half that has just been filled (DFSDM's RDATAR words:
+// sample in bits 31..8). It must be done with it before the DMA comes back to it.
+using MicrophoneHandler = void (*)(const std::int32_t* words, std::size_t count);
+
+// buffer holds 2 x half words; starts the conversions.
+void microphone_start(std::int32_t* buffer, std::size_t half, MicrophoneHandler handler) noexcept;
+
+// A DFSDM data register word as a float sample in about [-1, 1].
+inline float microphone_sample(std::int32_t word) noexcept {
+  return static_cast<float>(word >> 8) / kMicrophoneFullScale;
+}
+
+// Mailbox pattern between an interrupt and the main loop: mask interrupts, look at what the
+// interrupt posted, sleep_until_interrupt() if nothing (WFI wakes on a pending interrupt even
+// while masked, so one arriving after the look is not slept through), unmask: it runs then.
+inline void disable_interrupts() noexcept { asm volatile("cpsid i" ::: "memory"); }
+inline void enable_interrupts() noexcept { asm volatile("cpsie i\n\tisb" ::: "memory"); }
+inline void sleep_until_interrupt() noexcept { asm volatile("dsb\n\twfi" ::: "memory"); }
+
+}  // namespace earshot::port::stm32l4
