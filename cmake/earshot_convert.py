@@ -30,6 +30,8 @@ except ImportError:  # pragma: no cover - depends on the machine
 NCHW = (0, 3, 1, 2)  # for each ONNX axis of an NCHW tensor, its axis in NHWC
 NHWC = (0, 1, 2, 3)
 
+MAX_PADDING = 127  # cells a side that earshot::nn::explicit_padding holds
+
 SUPPORTED_OPERATORS = (
     "Add, AveragePool, BatchNormalization, Clip, Conv, Dropout, Flatten, Gemm, GlobalAveragePool, "
     "GlobalMaxPool, Identity, LeakyRelu, MatMul, MaxPool, Pad, Relu, Reshape, Sigmoid, Softmax, "
@@ -180,6 +182,11 @@ class Value:
         self.transpose = transpose    # the Transpose node that last changed `axes`, if any
 
 
+def fits_pool(pads, kernel):
+    """Every pooling window holds an input cell: each side pads less than the pool."""
+    return all(pads[i] < kernel[i % 2] for i in range(4))
+
+
 def same_padding(size, kernel, stride, dilation):
     """TensorFlow's SAME (ONNX SAME_UPPER): the output is ceil(size / stride), the extra row of
     an odd total padding goes at the end."""
@@ -310,6 +317,9 @@ class Converter:
         if len(kernel) != 2 or len(stride) != 2 or len(dilation) != 2:
             raise node_error(node, "only 2-D windows are supported")
         pads = self.padding(node, attrs, size, kernel, stride, dilation)
+        if max(pads) > MAX_PADDING:
+            raise node_error(node, f"pads {list(pads)} are not supported; supported: at most "
+                             f"{MAX_PADDING} cells a side")
         out = tuple((size[i] + pads[i] + pads[i + 2] - dilation[i] * (kernel[i] - 1) - 1) // stride[i] + 1
                     for i in range(2))
         if min(out) < 1:
@@ -386,6 +396,9 @@ class Converter:
         source = self.spatial(node)
         h, w, c = self.shape_of(source)
         window, (oh, ow) = self.window(node, attrs, attrs["kernel_shape"], (h, w))
+        if not fits_pool(window["pads"], window["kernel"]):
+            raise node_error(node, f"pads {list(window['pads'])} are not supported for a "
+                             f"{list(window['kernel'])} pool; supported: less than the pool on each side")
         include_pad = bool(attrs.get("count_include_pad", 0)) if kind == "average_pool" else False
         if max(window["pads"]) == 0:
             include_pad = False
@@ -426,9 +439,9 @@ class Converter:
         begin, end = {}, {}
         for axis in range(4):
             begin[source.axes[axis]], end[source.axes[axis]] = pads[axis], pads[axis + 4]
-        if begin[0] or end[0] or begin[3] or end[3] or min(pads) < 0:
-            raise node_error(node, f"pads {pads} are not supported; supported: non-negative zero "
-                             "padding of height and width")
+        if begin[0] or end[0] or begin[3] or end[3] or min(pads) < 0 or max(pads) > MAX_PADDING:
+            raise node_error(node, f"pads {pads} are not supported; supported: zero padding of height "
+                             f"and width, 0 to {MAX_PADDING} cells a side")
         h, w, c = self.shape_of(source)
         shape = (h + begin[1] + end[1], w + begin[2] + end[2], c)
         layer = self.add_layer(node, "pad", [source.layer], shape,
@@ -627,6 +640,8 @@ class Converter:
         self.remove("removed")
 
     def merge_pad(self, pad):
+        """A Pad node becomes the padding of the convolution or pooling that reads it where that
+        computes the same; otherwise it stays, as a ZeroPadding2D layer."""
         index = self.layers.index(pad)
         reader = next(l for l in self.layers if index in l.inputs)
         if reader.kind not in ("conv", "depthwise", "average_pool", "max_pool"):
@@ -635,7 +650,11 @@ class Converter:
             return  # padded zeros count as data, the pool's own padding does not: keep both
         if reader.kind == "max_pool" and not self.non_negative(pad.inputs[0]):
             return  # a zero would win over negative values, unlike the pool's own padding
-        reader.params["pads"] = tuple(a + b for a, b in zip(reader.params["pads"], pad.params["pads"]))
+        pads = tuple(a + b for a, b in zip(reader.params["pads"], pad.params["pads"]))
+        if max(pads) > MAX_PADDING or (reader.kind != "conv" and reader.kind != "depthwise" and
+                                       not fits_pool(pads, reader.params["kernel"])):
+            return
+        reader.params["pads"] = pads
         if reader.kind == "average_pool":
             reader.params["count_include_pad"] = True
         pad.kind = "removed"
@@ -662,7 +681,7 @@ class Converter:
 
 # ---------------------------------------------------------------------------------------------
 # From the layer list to earshot::nn types. Residual Adds become nested Residual<...> blocks;
-# padding that is neither VALID nor TensorFlow's SAME becomes an explicit padding layer.
+# padding that is neither VALID nor TensorFlow's SAME becomes earshot::nn::explicit_padding.
 
 WINDOW_KINDS = {"conv", "depthwise", "max_pool", "average_pool", "pad"}
 WHOLE_KINDS = {"dense", "global_average_pool", "global_max_pool"}
@@ -694,8 +713,6 @@ def padding_mode(layer, size):
         if (before, after) == same and out == -(-size[axis] // p["stride"][axis]):
             axis_modes.add("same")
         modes.append(axis_modes)
-        p.setdefault("effective", [0, 0, 0, 0])
-        p["effective"][axis], p["effective"][axis + 2] = before, after
     common = modes[0] & modes[1]
     return "valid" if "valid" in common else ("same" if "same" in common else None)
 
@@ -739,58 +756,6 @@ def cpp_ratio(value):
     return f"std::ratio<{fraction.numerator}, {fraction.denominator}>"
 
 
-# A layer that pads height and width (zeros, or the lowest float before a max pool), for the
-# padding that Keras' VALID/SAME cannot express (PyTorch's symmetric padding with stride 2 on an
-# even size, asymmetric Pad nodes). It follows the layer protocol of earshot/nn/*.hpp, so the
-# model's planner streams it like a convolution. Guarded: several generated headers may define it.
-PAD_LAYER = r"""
-#ifndef EARSHOT_CONVERT_PAD2D_V1
-#define EARSHOT_CONVERT_PAD2D_V1
-namespace earshot_convert {
-
-enum class Fill { kZero, kLowest };
-
-template <int kTop, int kLeft, int kBottom, int kRight, Fill kFill = Fill::kZero>
-struct Pad2D {
-  template <class In>
-  struct Bound {
-    using Input = In;
-    static constexpr const char* type = kFill == Fill::kZero ? "ZeroPadding2D" : "Padding2D";
-    static constexpr earshot::nn::detail::Role role = earshot::nn::detail::Role::kWindow;
-    // The input rows (or columns) that output row `index` reads, for the arena plan.
-    struct Axis {
-      int input;
-      int before;
-      constexpr int first_read(int index) const noexcept {
-        const int cell = index - before;
-        return cell < 0 ? 0 : (cell >= input ? input - 1 : cell);
-      }
-      constexpr int last_read(int index) const noexcept { return first_read(index); }
-    };
-    static constexpr Axis rows{In::height, kTop};
-    static constexpr Axis columns{In::width, kLeft};
-    using Output = earshot::nn::Shape<In::height + kTop + kBottom, In::width + kLeft + kRight, In::channels>;
-    static constexpr long params = 0;
-    static constexpr long macc = 0;
-    static constexpr long xcube_macc = 0;
-
-    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
-      const int in_row = row - kTop;
-      const int in_column = column - kLeft;
-      const bool inside = in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width;
-      const float* cell = input + (in_row * In::width + in_column) * In::channels;
-      for (int channel = 0; channel < In::channels; ++channel) {
-        out[channel] = inside ? cell[channel] : (kFill == Fill::kZero ? 0.0f : -3.402823466e38f);
-      }
-    }
-  };
-};
-
-}  // namespace earshot_convert
-#endif  // EARSHOT_CONVERT_PAD2D_V1
-"""
-
-
 class Emitter:
     def __init__(self, converter, args, source_bytes):
         self.c = converter
@@ -798,7 +763,6 @@ class Emitter:
         self.source_bytes = source_bytes
         self.arrays = []      # (name, values, comment)
         self.headers = {"earshot/nn/model.hpp"}
-        self.uses_pad = False
         self.readers = converter.readers()
 
     # --- structure ------------------------------------------------------------------------
@@ -878,7 +842,7 @@ class Emitter:
         the stack: the depthwise bias moves into the pointwise one (b + W^T b_depthwise)."""
         self.headers.add("earshot/nn/separable_conv2d.hpp")
         p, tag = depthwise.params, f"layer{self.c.layers.index(depthwise)}"
-        pre, padding = self.padded(depthwise, shape, "Zero")
+        padding = self.padding(depthwise, shape)
         kh, kw = p["kernel"]
         m = p["multiplier"]
         hwcm = p["weights"].reshape(shape[2], m, kh, kw).transpose(2, 3, 0, 1)
@@ -888,31 +852,26 @@ class Emitter:
         names = (self.array(tag + "_depthwise_kernel", hwcm, note + " [rows][columns][channels][multiplier]"),
                  self.array(tag + "_pointwise_kernel", pointwise_kernel, note + " [inputs][filters]"),
                  self.array(tag + "_bias", bias, note))
-        return pre + [f"earshot::nn::SeparableConv2D<{pointwise.shape[2]}, earshot::nn::Kernel<{kh}, {kw}>, "
+        return [f"earshot::nn::SeparableConv2D<{pointwise.shape[2]}, earshot::nn::Kernel<{kh}, {kw}>, "
                       f"earshot::nn::Strides<{p['stride'][0]}, {p['stride'][1]}>, {padding}, {', '.join(names)}, {m}, "
                       f"earshot::nn::Dilation<{p['dilation'][0]}, {p['dilation'][1]}>>"]
 
-    def padded(self, layer, shape, fill, allow_pad=True):
+    @staticmethod
+    def padding(layer, shape):
+        """Padding::kValid or kSame where they fit, else explicit_padding<top, bottom, left, right>
+        (PyTorch's both-sides padding with stride 2 on even sizes, asymmetric or merged Pad nodes)."""
         mode = padding_mode(layer, shape[:2])
         if mode is not None:
-            return [], "earshot::nn::Padding::k" + mode.capitalize()
-        if not allow_pad:
-            raise ConvertError(f"node '{layer.name}' (AveragePool): count_include_pad=0 with padding "
-                               "other than VALID or TensorFlow's SAME is not supported")
-        self.uses_pad = True
-        return [self.pad_type(layer.params["effective"], fill)], "earshot::nn::Padding::kValid"
-
-    @staticmethod
-    def pad_type(pads, fill):
-        t, l, b, r = pads
-        return f"earshot_convert::Pad2D<{t}, {l}, {b}, {r}, earshot_convert::Fill::k{fill}>"
+            return "earshot::nn::Padding::k" + mode.capitalize()
+        top, left, bottom, right = layer.params["pads"]
+        return f"earshot::nn::explicit_padding<{top}, {bottom}, {left}, {right}>"
 
     def layer(self, layer, shape):
         kind, p, i = layer.kind, layer.params, len(self.arrays)
         tag = f"layer{self.c.layers.index(layer)}"
         note = f"'{layer.name}'"
         if kind in ("conv", "depthwise"):
-            pre, padding = self.padded(layer, shape, "Zero")
+            padding = self.padding(layer, shape)
             kh, kw = p["kernel"]
             size = f"earshot::nn::Kernel<{kh}, {kw}>, earshot::nn::Strides<{p['stride'][0]}, {p['stride'][1]}>"
             dilation = f", earshot::nn::Dilation<{p['dilation'][0]}, {p['dilation'][1]}>"
@@ -921,30 +880,27 @@ class Emitter:
                 self.headers.add("earshot/nn/conv2d.hpp")
                 kernel = self.array(tag + "_kernel", weights.transpose(2, 3, 1, 0), note + " HWIO")
                 bias = self.array(tag + "_bias", p["bias"], note)
-                return pre + [f"earshot::nn::Conv2D<{layer.shape[2]}, {size}, {padding}, {kernel}, {bias}{dilation}>"]
+                return [f"earshot::nn::Conv2D<{layer.shape[2]}, {size}, {padding}, {kernel}, {bias}{dilation}>"]
             self.headers.add("earshot/nn/depthwise_conv2d.hpp")
             m = p["multiplier"]
             hwcm = weights.reshape(shape[2], m, kh, kw).transpose(2, 3, 0, 1)
             kernel = self.array(tag + "_kernel", hwcm, note + " [rows][columns][channels][multiplier]")
             bias = self.array(tag + "_bias", p["bias"], note)
-            return pre + [f"earshot::nn::DepthwiseConv2D<{size}, {padding}, {m}, {kernel}, {bias}{dilation}>"]
+            return [f"earshot::nn::DepthwiseConv2D<{size}, {padding}, {m}, {kernel}, {bias}{dilation}>"]
         if kind in ("max_pool", "average_pool"):
             self.headers.add("earshot/nn/pooling.hpp")
-            if kind == "max_pool":
-                pre, padding = self.padded(layer, shape, "Lowest")
-            elif p["count_include_pad"] and padding_mode(layer, shape[:2]) != "valid":
-                # Keras' SAME leaves padded cells out of the average; these count them: pad first.
-                self.uses_pad = True
-                pre, padding = [self.pad_type(layer.params["effective"], "Zero")], "earshot::nn::Padding::kValid"
-            else:
-                pre, padding = self.padded(layer, shape, "Zero", allow_pad=False)
+            padding = self.padding(layer, shape)
             name = "MaxPool2D" if kind == "max_pool" else "AveragePool2D"
             kh, kw = p["kernel"]
-            return pre + [f"earshot::nn::{name}<earshot::nn::PoolSize<{kh}, {kw}>, {padding}, "
-                          f"earshot::nn::Strides<{p['stride'][0]}, {p['stride'][1]}>>"]
+            # ONNX's count_include_pad = 1: padded cells count in the divisor.
+            counted = ", earshot::nn::PaddedCells::kIncluded" if p["count_include_pad"] and \
+                padding != "earshot::nn::Padding::kValid" else ""
+            return [f"earshot::nn::{name}<earshot::nn::PoolSize<{kh}, {kw}>, {padding}, "
+                    f"earshot::nn::Strides<{p['stride'][0]}, {p['stride'][1]}>{counted}>"]
         if kind == "pad":
-            self.uses_pad = True
-            return [self.pad_type(p["pads"], "Zero")]
+            self.headers.add("earshot/nn/zero_padding2d.hpp")
+            top, left, bottom, right = p["pads"]
+            return [f"earshot::nn::ZeroPadding2D<{top}, {bottom}, {left}, {right}>"]
         if kind == "global_average_pool":
             self.headers.add("earshot/nn/global_pooling.hpp")
             return ["earshot::nn::GlobalAveragePooling2D"]
@@ -1000,8 +956,6 @@ class Emitter:
             "",
         ]
         lines += [f'#include "{name}"' for name in sorted(self.headers)]
-        if self.uses_pad:
-            lines += PAD_LAYER.rstrip("\n").split("\n")
         namespace = f"{args.namespace}::{args.name}" if args.namespace else args.name
         lines += ["", f"namespace {namespace} {{", "", "namespace weights {", ""]
         for name, values, comment in self.arrays:

@@ -220,6 +220,51 @@ class BatchNormAlone(nn.Module):
         return F.softmax(self.fc(torch.flatten(x, 1)), dim=-1)
 
 
+class ExplicitPaddingPools(nn.Module):
+    """PyTorch padding that TensorFlow's SAME cannot express (both sides alike with stride 2 on
+    even sizes, or a pool of 2 padded on both sides): convolutions, a dilated one, max and
+    average pools with count_include_pad 0 and 1."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 6, 3, stride=2, padding=1)                # 24x20 -> 12x10
+        self.conv2 = nn.Conv2d(6, 8, 3, stride=2, padding=2, dilation=2)    # -> 6x5
+        self.fc = nn.LazyLinear(3)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        x = self.conv2(x)
+        x = F.max_pool2d(x, 3, stride=2, padding=1)                         # -> 3x3
+        x = F.avg_pool2d(x, 2, stride=1, padding=1, count_include_pad=False)  # -> 4x4
+        x = F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=True)   # -> 2x2
+        return self.fc(torch.flatten(x, 1))
+
+
+class StrideDs24Torch(nn.Module):
+    """Stride-DS-24 as PyTorch code writes it: padding=2 where Keras has SAME, which on the even
+    sizes 60 and 30 pads one row above and two below instead of two and two."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 24, 5, stride=2, padding=2)              # 60x31 -> 30x16
+        self.bn1 = nn.BatchNorm2d(24)
+        self.dw2 = nn.Conv2d(24, 24, 5, stride=2, padding=2, groups=24)    # -> 15x8
+        self.pw2 = nn.Conv2d(24, 36, 1)
+        self.bn2 = nn.BatchNorm2d(36)
+        self.dw3 = nn.Conv2d(36, 36, 5, stride=2, groups=36)               # -> 6x2
+        self.pw3 = nn.Conv2d(36, 54, 1)
+        self.bn3 = nn.BatchNorm2d(54)
+        self.fc1 = nn.Linear(54 * 6 * 2, 64)
+        self.fc2 = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = F.relu(self.bn2(self.pw2(self.dw2(x))))
+        x = F.relu(self.bn3(self.pw3(self.dw3(x))))
+        x = F.relu(self.fc1(torch.flatten(x, 1)))
+        return F.softmax(self.fc2(x), dim=1)
+
+
 class Lstm(nn.Module):
     def __init__(self):
         super().__init__()
@@ -409,6 +454,10 @@ def make_handwritten_rejects(cases):
           helper.make_node("Relu", ["nhwc"], ["relu"], name="relu"),
           helper.make_node("Transpose", ["relu"], ["y"], perm=[0, 2, 1, 3], name="swap_hw")],
          ["swap_hw", "Transpose", "layout"], [1, 6, 6, 1])
+    save("reject_pool_pads",
+         helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2], pads=[2, 0, 0, 0],
+                          strides=[2, 2], name="pool_pads"),
+         ["pool_pads", "MaxPool", "pads"], [1, 1, 4, 3])
     save("reject_gemm_trans_a",
          [helper.make_node("Flatten", ["x"], ["flat"], name="flatten"),
           helper.make_node("Gemm", ["flat", "w36"], ["y"], transA=1, name="gemm_trans_a")],
@@ -435,6 +484,8 @@ def main():
                  fold_constants=False)
     export_torch("batch_norm_alone", BatchNormAlone(), (1, 2, 5, 4), 10, cases=cases)
     make_tf2onnx_like(cases)
+    export_torch("explicit_padding_pools", ExplicitPaddingPools(), (1, 2, 24, 20), 12, cases=cases)
+    export_torch("stride_ds_24_torch", StrideDs24Torch(), (1, 1, 60, 31), 13, cases=cases)
 
     export_torch("reject_lstm", Lstm(), (1, 1, 4, 6), 20, cases=cases,
                  reject=["LSTM", "supported"])
