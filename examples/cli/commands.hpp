@@ -13,4 +13,10 @@ int run_features(int argc, char** argv);
 // `earshot info --model NAME | --list [--json]`: the layers and costs of a built-in model.
 int run_info(int argc, char** argv);
 
+// `earshot classify --model NAME FILE.wav|DIR ...`: the voted class of each recording (clip mode).
+int run_classify(int argc, char** argv);
+
+// `earshot stream --model NAME FILE.wav`: continuous mode, printing changes of state with times.
+int run_stream(int argc, char** argv);
+
 }  // namespace earshot::cli

@@ -1,56 +1,17 @@
-// `earshot info`: the layers, MACC, weights and arena of the models built into the tool, as a
-// table or one JSON object. X-CUBE-AI 3.4's figures for the thesis models (from the thesis)
-// are printed beside earshot's for reference.
+// `earshot info`: the layers, MACC, weights and arena of the models built into the tool
+// (model_registry.hpp), as a table or one JSON object. X-CUBE-AI 3.4's figures for the thesis
+// models (from the thesis) are printed beside earshot's for reference.
 #include <cstdio>
 #include <cstring>
 
 #include "commands.hpp"
-#include "earshot/model/baseline.hpp"
-#include "earshot/model/stride_ds.hpp"
 #include "earshot/nn/layer_info.hpp"
+#include "model_registry.hpp"
 
 namespace {
 
+using earshot::cli::RegisteredModel;
 using earshot::nn::LayerInfo;
-
-struct XCubeFigures {
-  long macc;
-  long ram_bytes;
-};
-
-struct BuiltInModel {
-  const char* name;
-  const char* description;
-  const LayerInfo* layers;
-  std::size_t layer_count;
-  long macc;
-  long xcube_style_macc;
-  long params;
-  long weight_bytes;
-  std::size_t arena_bytes;
-  XCubeFigures xcube_reported;  // {0, 0} when the thesis reports none
-};
-
-template <class Model>
-BuiltInModel describe(const char* name, const char* description, XCubeFigures reported) {
-  static constexpr auto rows = Model::layer_info();
-  return {name,          description,   rows.data(),         rows.size(), Model::macc, Model::xcube_macc,
-          Model::params, Model::weight_bytes, Model::arena_bytes, reported};
-}
-
-// Every model the tool knows; names are lower-case with dashes.
-const BuiltInModel* built_in_models(std::size_t& count) {
-  namespace model = earshot::model;
-  static const BuiltInModel models[] = {
-      describe<model::Baseline>("baseline", "thesis Baseline (SB-CNN variant), 60x31x1 -> 10", {10185806, 36290}),
-      describe<model::StrideDs12>("stride-ds-12", "thesis Stride-DS-12, 60x31x1 -> 10", {208943, 28130}),
-      describe<model::StrideDs16>("stride-ds-16", "thesis Stride-DS-16, 60x31x1 -> 10", {0, 0}),
-      describe<model::StrideDs20>("stride-ds-20", "thesis Stride-DS-20, 60x31x1 -> 10", {0, 0}),
-      describe<model::StrideDs24>("stride-ds-24", "thesis Stride-DS-24, 60x31x1 -> 10", {477236, 56250}),
-  };
-  count = sizeof(models) / sizeof(models[0]);
-  return models;
-}
 
 void print_usage(std::FILE* out) {
   std::fprintf(out,
@@ -60,7 +21,7 @@ void print_usage(std::FILE* out) {
                "bytes) and the totals: MACC, weight bytes and the arena (peak RAM of activations).\n");
 }
 
-void print_table(const BuiltInModel& model) {
+void print_table(const RegisteredModel& model) {
   std::printf("%s: %s\n\n", model.name, model.description);
   std::printf("%-3s %-26s %-12s %10s %12s %12s %12s\n", "#", "layer", "output", "params", "MACC", "MACC(X-CUBE)",
               "act. bytes");
@@ -83,7 +44,7 @@ void print_table(const BuiltInModel& model) {
   }
 }
 
-void print_json(const BuiltInModel& model) {
+void print_json(const RegisteredModel& model) {
   std::printf("{\"model\": \"%s\", \"layers\": [", model.name);
   for (std::size_t index = 0; index < model.layer_count; ++index) {
     const LayerInfo& layer = model.layers[index];
@@ -128,22 +89,20 @@ int earshot::cli::run_info(int argc, char** argv) {
       return kExitBadInput;
     }
   }
-  std::size_t count = 0;
-  const BuiltInModel* models = built_in_models(count);
+  const auto& models = registered_models();
   if (list) {
-    for (std::size_t index = 0; index < count; ++index) std::printf("%s\n", models[index].name);
+    for (const RegisteredModel& model : models) std::printf("%s\n", model.name);
     return kExitOk;
   }
   if (name == nullptr) {
     std::fprintf(stderr, "earshot info: give --model NAME or --list (try 'earshot info --help')\n");
     return kExitBadInput;
   }
-  for (std::size_t index = 0; index < count; ++index) {
-    if (std::strcmp(models[index].name, name) != 0) continue;
+  if (const RegisteredModel* model = find_model(name)) {
     if (json) {
-      print_json(models[index]);
+      print_json(*model);
     } else {
-      print_table(models[index]);
+      print_table(*model);
     }
     return kExitOk;
   }

@@ -15,6 +15,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"features", earshot::cli::run_features, "compute log-mel or MFCC features of a WAV file"},
     {"info", earshot::cli::run_info, "show the layers, MACC and memory of a built-in model"},
+    {"classify", earshot::cli::run_classify, "classify WAV recordings with a built-in model (clip mode)"},
+    {"stream", earshot::cli::run_stream, "run a model over a long recording, printing changes of state"},
 };
 
 void print_usage(std::FILE* out) {

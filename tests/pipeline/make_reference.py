@@ -9,6 +9,7 @@ int16 WAV so that the pipeline sees several windows. Writes tests/data/pipeline/
   digits.wav                   the joined recordings (0_jackson_1, 6_jackson_2, 9_jackson_0)
   digits_clip_db.npy           clip mode (center=True): raw dB windows, (n, 40 mels, 32 frames)
   digits_stream_zscore.npy     continuous mode (center=False): z-scored windows, (n, 40, 32)
+  tone_16k.wav                 0.1 s of 440 Hz at 16 kHz: a file at the wrong sample rate
 Run: /usr/bin/python3 tests/pipeline/make_reference.py
 """
 import os
@@ -93,6 +94,8 @@ def main():
     stream = np.stack([zscore(w) for w in windows_of(log_mel(y, center=False))])
     np.save(os.path.join(OUT, "digits_clip_db.npy"), clip.astype(np.float32))
     np.save(os.path.join(OUT, "digits_stream_zscore.npy"), stream.astype(np.float32))
+    tone = 0.25 * np.sin(2 * np.pi * 440.0 * np.arange(1600) / 16000.0)
+    soundfile.write(os.path.join(OUT, "tone_16k.wav"), tone.astype(np.float32), 16000, subtype="PCM_16")
     print(f"{len(joined)} samples: {len(clip)} clip-mode windows, {len(stream)} stream windows")
 
 

@@ -1,0 +1,177 @@
+// What `earshot classify` and `earshot stream` share: reading a WAV file for a model (one-line
+// errors naming the file and the problem), the options that shape the pipeline (--model,
+// --overlap, --vote, --threshold), class names and JSON strings.
+#pragma once
+
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "arguments.hpp"
+#include "earshot/io/wav.hpp"
+#include "model_registry.hpp"
+
+namespace earshot::cli {
+
+// Reads a WAV file (any PCM / float encoding, channels averaged) at the model's sample rate.
+inline bool load_clip(const std::string& path, double sample_rate, std::vector<float>& samples,
+                      std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open: " + std::string(std::strerror(errno));
+    return false;
+  }
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
+  if (!parsed.ok()) {
+    error = parsed.message();
+    return false;
+  }
+  if (static_cast<double>(parsed.file.sample_rate) != sample_rate) {
+    char text[160];
+    std::snprintf(text, sizeof text, "sample rate %u Hz, but the model expects %g Hz (earshot does not resample)",
+                  static_cast<unsigned>(parsed.file.sample_rate), sample_rate);
+    error = text;
+    return false;
+  }
+  samples.resize(parsed.file.frame_count);
+  parsed.file.read_mono(0, samples.data(), samples.size());
+  if (samples.empty()) {
+    error = "the data chunk holds no samples";
+    return false;
+  }
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    if (!std::isfinite(samples[i])) {
+      error = "sample " + std::to_string(i) + " is not finite";
+      return false;
+    }
+  }
+  return true;
+}
+
+// The options both commands take.
+struct PipelineOptions {
+  std::string model;
+  double overlap = -1.0;  // negative: the model's default
+  VoteRule rule = VoteRule::kMean;
+  double threshold = 0.0;
+};
+
+// Consumes --model, --overlap, --vote and --threshold; false if the cursor holds another option
+// (handled is then false) or a bad value (error set).
+inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& options, bool& handled,
+                                  std::string& error) {
+  const std::string name = cursor.name();
+  handled = name == "--model" || name == "--overlap" || name == "--vote" || name == "--threshold";
+  if (!handled) return false;
+  std::string value;
+  if (!cursor.value(value, error)) return false;
+  if (name == "--model") {
+    options.model = value;
+  } else if (name == "--overlap") {
+    if (!parse_number(value, name, options.overlap, error)) return false;
+    if (!(options.overlap >= 0.0 && options.overlap < 1.0)) {
+      error = "--overlap must be in [0, 1) (0.5: windows overlap by half), got " + value;
+      return false;
+    }
+  } else if (name == "--vote") {
+    const char* rules[] = {"mean", "geometric", "majority", "max"};
+    const VoteRule values[] = {VoteRule::kMean, VoteRule::kGeometricMean, VoteRule::kMajority, VoteRule::kMax};
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (value == rules[i]) {
+        options.rule = values[i];
+        return true;
+      }
+    }
+    error = "--vote must be one of mean, geometric, majority, max, got '" + value + "'";
+    return false;
+  } else {
+    if (!parse_number(value, name, options.threshold, error)) return false;
+    if (!(options.threshold >= 0.0 && options.threshold <= 1.0)) {
+      error = "--threshold must be in [0, 1], got " + value;
+      return false;
+    }
+  }
+  return true;
+}
+
+// The model and the pipeline configuration the options ask for.
+inline const RegisteredModel* resolve_model(const PipelineOptions& options, MonitorConfig& config,
+                                            std::string& error) {
+  if (options.model.empty()) {
+    error = "no model: give --model NAME (one of " + model_names() + ")";
+    return nullptr;
+  }
+  const RegisteredModel* model = find_model(options.model);
+  if (model == nullptr) {
+    error = "unknown model '" + options.model + "' (one of " + model_names() + ")";
+    return nullptr;
+  }
+  config.pipeline.frontend = model->frontend;
+  config.pipeline.normalization = model->normalization;
+  config.pipeline.hop_frames =
+      hop_frames_for_overlap(model->window_frames, options.overlap < 0.0 ? model->overlap : options.overlap);
+  config.rule = options.rule;
+  config.decision.threshold = static_cast<float>(options.threshold);
+  return model;
+}
+
+// The start both commands share: parse(argc, argv, options, error) reads the options (which have
+// `help` and `pipeline` members), --help prints the usage, and the model is resolved. Returns
+// nullptr with exit_code set when the command is done: 0 after --help, 2 after one error line.
+template <class Options, class Parse>
+const RegisteredModel* start_command(const char* command, const char* usage, int argc, char** argv, Parse parse,
+                                     Options& options, MonitorConfig& config, int& exit_code) {
+  std::string error;
+  const RegisteredModel* model = nullptr;
+  if (parse(argc, argv, options, error) && !options.help) {
+    model = resolve_model(options.pipeline, config, error);
+  }
+  exit_code = options.help && error.empty() ? 0 : 2;
+  if (options.help && error.empty()) std::fputs(usage, stdout);
+  if (model == nullptr && !error.empty()) std::fprintf(stderr, "earshot %s: %s\n", command, error.c_str());
+  return model;
+}
+
+// A class index as the commands print it.
+inline std::string class_name(const RegisteredModel& model, int index) {
+  if (index == kUnknownClass) return "unknown";
+  if (index == kSilentClass) return "silence";
+  return model.labels[static_cast<std::size_t>(index)];
+}
+
+// A JSON string literal (quotes included).
+inline std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
+      out += escape;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+inline std::string json_numbers(const float* values, std::size_t count) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < count; ++i) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%s%.6g", i == 0 ? "" : ", ", static_cast<double>(values[i]));
+    out += number;
+  }
+  return out + "]";
+}
+
+}  // namespace earshot::cli

@@ -1,0 +1,93 @@
+// The models built into the `earshot` tool, in one list: their costs for `earshot info` and,
+// for `earshot classify` / `earshot stream`, their labels, the front-end they were trained on
+// and a pipeline (StreamingClassifier + Voter, or Monitor) behind a virtual interface, so that
+// the commands handle every model type alike.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "earshot/dsp/frontend.hpp"
+#include "earshot/dsp/normalize.hpp"
+#include "earshot/nn/layer_info.hpp"
+#include "earshot/pipeline/decision.hpp"
+#include "earshot/pipeline/feature_windows.hpp"
+#include "earshot/pipeline/monitor.hpp"
+#include "earshot/pipeline/pipeline_status.hpp"
+#include "earshot/pipeline/voter.hpp"
+
+namespace earshot::cli {
+
+// The longest voting horizon `earshot stream` accepts.
+constexpr std::size_t kMaxStreamHorizon = 64;
+
+struct XCubeFigures {
+  long macc;
+  long ram_bytes;
+};
+
+// One analysis window as the commands see it.
+struct WindowReport {
+  const WindowView& window;
+  const float* probabilities;  // class_count values, zeros when gated
+  int vote_index;              // stream: the vote over the horizon so far (kSilentClass if gated)
+  float vote_confidence;
+};
+using WindowCallback = std::function<void(const WindowReport&)>;
+using EventCallback = std::function<void(const StateEvent&)>;
+
+struct ClipResult {
+  PipelineStatus status = PipelineStatus::kOk;
+  std::vector<std::vector<float>> windows;  // each window's probabilities
+  int index = kUnknownClass;
+  float confidence = 0.0f;
+  std::vector<float> scores;  // the vote's score per class
+};
+
+// A model's pipeline, configured once and run on many clips or one stream.
+class ModelPipeline {
+ public:
+  virtual ~ModelPipeline() = default;
+  // Pipeline, vote rule and (stream) horizon and decisions.
+  virtual PipelineStatus configure(const MonitorConfig& config) = 0;
+  virtual Status frontend_status() const = 0;
+  virtual std::size_t minimum_clip_samples() const = 0;
+  // Clip mode over a whole recording: windows, then the vote (status kClipTooShort: no window).
+  virtual ClipResult classify_clip(const float* samples, std::size_t count) = 0;
+  // Continuous mode: the recording fed in blocks of `block` samples as a device would.
+  virtual void stream(const float* samples, std::size_t count, std::size_t block,
+                      const EventCallback& on_event, const WindowCallback& on_window) = 0;
+};
+
+struct RegisteredModel {
+  const char* name;  // lower case with dashes
+  const char* description;
+  const nn::LayerInfo* layers;
+  std::size_t layer_count;
+  long macc;
+  long xcube_style_macc;
+  long params;
+  long weight_bytes;
+  std::size_t arena_bytes;
+  XCubeFigures xcube_reported;  // {0, 0} when the thesis reports none
+  // Pipeline: what the model was trained on.
+  bool trained;  // false: deterministic stand-in weights (costs are real, answers are not)
+  std::vector<std::string> labels;
+  FrontendConfig frontend;
+  WindowNormalization normalization;
+  std::size_t window_frames;
+  double overlap;  // default overlap of the analysis windows
+  std::function<std::unique_ptr<ModelPipeline>()> make_pipeline;
+};
+
+const std::vector<RegisteredModel>& registered_models();
+// nullptr when no model has that name.
+const RegisteredModel* find_model(const std::string& name);
+// "fsdd-cnn, baseline, ..." for error messages.
+std::string model_names();
+
+}  // namespace earshot::cli
