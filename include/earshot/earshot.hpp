@@ -32,3 +32,12 @@
 #include "earshot/nn/residual.hpp"
 #include "earshot/nn/separable_conv2d.hpp"
 #include "earshot/nn/zero_padding2d.hpp"
+
+// The streaming pipeline: audio blocks -> windows -> model -> votes -> decisions.
+#include "earshot/pipeline/decision.hpp"
+#include "earshot/pipeline/feature_windows.hpp"
+#include "earshot/pipeline/level_meter.hpp"
+#include "earshot/pipeline/monitor.hpp"
+#include "earshot/pipeline/pipeline_status.hpp"
+#include "earshot/pipeline/streaming_classifier.hpp"
+#include "earshot/pipeline/voter.hpp"
