@@ -21,10 +21,13 @@ inline constexpr std::uint8_t kDecisionFormat = 0xE1;
 // AD type of Manufacturer Specific Data (Assigned Numbers, Common Data Types).
 inline constexpr std::uint8_t kAdTypeManufacturerSpecificData = 0xFF;
 
+// class_id of a report without a class: silence below the level gate, or no window yet.
+inline constexpr std::uint8_t kNoClass = 0xFF;
+
 struct DecisionReport {
-  std::uint8_t class_id = 0;
+  std::uint8_t class_id = 0;    // 0..254, or kNoClass
   std::uint8_t confidence = 0;  // probability x 255, rounded (confidence_byte)
-  std::uint16_t sequence = 0;   // counts decisions, wraps at 65536; repeats mean "same decision"
+  std::uint16_t sequence = 0;   // +1 per report, wraps at 65536: a scanner drops repeats
   std::array<std::uint8_t, 4> model_hash{};  // first 4 bytes of the model file's SHA-256
 };
 
