@@ -354,7 +354,7 @@ class Converter:
             raise node_error(node, "training_mode=1 is not supported; export the model in eval mode")
         if len(node.output) > 1 and any(node.output[1:]):
             raise node_error(node, "running statistics outputs are not supported; export in eval mode")
-        source = self.spatial(node)
+        self.spatial(node)  # a 4-D NCHW input
         gamma, beta, mean, var = (self.constant(node, i, "a statistic").astype(np.float64)
                                   for i in (1, 2, 3, 4))
         epsilon = attrs.get("epsilon", 1e-5)
@@ -867,7 +867,7 @@ class Emitter:
         return f"earshot::nn::explicit_padding<{top}, {bottom}, {left}, {right}>"
 
     def layer(self, layer, shape):
-        kind, p, i = layer.kind, layer.params, len(self.arrays)
+        kind, p = layer.kind, layer.params
         tag = f"layer{self.c.layers.index(layer)}"
         note = f"'{layer.name}'"
         if kind in ("conv", "depthwise"):
