@@ -100,8 +100,8 @@ void microphone_start(std::int32_t* buffer, std::size_t half, MicrophoneHandler 
   reg(dma1::ccr(kDmaChannel)) = dma1::kCcrMemoryIncrement | dma1::kCcrCircular |
                                 dma1::kCcrPeripheral32Bit | dma1::kCcrMemory32Bit |
                                 dma1::kCcrPriorityHigh | dma1::kCcrHalfInterrupt |
-                                dma1::kCcrCompleteInterrupt | dma1::kCcrErrorInterrupt |
-                                dma1::kCcrEnable;
+                                dma1::kCcrCompleteInterrupt | dma1::kCcrErrorInterrupt;
+  reg(dma1::ccr(kDmaChannel)) = reg(dma1::ccr(kDmaChannel)) | dma1::kCcrEnable;  // configured first
   reg(core::kNvicIser0) = 1u << kDmaIrq;
 
   // Channel 0: SPI on the rising edge of the internal clock CKOUT = kernel clock (PCLK2,
