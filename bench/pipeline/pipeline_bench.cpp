@@ -78,6 +78,35 @@ void run_monitor(benchmark::State& state, earshot::PipelineConfig pipeline) {
   state.counters["arena_B"] = static_cast<double>(Model::arena_bytes);
 }
 
+// The same audio through the front-end and the windows only (copy + normalisation, no model):
+// the share of the pipeline that is not inference.
+template <class FrontendType, std::size_t kFeatures, std::size_t kFrames>
+void run_windows_only(benchmark::State& state, earshot::PipelineConfig pipeline) {
+  using Windows = earshot::FeatureWindows<FrontendType, kFeatures, kFrames>;
+  auto windows = std::make_unique<Windows>();
+  pipeline.frontend.center = false;
+  if (windows->configure(pipeline) != earshot::PipelineStatus::kOk) {
+    state.SkipWithError("configure failed");
+    return;
+  }
+  const std::vector<std::int16_t> audio = test_audio(pipeline.frontend.sample_rate);
+  std::vector<float> input(Windows::window_size);
+  for (auto _ : state) {
+    windows->begin();
+    for (std::size_t first = 0; first < audio.size(); first += kBlock) {
+      const std::size_t count = audio.size() - first < kBlock ? audio.size() - first : kBlock;
+      windows->push(audio.data() + first, count, [&](const earshot::WindowView&) { windows->copy_window(input.data()); });
+    }
+    benchmark::DoNotOptimize(input.data());
+  }
+  state.counters["audio_s/s"] = benchmark::Counter(kSeconds, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void stride_ds_24_windows_only(benchmark::State& state) {
+  run_windows_only<earshot::Frontend<1024, 60>, 60, 31>(state, stride_ds_config());
+}
+BENCHMARK(stride_ds_24_windows_only)->Unit(benchmark::kMillisecond);
+
 void stride_ds_24_loops(benchmark::State& state) {
   run_monitor<earshot::model::StrideDs24, earshot::Frontend<1024, 60>>(state, stride_ds_config());
 }
@@ -98,6 +127,11 @@ earshot::PipelineConfig fsdd_config() {
   config.hop_frames = 16;
   return config;
 }
+
+void fsdd_cnn_windows_only(benchmark::State& state) {
+  run_windows_only<earshot::Frontend<256, 40>, 40, 32>(state, fsdd_config());
+}
+BENCHMARK(fsdd_cnn_windows_only)->Unit(benchmark::kMillisecond);
 
 void fsdd_cnn_loops(benchmark::State& state) { run_monitor<fsdd::Model, earshot::Frontend<256, 40>>(state, fsdd_config()); }
 void fsdd_cnn_eigen(benchmark::State& state) {
