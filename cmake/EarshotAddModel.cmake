@@ -8,7 +8,7 @@
 #
 # <target>: an existing target gets the include path and a build dependency; otherwise an
 # INTERFACE library of that name is made (link it). Source: `#include "my_model.hpp"`, type
-# `ns::my_model::Model`. RUNNER also builds `<target>-run IN.npy OUT.npy` (see CONVERTER.md).
+# `ns::my_model::Model`. RUNNER also builds `<target>-run IN.npy OUT.npy` (see the README section "Bringing a trained model in").
 include_guard(GLOBAL)
 
 # Sets EARSHOT_PYTHON (cache) to an interpreter that can import numpy and onnx. Debian's
