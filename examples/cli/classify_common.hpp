@@ -3,18 +3,13 @@
 // --overlap, --vote, --threshold), class names and JSON strings.
 #pragma once
 
-#include <cerrno>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "arguments.hpp"
-#include "earshot/io/wav.hpp"
+#include "audio_file.hpp"
 #include "model_registry.hpp"
 
 namespace earshot::cli {
@@ -22,36 +17,17 @@ namespace earshot::cli {
 // Reads a WAV file (any PCM / float encoding, channels averaged) at the model's sample rate.
 inline bool load_clip(const std::string& path, double sample_rate, std::vector<float>& samples,
                       std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open: " + std::string(std::strerror(errno));
-    return false;
-  }
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
-  if (!parsed.ok()) {
-    error = parsed.message();
-    return false;
-  }
-  if (static_cast<double>(parsed.file.sample_rate) != sample_rate) {
+  AudioFile audio;
+  if (!read_audio_file(path, audio, error)) return false;
+  if (static_cast<double>(audio.sample_rate) != sample_rate) {
     char text[160];
-    std::snprintf(text, sizeof text, "sample rate %u Hz, but the model expects %g Hz (earshot does not resample)",
-                  static_cast<unsigned>(parsed.file.sample_rate), sample_rate);
+    std::snprintf(text, sizeof text,
+                  "sample rate %u Hz, but the model expects %g Hz (earshot does not resample)",
+                  static_cast<unsigned>(audio.sample_rate), sample_rate);
     error = text;
     return false;
   }
-  samples.resize(parsed.file.frame_count);
-  parsed.file.read_mono(0, samples.data(), samples.size());
-  if (samples.empty()) {
-    error = "the data chunk holds no samples";
-    return false;
-  }
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    if (!std::isfinite(samples[i])) {
-      error = "sample " + std::to_string(i) + " is not finite";
-      return false;
-    }
-  }
+  samples = std::move(audio.samples);
   return true;
 }
 

@@ -6,19 +6,17 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "arguments.hpp"
+#include "audio_file.hpp"
 #include "commands.hpp"
 #include "earshot/dsp/frontend.hpp"
 #include "earshot/dsp/kiss_fft_backend.hpp"
 #include "earshot/io/csv.hpp"
 #include "earshot/io/npy.hpp"
-#include "earshot/io/wav.hpp"
 #include "feature_summary.hpp"
 #include "odd_kiss_fft_backend.hpp"
 
@@ -231,46 +229,14 @@ bool ends_with(const std::string& text, const char* suffix) {
   return text.size() >= length && text.compare(text.size() - length, length, suffix) == 0;
 }
 
-struct Audio {
-  std::vector<float> samples;  // channels averaged
-  std::uint32_t sample_rate = 0;
-  std::uint16_t channels = 0;
-};
-
-bool load_audio(const std::string& path, Audio& audio, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open '" + path + "': " + std::strerror(errno);
-    return false;
-  }
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                        std::istreambuf_iterator<char>());
-  const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
-  if (!parsed.ok()) {
-    error = path + ": " + parsed.message();
-    return false;
-  }
-  audio.sample_rate = parsed.file.sample_rate;
-  audio.channels = parsed.file.channels;
-  audio.samples.resize(parsed.file.frame_count);
-  parsed.file.read_mono(0, audio.samples.data(), audio.samples.size());
-  if (audio.samples.empty()) {
-    error = path + ": the data chunk holds no samples";
-    return false;
-  }
-  for (std::size_t i = 0; i < audio.samples.size(); ++i) {
-    if (!std::isfinite(audio.samples[i])) {
-      error = path + ": sample " + std::to_string(i) + " is " +
-              (std::isnan(audio.samples[i]) ? "NaN" : "infinite") +
-              " (the input must be finite audio)";
-      return false;
-    }
-  }
-  return true;
+bool load_audio(const std::string& path, AudioFile& audio, std::string& error) {
+  if (read_audio_file(path, audio, error)) return true;
+  error = path + ": " + error;
+  return false;
 }
 
 // Checks what needs the file (sample rate, length) and builds the front-end configuration.
-bool resolve_config(const FeatureOptions& options, const Audio& audio, FrontendConfig& config,
+bool resolve_config(const FeatureOptions& options, const AudioFile& audio, FrontendConfig& config,
                     std::string& error) {
   if (options.sample_rate != 0 && options.sample_rate != static_cast<long>(audio.sample_rate)) {
     error = "--sr " + std::to_string(options.sample_rate) +
@@ -402,7 +368,7 @@ bool write_features(const std::string& path, const Features& features, std::stri
   return true;
 }
 
-void print_summary(const FeatureOptions& options, const Audio& audio, const FrontendConfig& config,
+void print_summary(const FeatureOptions& options, const AudioFile& audio, const FrontendConfig& config,
                    const Features& features) {
   const char* kind = "";
   switch (config.kind) {
@@ -456,7 +422,7 @@ int run_features(int argc, char** argv) {
       !ends_with(options.output, ".csv")) {
     return fail("the output name must end in .npy or .csv, got '" + options.output + "'");
   }
-  Audio audio;
+  AudioFile audio;
   FrontendConfig config;
   Features features;
   if (!load_audio(options.input, audio, error) || !resolve_config(options, audio, config, error) ||
