@@ -1,0 +1,92 @@
+// What the cost programs share: the instructions a piece of work executes (SysTick under
+// -icount shift=0, instruction_counter.hpp: exact to one 40-instruction tick), reported as
+// `cost <key> <value>` lines that cost_table.py turns into the table, and the stack's
+// high-water mark (the free stack is painted with a pattern first, then searched for the
+// deepest word that was overwritten).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+
+#include "instruction_counter.hpp"
+
+extern "C" {
+// From mps2_an386.ld.
+extern std::uint32_t __StackLimit;
+extern std::uint32_t __StackTop;
+}
+
+namespace earshot::port::cost {
+
+inline constexpr std::uint32_t kStackPaint = 0x5A17C0DEu;
+
+// Paints the stack from its limit up to a little below the caller's frame. Call first in main.
+[[gnu::noinline]] inline void paint_stack() noexcept {
+  std::uint32_t* stack_pointer = nullptr;
+  asm volatile("mov %0, sp" : "=r"(stack_pointer));
+  volatile std::uint32_t* word = &__StackLimit;
+  while (word < stack_pointer - 16) *word++ = kStackPaint;  // spare this frame's 64 bytes
+}
+
+// Bytes of stack used since paint_stack(): from the top down to the deepest overwritten word
+// (everything on the main stack: crt0, main, the library, newlib's printf, interrupt frames).
+inline std::size_t stack_high_water_bytes() noexcept {
+  const volatile std::uint32_t* word = &__StackLimit;
+  while (word < &__StackTop && *word == kStackPaint) ++word;
+  return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(&__StackTop) -
+                                  reinterpret_cast<std::uintptr_t>(word));
+}
+
+inline void report(const char* key, std::uint64_t value) noexcept {
+  // newlib-nano's printf has no %llu; every value here is below 2^32.
+  std::printf("cost %s %lu\n", key, static_cast<unsigned long>(value));
+}
+
+// Starts the counter; false (after a message) without -icount.
+inline bool start() noexcept {
+  if (start_instruction_counter()) return true;
+  std::printf("error: SysTick does not count: run QEMU with -icount shift=0\n");
+  return false;
+}
+
+// Instructions work() executes. instruction_count() lives in another translation unit, so the
+// compiler cannot move the work across the two readings; the readings' own cost (a constant,
+// measured around no work) is taken off.
+template <class Work>
+std::uint64_t instructions_of(Work&& work) noexcept {
+  static std::uint64_t overhead = [] {
+    const std::uint64_t before = instruction_count();
+    return instruction_count() - before;
+  }();
+  const std::uint64_t before = instruction_count();
+  work();
+  const std::uint64_t elapsed = instruction_count() - before;
+  return elapsed > overhead ? elapsed - overhead : 0;
+}
+
+// A deterministic test signal in [-0.5, 0.5): a 440 Hz tone, its third harmonic and noise from
+// a 32-bit LCG. The costs barely depend on the audio; it only has to be non-trivial.
+class TestSignal {
+ public:
+  explicit TestSignal(float sample_rate) noexcept : step_(440.0f / sample_rate) {}
+
+  float next() noexcept {
+    state_ = state_ * 1664525u + 1013904223u;
+    const float noise = static_cast<float>(state_ >> 8) / 16777216.0f - 0.5f;
+    phase_ += step_;
+    if (phase_ >= 1.0f) phase_ -= 1.0f;
+    const float tone = triangle(phase_) + 0.3f * triangle(3.0f * phase_ - static_cast<float>(static_cast<int>(3.0f * phase_)));
+    return 0.25f * tone + 0.15f * noise;
+  }
+
+ private:
+  // A triangle wave in [-1, 1]: no sinf needed.
+  static float triangle(float phase) noexcept { return phase < 0.5f ? 4.0f * phase - 1.0f : 3.0f - 4.0f * phase; }
+
+  float step_;
+  float phase_ = 0.0f;
+  std::uint32_t state_ = 12345u;
+};
+
+}  // namespace earshot::port::cost

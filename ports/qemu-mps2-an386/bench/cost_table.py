@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Runs earshot's cost images in QEMU and prints what earshot costs on a Cortex-M4F as one table.
+
+  cost_table.py --emulator "qemu-system-arm;-M;...;-kernel" --size arm-none-eabi-size
+                --clips examples/fsdd/clips [--output cost-table.md] NAME=ELF=OBJECT_DIR...
+
+Images named earshot-qemu-cost-* are run; each prints `cost <key> <value>` lines (cost_report.hpp).
+Every image is sized (arm-none-eabi-size -A: flash = code, read-only data and the load image of
+.data; static RAM = .data + .bss, the .stack reservation apart) and its .su files
+(-fstack-usage) give the largest stack frames. Standard library only.
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+
+CLOCK_HZ = 80e6          # STM32L476 in the thesis
+WINDOW_SECONDS = 0.72    # the thesis' analysis window (31 frames of 512 at 22.05 kHz)
+FLASH_SECTIONS = (".isr_vector", ".text", ".ARM.extab", ".ARM.exidx", ".preinit_array", ".init_array",
+                  ".fini_array", ".data")
+
+
+def run_image(emulator, elf):
+    result = subprocess.run(emulator + [elf], capture_output=True, text=True, timeout=600)
+    if result.returncode != 0:
+        sys.exit(f"{os.path.basename(elf)} exited with {result.returncode}:\n{result.stdout}{result.stderr}")
+    values = {}
+    for line in result.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "cost":
+            values[parts[1]] = int(parts[2])
+    return values
+
+
+def sizes(size_tool, elf):
+    """(flash bytes, static RAM bytes) from arm-none-eabi-size -A."""
+    output = subprocess.run([size_tool, "-A", elf], capture_output=True, text=True, check=True).stdout
+    section = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1].isdigit():
+            section[parts[0]] = int(parts[1])
+    flash = sum(section.get(name, 0) for name in FLASH_SECTIONS)
+    return flash, section.get(".data", 0) + section.get(".bss", 0)
+
+
+def short_name(location):
+    """`file.hpp:94:17:T earshot::Class<...>::method(args) [with ...]` -> `Class::method (file.hpp:94)`.
+    GCC sometimes writes a name cut at the front (`>, In, ...>::run(...)`); then only the place."""
+    path, line, _, function = location.split(":", 3)
+    place = f"{os.path.basename(path)}:{line}"
+    function = re.sub(r" \[with .*\]$", "", function)
+    depth, flat = 0, ""
+    for c in function:  # drop template arguments and parameter lists, however nested
+        depth += c in "<("
+        if depth == 0:
+            flat += c
+        depth -= c in ">)"
+    flat = flat.split(" ")[-1]
+    parts = [p for p in flat.split("::") if p and not p.startswith("{")]
+    name = "::".join(parts[-2:])
+    return f"{name} ({place})" if depth == 0 and re.fullmatch(r"[A-Za-z_~][\w:~]*", name) else place
+
+
+def stack_frames(object_dir):
+    """[(bytes, name, qualifier)] from every .su file under object_dir, largest first."""
+    frames = []
+    for path in glob.glob(os.path.join(object_dir, "**", "*.su"), recursive=True):
+        for line in open(path):
+            location, size, qualifier = line.rstrip("\n").rsplit("\t", 2)
+            frames.append((int(size), short_name(location), qualifier))
+    return sorted(frames, reverse=True)
+
+
+def n(value):
+    return f"{value:,.0f}"
+
+
+def ms(instructions):
+    return f"{instructions / CLOCK_HZ * 1e3:.2f} ms"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--emulator", required=True, help="the emulator command, ';'-separated, ending in -kernel")
+    parser.add_argument("--size", required=True)
+    parser.add_argument("--clips", required=True, help="the WAV files embedded in earshot-qemu-fsdd")
+    parser.add_argument("--output")
+    parser.add_argument("images", nargs="+", help="NAME=ELF=OBJECT_DIR")
+    args = parser.parse_args()
+    emulator = args.emulator.split(";")
+    images = {}
+    for image in args.images:
+        name, elf, object_dir = image.split("=", 2)
+        images[name] = (elf, object_dir)
+
+    c = {}
+    for name, (elf, _) in images.items():
+        if name.startswith("earshot-qemu-cost-"):
+            c.update(run_image(emulator, elf))
+
+    rows = []
+
+    def row(what, earshot, reference=""):
+        rows.append((what, earshot, reference))
+
+    # Front-end.
+    row("front-end frame: 16 kHz, n_fft 1024, hop 512, 30 mels, dB",
+        f"{n(c['frontend.16k_1024_30'])} instr ({ms(c['frontend.16k_1024_30'])}; hop = 32 ms)")
+    frame_22k = c["frontend.22k_1024_60"]
+    row("front-end frame: 22.05 kHz, n_fft 1024, hop 512, 60 mels, dB",
+        f"{n(frame_22k)} instr ({ms(frame_22k)}; hop = 23.2 ms)",
+        "CMSIS-DSP log-mel frame (rfft 1024, 60 bands, logf): 63,750 instr")
+    row("front-end, one 0.72 s window (31 frames of the above)",
+        f"{n(31 * frame_22k)} instr ({ms(31 * frame_22k)})", "thesis: about 60 ms per 0.72 s window")
+    row("front-end frame: fsdd-cnn's (8 kHz, n_fft 256, hop 128, 40 mels, dB)",
+        f"{n(c['frontend.fsdd'])} instr ({ms(c['frontend.fsdd'])}; hop = 16 ms)")
+    row("real FFT, 1024 points, alone", f"{n(c['fft.1024'])} instr",
+        "CMSIS-DSP arm_rfft_fast_f32: 44,684 instr")
+    row("dB of 60 mel bands (log10f), alone", f"{n(c['db.60'])} instr ({c['db.60'] / 60:.0f} a band)",
+        "newlib logf: about 80 instr a call")
+
+    for key, shape in (("normalize.1860", "60 x 31 (Stride-DS-24)"), ("normalize.1280", "40 x 32 (fsdd-cnn)")):
+        count = 60 * 31 if key.endswith("1860") else 40 * 32
+        row(f"per-window z-score (mean/std) of {shape} values", f"{n(c[key])} instr ({c[key] / count:.0f} a value)")
+
+    # Models.
+    thesis = {"stride_ds_24": ("Stride-DS-24", 477236, 6527943), "baseline": ("Baseline", 10185806, 77743690),
+              "fsdd": ("fsdd-cnn (examples/fsdd)", 0, 0)}
+    for key in ("fsdd", "stride_ds_24", "baseline"):
+        label, xcube_macc, cycles = thesis[key]
+        instructions, macc = c[f"model.{key}.instructions"], c[f"model.{key}.macc"]
+        text = f"{n(instructions)} instr ({ms(instructions)}), {instructions / macc:.2f} instr/MACC ({n(macc)} MACC)"
+        reference = ""
+        if xcube_macc:
+            text += f"; {instructions / xcube_macc:.2f} per X-CUBE-AI MACC"
+            reference = (f"X-CUBE-AI: {n(cycles)} cycles = {cycles / CLOCK_HZ * 1e3:.1f} ms, "
+                         f"{cycles / xcube_macc:.1f} cycles/MACC ({n(xcube_macc)} MACC)")
+        if key == "stride_ds_24":
+            reference += "; CMSIS-NN int8 peers: conv 5.4, depthwise 10.5, 1x1 3.3, FC 2.0 instr/MAC"
+        row(f"inference: {label}", text, reference)
+
+    # Whole pipelines.
+    for key, label in (("fsdd", "fsdd-cnn"), ("stride_ds_24", "Stride-DS-24")):
+        p = lambda what: c[f"pipeline.{key}.{what}"]
+        seconds = p("samples") / p("sample_rate")
+        per_window = p("instructions") * WINDOW_SECONDS / seconds
+        block_ms = 1e3 * p("block_samples") / p("sample_rate")
+        row(f"whole pipeline, {label}: per 0.72 s of audio (continuous, {p('block_samples')}-sample int16 blocks, "
+            f"50% overlap, vote of 3, decisions; {p('windows')} windows in {seconds:.1f} s)",
+            f"{n(per_window)} instr ({ms(per_window)} = {100 * per_window / (CLOCK_HZ * WINDOW_SECONDS):.1f}% "
+            f"of an 80 MHz core; real-time margin {CLOCK_HZ * WINDOW_SECONDS / per_window:.1f}x)",
+            "thesis, Stride-DS-24: 81.6 ms model + about 60 ms front-end per 0.72 s window"
+            if key == "stride_ds_24" else "")
+        row(f"whole pipeline, {label}: the most expensive {block_ms:.0f} ms block (one with an inference)",
+            f"{n(p('worst_block'))} instr ({ms(p('worst_block'))})")
+
+    # Sizes and stack.
+    clip_bytes = sum(os.path.getsize(f) for f in glob.glob(os.path.join(args.clips, "*.wav")))
+    stack_of = {"earshot-qemu-cost-pipeline-fsdd": c["pipeline.fsdd.stack"],
+                "earshot-qemu-cost-pipeline-stride-ds-24": c["pipeline.stride_ds_24.stack"]}
+    described = {
+        "earshot-qemu-cost-pipeline-fsdd": ("firmware, whole pipeline fsdd-cnn (earshot-qemu-cost-pipeline-fsdd)", ""),
+        "earshot-qemu-cost-pipeline-stride-ds-24": (
+            "firmware, whole pipeline Stride-DS-24 (earshot-qemu-cost-pipeline-stride-ds-24)",
+            "X-CUBE-AI, model alone: 184,640 B flash, 56,250 B RAM"),
+        "earshot-qemu-fsdd": (f"firmware earshot-qemu-fsdd (the CTest check; {n(clip_bytes)} B of it are the "
+                              f"embedded WAV clips)", ""),
+    }
+    for name, (label, reference) in described.items():
+        elf, object_dir = images[name]
+        flash, ram = sizes(args.size, elf)
+        text = f"flash (text + data) {n(flash)} B, static RAM (data + bss) {n(ram)} B"
+        if name in stack_of:
+            text += f", stack high-water {n(stack_of[name])} B (measured, whole run, newlib's printf included)"
+        frames = stack_frames(object_dir)
+        if frames:
+            biggest = ", ".join(f"{f[1]} {f[0]} B" + ("" if f[2] == "static" else f" ({f[2]})") for f in frames[:3])
+            text += (f"; largest .su frames: {biggest}; sum of all {len(frames)} frames of its own code "
+                     f"{n(sum(f[0] for f in frames))} B (a bound without newlib)")
+        row(label, text, reference)
+
+    lines = [
+        "| on the Cortex-M4F (QEMU 7.2 mps2-an386, -icount shift=0, arm-none-eabi-gcc 12, -O3, float32) "
+        "| earshot | thesis (X-CUBE-AI, STM32L476 at 80 MHz) / peers on the same emulator |",
+        "|---|---|---|",
+    ] + [f"| {what} | {earshot} | {reference} |" for what, earshot, reference in rows]
+    notes = ("Instructions are what QEMU executes (exact, in steps of 40), not Cortex-M4 cycles: on hardware "
+             "loads, stores, FPU operations, divisions and taken branches take more than one cycle, so the "
+             "\"ms\" figures assume 1 instruction per cycle at 80 MHz and are lower bounds for the time.")
+    table = "\n".join(lines) + "\n\n" + notes + "\n"
+    print(table)
+    if args.output:
+        with open(args.output, "w") as out:
+            out.write(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
