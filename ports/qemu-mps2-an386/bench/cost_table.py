@@ -142,6 +142,17 @@ def main():
             reference += "; CMSIS-NN int8 peers: conv 5.4, depthwise 10.5, 1x1 3.3, FC 2.0 instr/MAC"
         row(f"inference: {label}", text, reference)
 
+    layers = (("conv1", "conv 5x5 stride 2, 1 -> 24 channels", "CMSIS-NN int8 5x5 stride-2 conv: 5.4"),
+              ("depthwise2", "depthwise 5x5 stride 2, 24 channels", "CMSIS-NN int8 depthwise 5x5: 10.5"),
+              ("pointwise2", "1x1 conv, 24 -> 36 channels", "CMSIS-NN int8 1x1: 3.3"),
+              ("separable3", "separable 5x5 stride 2, 36 -> 54 (depthwise + 1x1)", ""),
+              ("dense4", "dense 648 -> 64", "CMSIS-NN int8 fully connected: 2.0"))
+    for key, label, reference in layers:
+        instructions, macc = c[f"layer.{key}.instructions"], c[f"layer.{key}.macc"]
+        row(f"Stride-DS-24 layer alone: {label}",
+            f"{n(instructions)} instr, {instructions / macc:.2f} instr/MACC ({n(macc)} MACC)",
+            reference + (" instr/MAC" if reference else ""))
+
     # Whole pipelines.
     for key, label in (("fsdd", "fsdd-cnn"), ("stride_ds_24", "Stride-DS-24")):
         p = lambda what: c[f"pipeline.{key}.{what}"]

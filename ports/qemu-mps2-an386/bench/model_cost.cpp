@@ -1,6 +1,9 @@
 // Instructions per inference on the Cortex-M4F of the example model (fsdd-cnn) and the thesis'
 // Stride-DS-24 and Baseline (deterministic stand-in weights: the cost does not depend on the
-// values), with each model's MACC count so that cost_table.py can give instructions per MACC.
+// values), with each model's MACC count so that cost_table.py can give instructions per MACC;
+// and Stride-DS-24's layers alone (its weights), its separable convolution split into the
+// depthwise and the 1x1 parts, to compare with CMSIS-NN's kernels on the same emulator.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -8,42 +11,68 @@
 #include "cost_report.hpp"
 #include "earshot/model/baseline.hpp"
 #include "earshot/model/stride_ds.hpp"
+#include "earshot/nn/model.hpp"
 #include "fsdd_cnn.hpp"
 
 namespace cost = earshot::port::cost;
+namespace nn = earshot::nn;
 
 namespace {
 
 volatile float sink;
 
+using D = earshot::model::StrideDsDeterministicWeights<24>;
+alignas(16) constexpr std::array<float, 24> kNoBias{};
+using Conv1 = nn::Model<nn::Input<60, 31, 1>,
+    nn::Conv2D<24, nn::Kernel<5, 5>, nn::Strides<2, 2>, nn::Padding::kSame, D::conv1_kernel, D::conv1_bias>>;
+using Depthwise2 = nn::Model<nn::Input<30, 16, 24>,
+    nn::DepthwiseConv2D<nn::Kernel<5, 5>, nn::Strides<2, 2>, nn::Padding::kSame, 1, D::conv2_depthwise, kNoBias>>;
+using Pointwise2 = nn::Model<nn::Input<15, 8, 24>,
+    nn::Conv2D<36, nn::Kernel<1, 1>, nn::Strides<1, 1>, nn::Padding::kValid, D::conv2_pointwise, D::conv2_bias>>;
+using Separable3 = nn::Model<nn::Input<15, 8, 36>,
+    nn::SeparableConv2D<54, nn::Kernel<5, 5>, nn::Strides<2, 2>, nn::Padding::kValid, D::conv3_depthwise,
+                        D::conv3_pointwise, D::conv3_bias>>;
+using Dense4 = nn::Model<nn::Input<1, 1, 648>, nn::Dense<64, D::dense4_kernel, D::dense4_bias>>;
+
 // Static models: their arenas (16-47 kB) belong in .bss, not on the stack.
 earshot::examples::fsdd_cnn::Model fsdd;
 earshot::model::StrideDs24 stride_ds_24;
 earshot::model::Baseline baseline;
-float input[60 * 31];
-float output[10];
+Conv1 conv1;
+Depthwise2 depthwise2;
+Pointwise2 pointwise2;
+Separable3 separable3;
+Dense4 dense4;
+constexpr std::size_t kMaxValues = 30 * 16 * 24;  // the largest input or output: depthwise2's
+float input[kMaxValues];
+float output[kMaxValues];
 
 // The second of two inferences (the first would cost the same: the emulator has no cache).
 template <class Model>
-void measure(Model& model, const char* name) {
+void measure(Model& model, const char* name, const char* kind = "model") {
+  static_assert(Model::input_size <= kMaxValues && Model::output_size <= kMaxValues, "kMaxValues is too small");
   for (std::size_t i = 0; i < Model::input_size; ++i) input[i] = static_cast<float>(i % 17) * 0.1f - 0.8f;
   model.invoke(input, output);
   const std::uint64_t instructions = cost::instructions_of([&] { model.invoke(input, output); });
   sink = output[0];
   char key[64];
-  std::snprintf(key, sizeof key, "model.%s.instructions", name);
+  std::snprintf(key, sizeof key, "%s.%s.instructions", kind, name);
   cost::report(key, instructions);
-  std::snprintf(key, sizeof key, "model.%s.macc", name);
+  std::snprintf(key, sizeof key, "%s.%s.macc", kind, name);
   cost::report(key, static_cast<std::uint64_t>(Model::macc));
 }
 
 }  // namespace
 
 int main() {
-  static_assert(sizeof input / sizeof input[0] >= earshot::model::Baseline::input_size, "input too small");
   if (!cost::start()) return 1;
   measure(fsdd, "fsdd");
   measure(stride_ds_24, "stride_ds_24");
   measure(baseline, "baseline");
+  measure(conv1, "conv1", "layer");
+  measure(depthwise2, "depthwise2", "layer");
+  measure(pointwise2, "pointwise2", "layer");
+  measure(separable3, "separable3", "layer");
+  measure(dense4, "dense4", "layer");
   return 0;
 }
