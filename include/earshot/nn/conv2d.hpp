@@ -7,6 +7,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/shape.hpp"
@@ -49,20 +50,24 @@ struct Conv2D {
       constexpr bool unpadded = rows.pad_before + rows.pad_after + columns.pad_before + columns.pad_after == 0;
       constexpr bool pointwise = taps == 1 && StridesT::rows == 1 && StridesT::columns == 1 && unpadded;
       if constexpr (pointwise) {
-        accumulate(input + (row * In::width + column) * in_channels, std::data(kKernel), out);
+        detail::accumulate_rows<kFilters>(out, [&](auto&& visit) {
+          visit(input + (row * In::width + column) * in_channels, in_channels, std::data(kKernel));
+        });
       } else {
-        for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
-          const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
-          if (in_row < 0 || in_row >= In::height) continue;
-          for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
-            const int in_column =
-                column * StridesT::columns - columns.pad_before + kernel_column * DilationT::columns;
-            if (in_column < 0 || in_column >= In::width) continue;
-            accumulate(input + (in_row * In::width + in_column) * in_channels,
-                       std::data(kKernel) + (kernel_row * KernelSize::columns + kernel_column) * in_channels * kFilters,
-                       out);
+        // Every tap inside the input, in kernel order; one weight row per input channel.
+        detail::accumulate_rows<kFilters>(out, [&](auto&& visit) {
+          for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
+            const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
+            if (in_row < 0 || in_row >= In::height) continue;
+            for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
+              const int in_column =
+                  column * StridesT::columns - columns.pad_before + kernel_column * DilationT::columns;
+              if (in_column < 0 || in_column >= In::width) continue;
+              visit(input + (in_row * In::width + in_column) * in_channels, in_channels,
+                    std::data(kKernel) + (kernel_row * KernelSize::columns + kernel_column) * in_channels * kFilters);
+            }
           }
-        }
+        });
       }
     }
 
@@ -86,15 +91,6 @@ struct Conv2D {
       }
     }
 
-   private:
-    // out[f] += sum_c cell[c] * weights[c][f]: the filter loop is innermost and contiguous.
-    static void accumulate(const float* cell, const float* weights, float* out) noexcept {
-      for (int channel = 0; channel < in_channels; ++channel) {
-        const float value = cell[channel];
-        const float* weight_row = weights + channel * kFilters;
-        for (int filter = 0; filter < kFilters; ++filter) out[filter] += value * weight_row[filter];
-      }
-    }
   };
 };
 

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/shape.hpp"
@@ -42,11 +43,7 @@ struct Dense {
 
     static void compute(const float* input, float* out) noexcept {
       detail::start_with_bias<kBias, kUnits>(out);
-      for (int index = 0; index < inputs; ++index) {
-        const float value = input[index];
-        const float* weight_row = std::data(kKernel) + index * kUnits;
-        for (int unit = 0; unit < kUnits; ++unit) out[unit] += value * weight_row[unit];
-      }
+      detail::accumulate_rows<kUnits>(out, [&](auto&& visit) { visit(input, inputs, std::data(kKernel)); });
     }
   };
 };

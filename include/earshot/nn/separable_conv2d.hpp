@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "earshot/nn/depthwise_conv2d.hpp"
+#include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/shape.hpp"
@@ -68,11 +69,7 @@ struct SeparableConv2D {
       float depthwise[middle] = {};
       Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column, depthwise);
       detail::start_with_bias<kBias, kFilters>(out);
-      for (int channel = 0; channel < middle; ++channel) {
-        const float value = depthwise[channel];
-        const float* weight_row = std::data(kPointwiseKernel) + channel * kFilters;
-        for (int filter = 0; filter < kFilters; ++filter) out[filter] += value * weight_row[filter];
-      }
+      detail::accumulate_rows<kFilters>(out, [&](auto&& visit) { visit(depthwise, middle, std::data(kPointwiseKernel)); });
     }
   };
 };
