@@ -1,8 +1,10 @@
 // The multiply-accumulate loop of Conv2D, Dense and the pointwise half of SeparableConv2D:
 // out[o] += sum over rows of values[i] x weights[i][o], weights stored as rows of kOutputs.
-// The outputs are summed in registers, a block of 8 at a time, instead of being loaded and stored
-// back for every multiply-accumulate (5 to 6.6 instructions per MACC on a Cortex-M4F, QEMU count).
-// Each output's sum runs in the same order as `out[o] += value * row[o]` row by row: the
+// Cores without float SIMD (Cortex-M4F/M7) sum the outputs in registers, a block of 8 at a
+// time, instead of loading and storing out[o] for every multiply-accumulate: 5 to 6.6
+// instructions per MACC became 2.3 to 3.1 on a Cortex-M4F (QEMU count, ports/qemu-mps2-an386/
+// bench). Hosts with SIMD (SSE, NEON) vectorise the plain loop over the outputs and lose ~1.5x
+// with the blocks, so they keep it. Either way each output's sum runs in the same order, so the
 // results are bitwise the same.
 #pragma once
 
@@ -10,10 +12,9 @@ namespace earshot::nn::detail {
 
 inline constexpr int kAccumulatorBlock = 8;  // 8 sums + operands fit the FPU's 32 registers
 
-// rows(visit) calls visit(values, count, weights) for each stretch of input in summation order:
-// values[0, count) against weight rows weights[i * kOutputs, (i + 1) * kOutputs).
-template <int kOutputs, int kFirst = 0, class Rows>
-void accumulate_rows(float* out, const Rows& rows) noexcept {
+// The outputs [kFirst, kFirst + 8) in registers, then the next block.
+template <int kOutputs, int kFirst, class Rows>
+void accumulate_rows_in_blocks(float* out, const Rows& rows) noexcept {
   constexpr int kWidth = kOutputs - kFirst < kAccumulatorBlock ? kOutputs - kFirst : kAccumulatorBlock;
   float sums[kWidth];
   for (int lane = 0; lane < kWidth; ++lane) sums[lane] = out[kFirst + lane];
@@ -25,7 +26,24 @@ void accumulate_rows(float* out, const Rows& rows) noexcept {
     }
   });
   for (int lane = 0; lane < kWidth; ++lane) out[kFirst + lane] = sums[lane];
-  if constexpr (kFirst + kWidth < kOutputs) accumulate_rows<kOutputs, kFirst + kWidth>(out, rows);
+  if constexpr (kFirst + kWidth < kOutputs) accumulate_rows_in_blocks<kOutputs, kFirst + kWidth>(out, rows);
+}
+
+// rows(visit) calls visit(values, count, weights) for each stretch of input in summation order:
+// values[0, count) against weight rows weights[i * kOutputs, (i + 1) * kOutputs).
+template <int kOutputs, class Rows>
+void accumulate_rows(float* out, const Rows& rows) noexcept {
+#if defined(__ARM_ARCH) && !defined(__ARM_NEON)
+  accumulate_rows_in_blocks<kOutputs, 0>(out, rows);
+#else
+  rows([&](const float* values, int count, const float* weights) {
+    for (int index = 0; index < count; ++index) {
+      const float value = values[index];
+      const float* row = weights + index * kOutputs;
+      for (int output = 0; output < kOutputs; ++output) out[output] += value * row[output];
+    }
+  });
+#endif
 }
 
 }  // namespace earshot::nn::detail
