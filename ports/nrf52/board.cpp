@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "cortex_m.hpp"
 #include "registers.hpp"
 
 namespace earshot::port::nrf52 {
@@ -32,14 +33,6 @@ void trigger_and_wait(std::uint32_t task, std::uint32_t event) noexcept {
 
 void hfclk_start() noexcept { trigger_and_wait(clock::kTasksHfclkStart, clock::kEventsHfclkStarted); }
 
-void cycle_counter_start() noexcept {
-  reg(core::kDemcr) = reg(core::kDemcr) | (1u << 24);
-  reg(core::kDwtCyccnt) = 0;
-  reg(core::kDwtCtrl) = reg(core::kDwtCtrl) | 1u;
-}
-
-std::uint32_t cycles() noexcept { return reg(core::kDwtCyccnt); }
-
 void microphone_start(std::int16_t* buffers, std::size_t count, std::uint32_t clock_pin,
                       std::uint32_t data_pin, MicrophoneHandler handler) noexcept {
   microphone_handler = handler;
@@ -65,7 +58,7 @@ void microphone_start(std::int16_t* buffers, std::size_t count, std::uint32_t cl
   reg(pdm::kEventsStarted) = 0;
   reg(pdm::kEventsEnd) = 0;
   reg(pdm::kIntEnSet) = pdm::kIntStarted | pdm::kIntEnd;
-  reg(core::kNvicIser0) = 1u << pdm::kIrq;
+  cortex_m::enable_interrupt(pdm::kIrq);
   reg(pdm::kEnable) = 1;
   reg(pdm::kTasksStart) = 1;
 }

@@ -19,9 +19,6 @@ inline constexpr std::uint32_t kCpuClockHz = 64'000'000;
 // The external 32 MHz crystal (HFXO): the radio needs it, and it makes the PDM clock accurate.
 void hfclk_start() noexcept;
 
-void cycle_counter_start() noexcept;
-std::uint32_t cycles() noexcept;
-
 // PDM microphone, mono, 16-bit PCM (the PDM peripheral decimates itself), gain 0 dB. nRF52840:
 // PDM clock 1.280 MHz with ratio 80 = 16000 samples/s exactly; nRF52832 (ratio 64 only): the
 // default 1.032 MHz / 64 = 16125 samples/s (32 MHz / 31 / 64 = 16129.03, which Nordic rounds).
@@ -54,10 +51,5 @@ earshot::radio::DeviceAddress device_address() noexcept;
 
 // Per-chip seed for the advertising delay (FICR DEVICEID).
 std::uint32_t device_seed() noexcept;
-
-// Mailbox pattern between an interrupt and the main loop (see ports/stm32l4/board.hpp).
-inline void disable_interrupts() noexcept { asm volatile("cpsid i" ::: "memory"); }
-inline void enable_interrupts() noexcept { asm volatile("cpsie i\n\tisb" ::: "memory"); }
-inline void sleep_until_interrupt() noexcept { asm volatile("dsb\n\twfi" ::: "memory"); }
 
 }  // namespace earshot::port::nrf52

@@ -92,12 +92,4 @@ constexpr std::uint32_t kDeviceAddr0 = 0x100000A4;
 constexpr std::uint32_t kDeviceAddr1 = 0x100000A8;
 }  // namespace ficr
 
-namespace core {
-constexpr std::uint32_t kCpacr = 0xE000ED88;
-constexpr std::uint32_t kDemcr = 0xE000EDFC;
-constexpr std::uint32_t kDwtCtrl = 0xE0001000;
-constexpr std::uint32_t kDwtCyccnt = 0xE0001004;
-constexpr std::uint32_t kNvicIser0 = 0xE000E100;
-}  // namespace core
-
 }  // namespace earshot::port::nrf52

@@ -3,16 +3,12 @@
 // the static constructors and main, and a fault handler that stops at a breakpoint.
 #include <cstdint>
 
+#include "cortex_m.hpp"
 #include "registers.hpp"
 
 extern "C" {
 // From nrf52_sections.ld.
 extern std::uint32_t __StackTop;
-extern std::uint32_t __data_start__;
-extern std::uint32_t __data_end__;
-extern const std::uint32_t __data_load__;
-extern std::uint32_t __bss_start__;
-extern std::uint32_t __bss_end__;
 
 void __libc_init_array();
 // main itself may not be called from C++ ([basic.start.main]): the same symbol under another name.
@@ -55,17 +51,8 @@ __attribute__((section(".isr_vector"), used)) const VectorTable vector_table = m
 extern "C" {
 
 void Reset_Handler() {
-  using earshot::port::nrf52::reg;
-  // CP10 and CP11 full access: until then the first floating-point instruction faults.
-  reg(earshot::port::nrf52::core::kCpacr) = reg(earshot::port::nrf52::core::kCpacr) | (0xFu << 20);
-  asm volatile("dsb\n\tisb" ::: "memory");
-  const std::uint32_t* source = &__data_load__;
-  for (std::uint32_t* destination = &__data_start__; destination < &__data_end__;) {
-    *destination++ = *source++;
-  }
-  for (std::uint32_t* destination = &__bss_start__; destination < &__bss_end__;) {
-    *destination++ = 0;
-  }
+  earshot::port::cortex_m::enable_fpu();
+  earshot::port::cortex_m::initialise_ram();
   __libc_init_array();
   application_main();
   for (;;) asm volatile("wfi");

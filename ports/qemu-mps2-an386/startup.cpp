@@ -3,16 +3,12 @@
 // fault handlers that end the emulation with a non-zero exit code instead of hanging.
 #include <cstdint>
 
+#include "cortex_m.hpp"
 #include "semihosting.hpp"
 
 extern "C" {
 // From mps2_an386.ld.
 extern std::uint32_t __StackTop;
-extern std::uint32_t __data_start__;
-extern std::uint32_t __data_end__;
-extern const std::uint32_t __data_load__;
-extern std::uint32_t __bss_start__;
-extern std::uint32_t __bss_end__;
 
 // newlib's crt0 (rdimon.specs): asks semihosting for the command line, runs the static
 // constructors, calls main and passes its result to exit.
@@ -56,13 +52,6 @@ __attribute__((section(".isr_vector"), used)) const VectorTable vector_table = {
     },
 };
 
-// Coprocessor Access Control Register: CP10 and CP11 (bits 20-23) give the FPU. Until they
-// are set, the first floating-point instruction raises a UsageFault (NOCP).
-volatile std::uint32_t& cpacr() { return *reinterpret_cast<volatile std::uint32_t*>(0xE000ED88); }
-constexpr std::uint32_t kCp10Cp11FullAccess = 0xFu << 20;
-
-volatile std::uint32_t& cfsr() { return *reinterpret_cast<volatile std::uint32_t*>(0xE000ED28); }
-
 const char* exception_name(std::uint32_t number) {
   switch (number) {
     case 2: return "NMI";
@@ -75,13 +64,7 @@ const char* exception_name(std::uint32_t number) {
 }
 
 void write_hex(std::uint32_t value) {
-  char text[11] = "0x";
-  for (int digit = 0; digit < 8; ++digit) {
-    const auto nibble = (value >> (28 - 4 * digit)) & 0xFu;
-    text[2 + digit] = static_cast<char>(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
-  }
-  text[10] = '\0';
-  earshot::port::semihosting::write(text);
+  earshot::port::semihosting::write(earshot::port::cortex_m::hex(value).text);
 }
 
 }  // namespace
@@ -89,16 +72,8 @@ void write_hex(std::uint32_t value) {
 extern "C" {
 
 void Reset_Handler() {
-  cpacr() = cpacr() | kCp10Cp11FullAccess;
-  asm volatile("dsb\n\tisb" ::: "memory");
-
-  const std::uint32_t* source = &__data_load__;
-  for (std::uint32_t* destination = &__data_start__; destination < &__data_end__;) {
-    *destination++ = *source++;
-  }
-  for (std::uint32_t* destination = &__bss_start__; destination < &__bss_end__;) {
-    *destination++ = 0;
-  }
+  earshot::port::cortex_m::enable_fpu();
+  earshot::port::cortex_m::initialise_ram();
   _start();
 }
 
@@ -117,7 +92,7 @@ __attribute__((naked)) void _stack_init() { asm volatile("ldr sp, =__StackTop\n\
   write(" at pc ");
   write_hex(frame[6]);
   write(", CFSR ");
-  write_hex(cfsr());
+  write_hex(earshot::port::cortex_m::reg(earshot::port::cortex_m::kCfsr));
   write("\n");
   earshot::port::semihosting::exit(128 + number);
 }

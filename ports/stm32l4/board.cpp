@@ -2,6 +2,7 @@
 // DFSDM + DMA microphone, in the order RM0351 prescribes.
 #include "board.hpp"
 
+#include "cortex_m.hpp"
 #include "registers.hpp"
 
 namespace earshot::port::stm32l4 {
@@ -52,14 +53,6 @@ void clock_init_80mhz() noexcept {
   wait_until_set(rcc::kCfgr, rcc::kCfgrSwsMask, rcc::kCfgrSwsPll);
 }
 
-void cycle_counter_start() noexcept {
-  reg(core::kDemcr) = reg(core::kDemcr) | (1u << 24);
-  reg(core::kDwtCyccnt) = 0;
-  reg(core::kDwtCtrl) = reg(core::kDwtCtrl) | 1u;
-}
-
-std::uint32_t cycles() noexcept { return reg(core::kDwtCyccnt); }
-
 void uart_init() noexcept {
   reg(rcc::kAhb2Enr) = reg(rcc::kAhb2Enr) | rcc::kAhb2GpioA;
   reg(rcc::kApb1Enr1) = reg(rcc::kApb1Enr1) | rcc::kApb1Usart2;
@@ -102,7 +95,7 @@ void microphone_start(std::int32_t* buffer, std::size_t half, MicrophoneHandler 
                                 dma1::kCcrPriorityHigh | dma1::kCcrHalfInterrupt |
                                 dma1::kCcrCompleteInterrupt | dma1::kCcrErrorInterrupt;
   reg(dma1::ccr(kDmaChannel)) = reg(dma1::ccr(kDmaChannel)) | dma1::kCcrEnable;  // configured first
-  reg(core::kNvicIser0) = 1u << kDmaIrq;
+  cortex_m::enable_interrupt(kDmaIrq);
 
   // Channel 0: SPI on the rising edge of the internal clock CKOUT = kernel clock (PCLK2,
   // 80 MHz) / 40; right shift 2 (board.hpp). CKOUTDIV and DFSDMEN live in CH0CFGR1.

@@ -1,4 +1,4 @@
-// Board layer of the STM32L476 (NUCLEO-L476RG): 80 MHz clock, DWT cycle counter, USART2 for
+// Board layer of the STM32L476 (NUCLEO-L476RG): 80 MHz clock, USART2 for
 // printf (the ST-LINK virtual COM port), and a PDM MEMS microphone on DFSDM1 whose samples a
 // circular DMA hands over half a buffer at a time.
 #pragma once
@@ -13,10 +13,6 @@ inline constexpr std::uint32_t kSystemClockHz = 80'000'000;
 // MSI 4 MHz -> PLL (M 1, N 40, R 2) = 80 MHz, voltage range 1, 4 flash wait states, caches and
 // prefetch on; AHB, APB1 and APB2 undivided.
 void clock_init_80mhz() noexcept;
-
-// The DWT cycle counter (DEMCR.TRCENA, DWT_CTRL.CYCCNTENA); wraps every 53.7 s at 80 MHz.
-void cycle_counter_start() noexcept;
-std::uint32_t cycles() noexcept;
 
 // USART2 on PA2 (AF7), 115200 8N1, polled: newlib's printf reaches the ST-LINK's virtual COM
 // port through _write (startup.cpp).
@@ -44,12 +40,5 @@ void microphone_start(std::int32_t* buffer, std::size_t half, MicrophoneHandler 
 inline float microphone_sample(std::int32_t word) noexcept {
   return static_cast<float>(word >> 8) / kMicrophoneFullScale;
 }
-
-// Mailbox pattern between an interrupt and the main loop: mask interrupts, look at what the
-// interrupt posted, sleep_until_interrupt() if nothing (WFI wakes on a pending interrupt even
-// while masked, so one arriving after the look is not slept through), unmask: it runs then.
-inline void disable_interrupts() noexcept { asm volatile("cpsid i" ::: "memory"); }
-inline void enable_interrupts() noexcept { asm volatile("cpsie i\n\tisb" ::: "memory"); }
-inline void sleep_until_interrupt() noexcept { asm volatile("dsb\n\twfi" ::: "memory"); }
 
 }  // namespace earshot::port::stm32l4

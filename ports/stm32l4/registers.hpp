@@ -1,7 +1,7 @@
 // The STM32L476's registers that this port uses, as addresses and bit positions from the
 // reference manual RM0351 (rev 9): RCC 6.4, FLASH 3.7, PWR 5.4, GPIO 8.5, USART 40.8,
-// DMA 11.6, DFSDM 24.8; Cortex-M4 core registers from the ARMv7-M manual. Nothing vendor-made
-// is needed to build.
+// DMA 11.6, DFSDM 24.8 (the core's own registers: ports/cortex-m/cortex_m.hpp). Nothing
+// vendor-made is needed to build.
 #pragma once
 
 #include <cstdint>
@@ -125,15 +125,5 @@ constexpr std::uint32_t fcr(std::uint32_t sinc_order, std::uint32_t oversampling
   return (sinc_order << 29) | ((oversampling - 1) << 16) | (integrator_oversampling - 1);
 }
 }  // namespace dfsdm1
-
-namespace core {
-constexpr std::uint32_t kCpacr = 0xE000ED88;   // coprocessor access (FPU)
-constexpr std::uint32_t kCfsr = 0xE000ED28;    // configurable fault status
-constexpr std::uint32_t kDemcr = 0xE000EDFC;   // TRCENA: bit 24
-constexpr std::uint32_t kDwtCtrl = 0xE0001000;  // CYCCNTENA: bit 0
-constexpr std::uint32_t kDwtCyccnt = 0xE0001004;
-constexpr std::uint32_t kNvicIser0 = 0xE000E100;
-constexpr std::uint32_t kNvicIpr = 0xE000E400;  // one byte per interrupt
-}  // namespace core
 
 }  // namespace earshot::port::stm32l4

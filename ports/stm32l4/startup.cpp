@@ -6,16 +6,12 @@
 #include <cstdio>
 
 #include "board.hpp"
+#include "cortex_m.hpp"
 #include "registers.hpp"
 
 extern "C" {
 // From stm32l476.ld.
 extern std::uint32_t __StackTop;
-extern std::uint32_t __data_start__;
-extern std::uint32_t __data_end__;
-extern const std::uint32_t __data_load__;
-extern std::uint32_t __bss_start__;
-extern std::uint32_t __bss_end__;
 
 void __libc_init_array();
 // main itself may not be called from C++ ([basic.start.main]): the same symbol under another name.
@@ -64,32 +60,15 @@ void write_text(const char* text) noexcept {
   earshot::port::stm32l4::uart_write(text, size);
 }
 
-void write_hex(std::uint32_t value) noexcept {
-  char text[11] = "0x";
-  for (int digit = 0; digit < 8; ++digit) {
-    const auto nibble = (value >> (28 - 4 * digit)) & 0xFu;
-    text[2 + digit] = static_cast<char>(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
-  }
-  text[10] = '\0';
-  write_text(text);
-}
+void write_hex(std::uint32_t value) noexcept { write_text(earshot::port::cortex_m::hex(value).text); }
 
 }  // namespace
 
 extern "C" {
 
 void Reset_Handler() {
-  using earshot::port::stm32l4::reg;
-  // CP10 and CP11 full access: until then the first floating-point instruction faults.
-  reg(earshot::port::stm32l4::core::kCpacr) = reg(earshot::port::stm32l4::core::kCpacr) | (0xFu << 20);
-  asm volatile("dsb\n\tisb" ::: "memory");
-  const std::uint32_t* source = &__data_load__;
-  for (std::uint32_t* destination = &__data_start__; destination < &__data_end__;) {
-    *destination++ = *source++;
-  }
-  for (std::uint32_t* destination = &__bss_start__; destination < &__bss_end__;) {
-    *destination++ = 0;
-  }
+  earshot::port::cortex_m::enable_fpu();
+  earshot::port::cortex_m::initialise_ram();
   __libc_init_array();
   application_main();
   for (;;) asm volatile("wfi");
@@ -104,7 +83,7 @@ void Reset_Handler() {
   write_text(" at pc ");
   write_hex(frame[6]);
   write_text(", CFSR ");
-  write_hex(earshot::port::stm32l4::reg(earshot::port::stm32l4::core::kCfsr));
+  write_hex(earshot::port::cortex_m::reg(earshot::port::cortex_m::kCfsr));
   write_text("\r\n");
   earshot::port::stm32l4::uart_flush();
   for (;;) asm volatile("bkpt #0");

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "board.hpp"
+#include "cortex_m.hpp"
 #include "earshot/dsp/frontend.hpp"
 #include "earshot/pipeline/streaming_classifier.hpp"
 #include "earshot/pipeline/voter.hpp"
@@ -19,6 +20,7 @@
 #include "fsdd_cnn.hpp"
 
 namespace board = earshot::port::nrf52;
+namespace cortex_m = earshot::port::cortex_m;
 namespace fsdd = earshot::examples::fsdd_cnn;
 namespace radio = earshot::radio;
 
@@ -68,8 +70,8 @@ void wait_advertising_delay() {
   random_state ^= random_state >> 17;
   random_state ^= random_state << 5;
   const std::uint32_t delay = random_state % (10 * (board::kCpuClockHz / 1000));
-  const std::uint32_t start = board::cycles();
-  while (board::cycles() - start < delay) {
+  const std::uint32_t start = cortex_m::cycles();
+  while (cortex_m::cycles() - start < delay) {
   }
 }
 
@@ -77,7 +79,7 @@ void wait_advertising_delay() {
 
 int main() {
   board::hfclk_start();
-  board::cycle_counter_start();
+  cortex_m::cycle_counter_start();
   board::radio_init();
   random_state = board::device_seed();
   const radio::DeviceAddress address = board::device_address();
@@ -110,11 +112,11 @@ int main() {
                           on_microphone_buffer);
 
   for (;;) {
-    board::disable_interrupts();
+    cortex_m::disable_interrupts();
     const std::int16_t* samples = ready_buffer;
     ready_buffer = nullptr;
-    if (samples == nullptr) board::sleep_until_interrupt();
-    board::enable_interrupts();
+    if (samples == nullptr) cortex_m::sleep_until_interrupt();
+    cortex_m::enable_interrupts();
     if (samples == nullptr) continue;
 
     bool window_done = false;

@@ -9,12 +9,14 @@
 #include <cstdio>
 
 #include "board.hpp"
+#include "cortex_m.hpp"
 #include "earshot/dsp/frontend.hpp"
 #include "earshot/pipeline/streaming_classifier.hpp"
 #include "earshot/pipeline/voter.hpp"
 #include "fsdd_cnn.hpp"
 
 namespace board = earshot::port::stm32l4;
+namespace cortex_m = earshot::port::cortex_m;
 namespace fsdd = earshot::examples::fsdd_cnn;
 
 namespace {
@@ -58,7 +60,7 @@ float milliseconds(std::uint32_t cycles) {
 
 int main() {
   board::clock_init_80mhz();
-  board::cycle_counter_start();
+  cortex_m::cycle_counter_start();
   board::uart_init();
   std::printf("earshot on STM32L476 at 80 MHz: %s (sha256 %.8s), %u Hz, %u-sample blocks\n",
               fsdd::name, fsdd::source_sha256, static_cast<unsigned>(board::kMicrophoneSampleRate),
@@ -73,7 +75,7 @@ int main() {
   if (status != earshot::PipelineStatus::kOk) {
     std::printf("error: %s (front-end: %s)\n", earshot::describe(status),
                 earshot::describe(classifier.frontend_status()));
-    for (;;) board::sleep_until_interrupt();
+    for (;;) cortex_m::sleep_until_interrupt();
   }
   voter.configure(earshot::VoteRule::kMean, 2);
   board::microphone_start(dma_buffer, kHalf, on_microphone_half);
@@ -81,14 +83,14 @@ int main() {
   Timing frontend_only;   // blocks that completed no window: 4 front-end frames
   Timing with_inference;  // blocks that completed a window: frames + normalisation + model
   for (;;) {
-    board::disable_interrupts();
+    cortex_m::disable_interrupts();
     const std::int32_t* words = ready_half;
     ready_half = nullptr;
-    if (words == nullptr) board::sleep_until_interrupt();
-    board::enable_interrupts();
+    if (words == nullptr) cortex_m::sleep_until_interrupt();
+    cortex_m::enable_interrupts();
     if (words == nullptr) continue;
 
-    const std::uint32_t start = board::cycles();
+    const std::uint32_t start = cortex_m::cycles();
     for (std::size_t i = 0; i < kHalf; ++i) block[i] = board::microphone_sample(words[i]);
     bool window_done = false;
     bool silent = false;
@@ -101,7 +103,7 @@ int main() {
       level = result.window.level_dbfs;
       if (!silent) voter.add(result.probabilities);
     });
-    const std::uint32_t elapsed = board::cycles() - start;
+    const std::uint32_t elapsed = cortex_m::cycles() - start;
     (window_done ? with_inference : frontend_only).add(elapsed);
     if (!window_done) continue;
 
