@@ -6,11 +6,11 @@
 
 #include <cstdint>
 
+#include "cortex_m.hpp"
+
 namespace earshot::port::stm32l4 {
 
-inline volatile std::uint32_t& reg(std::uint32_t address) {
-  return *reinterpret_cast<volatile std::uint32_t*>(address);
-}
+using cortex_m::reg;
 
 namespace rcc {
 constexpr std::uint32_t kBase = 0x40021000;
