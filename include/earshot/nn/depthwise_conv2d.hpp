@@ -6,6 +6,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/shape.hpp"
@@ -15,6 +16,8 @@ namespace earshot::nn {
 namespace detail {
 
 // out[c * M + m] += sum over taps of cell[c] * kernel[tap][c][m]; shared with SeparableConv2D.
+// Taps run in kernel order (row-major) for every output, on both paths below, so the results
+// are bitwise the same.
 template <class In, int kDepthMultiplier, class KernelSize, class StridesT, class DilationT>
 struct DepthwiseWindow {
   static constexpr int channels = In::channels;
@@ -22,18 +25,53 @@ struct DepthwiseWindow {
 
   static void accumulate(const float* input, const float* kernel, const WindowAxis& rows,
                          const WindowAxis& columns, int row, int column, float* out) noexcept {
+#if defined(__ARM_ARCH) && !defined(__ARM_NEON)
+    // No float SIMD (Cortex-M4F/M7): sum 8 outputs in registers over all taps instead of
+    // loading and storing out[] for every multiply-accumulate (as detail::accumulate_rows).
+    accumulate_in_blocks<0>(input, kernel, rows, columns, row, column, out);
+#else
+    // With SIMD the compiler vectorises the loop over the outputs of one tap.
+    for_each_tap(input, kernel, rows, columns, row, column, [&](const float* cell, const float* weights) {
+      for (int index = 0; index < out_channels; ++index) {
+        out[index] += cell[index / kDepthMultiplier] * weights[index];
+      }
+    });
+#endif
+  }
+
+ private:
+  // visit(cell, weights) for each tap that falls inside the input (padding contributes zero):
+  // the input's channels at that position and the tap's out_channels weights.
+  template <class Visit>
+  static void for_each_tap(const float* input, const float* kernel, const WindowAxis& rows,
+                           const WindowAxis& columns, int row, int column, const Visit& visit) noexcept {
     for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
       const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
       if (in_row < 0 || in_row >= In::height) continue;
       for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
         const int in_column = column * StridesT::columns - columns.pad_before + kernel_column * DilationT::columns;
         if (in_column < 0 || in_column >= In::width) continue;
-        const float* cell = input + (in_row * In::width + in_column) * channels;
-        const float* weights = kernel + (kernel_row * KernelSize::columns + kernel_column) * out_channels;
-        for (int index = 0; index < out_channels; ++index) {
-          out[index] += cell[index / kDepthMultiplier] * weights[index];
-        }
+        visit(input + (in_row * In::width + in_column) * channels,
+              kernel + (kernel_row * KernelSize::columns + kernel_column) * out_channels);
       }
+    }
+  }
+
+  // The outputs [kFirst, kFirst + 8) in registers across all taps, then the next block.
+  template <int kFirst>
+  static void accumulate_in_blocks(const float* input, const float* kernel, const WindowAxis& rows,
+                                   const WindowAxis& columns, int row, int column, float* out) noexcept {
+    constexpr int kWidth = out_channels - kFirst < kAccumulatorBlock ? out_channels - kFirst : kAccumulatorBlock;
+    float sums[kWidth];
+    for (int lane = 0; lane < kWidth; ++lane) sums[lane] = out[kFirst + lane];
+    for_each_tap(input, kernel, rows, columns, row, column, [&](const float* cell, const float* weights) {
+      for (int lane = 0; lane < kWidth; ++lane) {
+        sums[lane] += cell[(kFirst + lane) / kDepthMultiplier] * weights[kFirst + lane];
+      }
+    });
+    for (int lane = 0; lane < kWidth; ++lane) out[kFirst + lane] = sums[lane];
+    if constexpr (kFirst + kWidth < out_channels) {
+      accumulate_in_blocks<kFirst + kWidth>(input, kernel, rows, columns, row, column, out);
     }
   }
 };
