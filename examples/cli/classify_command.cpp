@@ -152,9 +152,7 @@ void print_file(const std::string& file, const RegisteredModel& model, const Cli
   if (options.json) {
     std::string line = "{\"file\": " + json_string(file) + ", \"label\": " + json_string(class_name(model, index)) +
                        ", \"index\": " + std::to_string(index);
-    char confidence[32];
-    std::snprintf(confidence, sizeof confidence, "%.6g", static_cast<double>(result.confidence));
-    line += ", \"confidence\": " + std::string(confidence) +
+    line += ", \"confidence\": " + json_number(result.confidence) +
             ", \"probabilities\": " + json_numbers(result.scores.data(), classes);
     if (options.windows) {
       line += ", \"windows\": [";

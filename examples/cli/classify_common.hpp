@@ -140,13 +140,17 @@ inline std::string json_string(const std::string& text) {
   return out + "\"";
 }
 
+// Nine significant digits: every float reads back as exactly the same float, so JSON output
+// can be compared with a framework's outputs at full precision.
+inline std::string json_number(float value) {
+  char number[32];
+  std::snprintf(number, sizeof number, "%.9g", static_cast<double>(value));
+  return number;
+}
+
 inline std::string json_numbers(const float* values, std::size_t count) {
   std::string out = "[";
-  for (std::size_t i = 0; i < count; ++i) {
-    char number[32];
-    std::snprintf(number, sizeof number, "%s%.6g", i == 0 ? "" : ", ", static_cast<double>(values[i]));
-    out += number;
-  }
+  for (std::size_t i = 0; i < count; ++i) out += (i == 0 ? "" : ", ") + json_number(values[i]);
   return out + "]";
 }
 

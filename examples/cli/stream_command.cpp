@@ -124,10 +124,10 @@ int run_stream(int argc, char** argv) {
     ++events;
     if (options.json) {
       std::printf("{\"event\": \"state\", \"seconds\": %.4f, \"sample\": %llu, \"state\": %s, \"index\": %d, "
-                  "\"confidence\": %.6g, \"previous\": %s}\n",
+                  "\"confidence\": %s, \"previous\": %s}\n",
                   event.seconds, static_cast<unsigned long long>(event.sample),
                   json_string(class_name(*model, event.state)).c_str(), event.state,
-                  static_cast<double>(event.confidence), json_string(class_name(*model, event.previous)).c_str());
+                  json_number(event.confidence).c_str(), json_string(class_name(*model, event.previous)).c_str());
     } else if (event.state >= 0) {
       std::printf("%9.3f s  %s  %.4f\n", event.seconds, class_name(*model, event.state).c_str(),
                   static_cast<double>(event.confidence));
@@ -140,10 +140,10 @@ int run_stream(int argc, char** argv) {
     if (!options.windows) return;
     if (options.json) {
       std::printf("{\"event\": \"window\", \"seconds\": %.4f, \"level_dbfs\": %.2f, \"gated\": %s, \"vote\": %s, "
-                  "\"confidence\": %.6g, \"probabilities\": %s}\n",
+                  "\"confidence\": %s, \"probabilities\": %s}\n",
                   report.window.seconds, report.window.level_dbfs, report.window.gated ? "true" : "false",
                   json_string(class_name(*model, report.vote_index)).c_str(),
-                  static_cast<double>(report.vote_confidence),
+                  json_number(report.vote_confidence).c_str(),
                   json_numbers(report.probabilities, model->labels.size()).c_str());
     } else {
       std::printf("  window %zu  %.3f s  %6.1f dBFS  vote %s %.4f\n", report.window.index, report.window.seconds,
