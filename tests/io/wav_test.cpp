@@ -293,6 +293,40 @@ TEST_CASE("malformed files are reported, not read") {
   }
 }
 
+// Every prefix of a valid file and every single-byte corruption of it either fails with an
+// error or parses to samples that lie inside the bytes, which are then all read. Each case gets
+// its own exactly-sized copy, so AddressSanitizer (the asan preset) sees any read past the end.
+TEST_CASE("cut or corrupted files never make the parser read outside the bytes") {
+  Bytes chunks;
+  earshot::test::put_chunk(chunks, "LIST", Bytes{'I', 'N', 'F', 'O', 'x'});  // odd: a pad byte
+  earshot::test::put_chunk(chunks, "fmt ", earshot::test::extensible_fmt_body(kPcm, 2, 8000, 24));
+  earshot::test::put_chunk(chunks, "data", int_samples({1, -2, 3, -4, 5, -6}, 3));
+  const Bytes good = earshot::test::riff_wave(chunks);
+  REQUIRE(parse(good).ok());
+  REQUIRE(parse(good).file.frame_count == 3);
+
+  const auto check = [](const Bytes& bytes) {
+    const auto result = parse(bytes);
+    if (!result.ok()) return;
+    const earshot::WavFile& file = result.file;
+    const std::size_t block_align = static_cast<std::size_t>(file.channels) * file.bytes_per_sample;
+    REQUIRE(file.data >= bytes.data());
+    REQUIRE(file.data + file.frame_count * block_align <= bytes.data() + bytes.size());
+    std::vector<float> samples(file.frame_count);
+    CHECK(file.read_mono(0, samples.data(), samples.size()) == file.frame_count);
+  };
+  for (std::size_t size = 0; size < good.size(); ++size) {
+    check(Bytes(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(size)));
+  }
+  for (std::size_t position = 0; position < good.size(); ++position) {
+    for (const int flip : {0x01, 0x80, 0xFF}) {
+      Bytes corrupted = good;
+      corrupted[position] = static_cast<std::uint8_t>(corrupted[position] ^ flip);
+      check(corrupted);
+    }
+  }
+}
+
 TEST_CASE("every error has its own one-line message") {
   std::vector<std::string> seen;
   for (int code = 0; code <= static_cast<int>(WavError::kUnsupportedSubFormat); ++code) {
