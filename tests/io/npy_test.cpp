@@ -111,6 +111,52 @@ TEST_CASE("bad npy input is reported") {
         std::string::npos);
 }
 
+TEST_CASE("a header that claims too much is an error, not a huge allocation") {
+  const std::string two = to_npy({1.0f, 2.0f}, {2});
+  const auto with_shape = [&](const std::string& shape) {
+    std::string bytes = two;
+    const std::size_t at = bytes.find("(2,)");
+    bytes.replace(at, 4, shape);
+    // Keep the header length field (version 1.0: 2 bytes at offset 8) honest.
+    const std::size_t length = static_cast<unsigned char>(bytes[8]) + (shape.size() - 4);
+    bytes[8] = static_cast<char>(length & 0xFF);
+    bytes[9] = static_cast<char>(length >> 8);
+    return from_npy(bytes);
+  };
+  REQUIRE(with_shape("(2,)").ok());
+  // 2^62 floats would be 2^64 bytes: the byte count overflows.
+  CHECK(with_shape("(4611686018427387904,)").error.find("too large") != std::string::npos);
+  // Past 2^64 the dimension itself does not fit.
+  CHECK(with_shape("(99999999999999999999999,)").error.find("shape") != std::string::npos);
+  // 2^40 floats (4 TiB) fit in size_t, but the file has 8 bytes of data.
+  CHECK(with_shape("(1099511627776,)").error.find("truncated .npy data") != std::string::npos);
+  // A version 2.0 header length of 4 GiB on a short file.
+  std::string v2 = "\x93NUMPY";
+  v2 += std::string("\x02\x00\xff\xff\xff\xff", 6);
+  CHECK(from_npy(v2 + "{'descr': '<f4'}").error == "truncated .npy header");
+}
+
+// Every prefix and every single-byte corruption of a file is read or reported, never thrown
+// or read past (the asan preset runs this too).
+TEST_CASE("cut or corrupted npy files are reported, never thrown") {
+  const std::string good = to_npy({1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f}, {2, 3});
+  for (std::size_t size = 0; size < good.size(); ++size) {
+    CHECK_FALSE(from_npy(good.substr(0, size)).ok());
+  }
+  for (std::size_t position = 0; position < good.size(); ++position) {
+    for (const int flip : {0x01, 0x20, 0x80}) {
+      std::string corrupted = good;
+      corrupted[position] = static_cast<char>(corrupted[position] ^ flip);
+      const earshot::NpyReadResult result = from_npy(corrupted);
+      if (result.ok()) {
+        CHECK(result.array.values.size() == earshot::detail::npy_element_count(result.array.shape));
+      } else {
+        CHECK(result.error.find('\n') == std::string::npos);
+      }
+    }
+  }
+}
+
 TEST_CASE("csv has one line per row and round-trippable values") {
   const std::vector<float> values = {0.0f, 0.1f, -2.5f, 1e-10f, 100.0f, -80.0f};
   std::ostringstream out;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <istream>
+#include <limits>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -36,6 +37,33 @@ inline std::size_t npy_element_count(const std::vector<std::size_t>& shape) {
   std::size_t count = 1;
   for (const std::size_t dimension : shape) count *= dimension;
   return count;
+}
+
+// False when the shape's float32 bytes do not fit in a size_t (a corrupt header).
+inline bool npy_byte_count(const std::vector<std::size_t>& shape, std::size_t& bytes) {
+  constexpr std::size_t kLimit = std::numeric_limits<std::size_t>::max();
+  bytes = 4;
+  for (const std::size_t dimension : shape) {
+    if (dimension != 0 && bytes > kLimit / dimension) return false;
+    bytes *= dimension;
+  }
+  return true;
+}
+
+// Reads `size` bytes, growing the buffer at most 1 MiB ahead of what the stream delivered, so
+// that a corrupt length field costs an error, not an allocation of the size it claims.
+template <class Byte>
+bool npy_read_exactly(std::istream& in, std::size_t size, std::vector<Byte>& bytes) {
+  constexpr std::size_t kStep = std::size_t{1} << 20;
+  bytes.clear();
+  while (bytes.size() < size) {
+    const std::size_t done = bytes.size();
+    const std::size_t step = size - done < kStep ? size - done : kStep;
+    bytes.resize(done + step);
+    in.read(reinterpret_cast<char*>(bytes.data() + done), static_cast<std::streamsize>(step));
+    if (static_cast<std::size_t>(in.gcount()) != step) return false;
+  }
+  return true;
 }
 
 inline std::string npy_shape_literal(const std::vector<std::size_t>& shape) {
@@ -82,7 +110,9 @@ inline bool npy_parse_shape(const std::string& header, std::size_t position,
     if (header[position] < '0' || header[position] > '9') return false;
     std::size_t dimension = 0;
     while (position < header.size() && header[position] >= '0' && header[position] <= '9') {
-      dimension = dimension * 10 + static_cast<std::size_t>(header[position] - '0');
+      const auto digit = static_cast<std::size_t>(header[position] - '0');
+      if (dimension > (std::numeric_limits<std::size_t>::max() - digit) / 10) return false;
+      dimension = dimension * 10 + digit;
       ++position;
     }
     shape.push_back(dimension);
@@ -170,12 +200,12 @@ inline NpyReadResult read_npy(std::istream& in) {
     result.error = "unsupported .npy version " + std::to_string(preamble[6]);
     return result;
   }
-  std::string header(header_length, '\0');
-  in.read(&header[0], static_cast<std::streamsize>(header_length));
-  if (!in) {
+  std::vector<char> header_bytes;
+  if (!detail::npy_read_exactly(in, header_length, header_bytes)) {
     result.error = "truncated .npy header";
     return result;
   }
+  const std::string header(header_bytes.begin(), header_bytes.end());
   std::size_t position = detail::npy_find_value(header, "descr");
   if (position == std::string::npos || header.compare(position + 1, 3, "<f4") != 0) {
     const std::size_t shown = position == std::string::npos ? 0 : position;
@@ -195,10 +225,15 @@ inline NpyReadResult read_npy(std::istream& in) {
     result.error = "invalid .npy header (no shape tuple)";
     return result;
   }
-  const std::size_t count = detail::npy_element_count(result.array.shape);
-  std::vector<unsigned char> bytes(count * 4);
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (static_cast<std::size_t>(in.gcount()) != bytes.size()) {
+  std::size_t byte_count = 0;
+  if (!detail::npy_byte_count(result.array.shape, byte_count)) {
+    result.error = "invalid .npy header (shape " + detail::npy_shape_literal(result.array.shape) +
+                   " is too large)";
+    return result;
+  }
+  const std::size_t count = byte_count / 4;
+  std::vector<unsigned char> bytes;
+  if (!detail::npy_read_exactly(in, byte_count, bytes)) {
     result.error = "truncated .npy data: expected " + std::to_string(count) + " float32 values";
     return result;
   }
