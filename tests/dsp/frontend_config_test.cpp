@@ -1,6 +1,7 @@
 // Invalid configurations are rejected with the Status that names the problem.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstring>
 
 #include "earshot/dsp/frontend.hpp"
@@ -43,6 +44,10 @@ TEST_CASE("front-end configuration errors name the problem", "[dsp][frontend][er
   REQUIRE(check([](FrontendConfig& c) { c.fmin = 9000; }) == Status::kInvalidFrequencyRange);
   REQUIRE(check([](FrontendConfig& c) { c.fmin = -1; }) == Status::kInvalidFrequencyRange);
   REQUIRE(check([](FrontendConfig& c) { c.sample_rate = 0; }) == Status::kInvalidSampleRate);
+  // An infinite rate passed every range check (fmax = inf / 2 <= inf) and filled the mel bank
+  // with infinite weights past its storage.
+  REQUIRE(check([](FrontendConfig& c) { c.sample_rate = HUGE_VAL; }) == Status::kInvalidSampleRate);
+  REQUIRE(check([](FrontendConfig& c) { c.sample_rate = NAN; }) == Status::kInvalidSampleRate);
   REQUIRE(check([](FrontendConfig& c) {
             c.kind = FeatureKind::kMfcc;
             c.n_mfcc = 41;

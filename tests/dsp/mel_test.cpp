@@ -79,3 +79,34 @@ TEST_CASE("filterbank configuration errors are reported", "[dsp][mel]") {
   REQUIRE(bank.configure({16000.0, 128, 8, 0.0, 8000.0, MelScale::kSlaney, MelNorm::kSlaney}) ==
           Status::kFftSizeExceedsCapacity);
 }
+
+TEST_CASE("a range narrower than the bands' spacing gives empty bands, never more weights than "
+          "the bank holds",
+          "[dsp][mel]") {
+  // fmin 1000 Hz, fmax the next double: the 130 band edges round to 1000 Hz, so every triangle
+  // has zero width. librosa's Slaney norm then divides by zero (2 / (f[i+2] - f[i]) = inf) and
+  // 0 * inf makes NaN weights; none may be stored (the sparse bank has room for 2 per bin).
+  static MelFilterbank<128, 257> bank;
+  const double fmax = std::nextafter(1000.0, 2000.0);
+  for (MelNorm norm : {MelNorm::kSlaney, MelNorm::kNone}) {
+    REQUIRE(bank.configure({16000.0, 512, 128, 1000.0, fmax, MelScale::kSlaney, norm}) ==
+            Status::kOk);
+    REQUIRE(bank.n_mels() == 128);
+    REQUIRE(bank.weight_count() <= MelFilterbank<128, 257>::max_weights);
+    static float spectrum[257];
+    for (float& value : spectrum) value = 1.0f;
+    float mel[128];
+    bank.apply(spectrum, mel);
+    for (float value : mel) REQUIRE(value == 0.0f);
+  }
+}
+
+TEST_CASE("an infinite sample rate is refused, not turned into a bank of infinities",
+          "[dsp][mel]") {
+  static MelFilterbank<40, 257> bank;
+  const double inf = HUGE_VAL;
+  REQUIRE(bank.configure({inf, 512, 40, 0.0, 8000.0, MelScale::kSlaney, MelNorm::kSlaney}) ==
+          Status::kInvalidSampleRate);
+  REQUIRE(bank.configure({inf, 512, 40, 0.0, inf, MelScale::kSlaney, MelNorm::kSlaney}) ==
+          Status::kInvalidSampleRate);
+}

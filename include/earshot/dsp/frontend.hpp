@@ -73,7 +73,9 @@ class Frontend {
 
   // kOk, or the first problem found (see status.hpp).
   static Status validate(const FrontendConfig& config) noexcept {
-    if (!(config.sample_rate > 0.0)) return Status::kInvalidSampleRate;
+    if (!(config.sample_rate > 0.0 && config.sample_rate < HUGE_VAL)) {
+      return Status::kInvalidSampleRate;
+    }
     if (!Fft::supports(config.n_fft)) return Status::kFftSizeNotSupported;
     if (config.n_fft > kMaxFftSize) return Status::kFftSizeExceedsCapacity;
     if (config.hop_length == 0) return Status::kInvalidHopLength;

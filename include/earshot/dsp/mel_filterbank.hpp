@@ -4,6 +4,7 @@
 // 1024-point spectrum costs about 1 k multiply-adds (every bin is in at most two bands).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -37,7 +38,11 @@ class MelFilterbank {
   static constexpr std::size_t max_weights = 2 * kMaxBins;
 
   Status configure(const MelFilterbankConfig& config) noexcept {
-    if (!(config.sample_rate > 0.0)) return Status::kInvalidSampleRate;
+    // Finite: with an infinite rate every range check passes (fmax = inf / 2 <= inf) and the
+    // bins get infinite frequencies, hence infinite weights everywhere.
+    if (!(config.sample_rate > 0.0 && config.sample_rate < HUGE_VAL)) {
+      return Status::kInvalidSampleRate;
+    }
     if (config.n_mels == 0) return Status::kInvalidMelBandCount;
     if (config.n_mels > kMaxMels) return Status::kMelBandsExceedCapacity;
     if (config.n_fft < 2 || config.n_fft / 2 + 1 > kMaxBins) return Status::kFftSizeExceedsCapacity;
@@ -71,15 +76,25 @@ class MelFilterbank {
         const double hz = static_cast<double>(k) * bin_hz;
         const double rising = -(lower_hz - hz) / (center_hz - lower_hz);
         const double falling = (upper_hz - hz) / (upper_hz - center_hz);
+        // numpy's minimum and maximum propagate NaN: where a ramp is 0 / 0 (two edges that
+        // round to the same Hz in a very narrow range) librosa's weight is NaN, as is every
+        // weight of a zero-width triangle (enorm = 2 / 0, then 0 * inf). Such weights are left
+        // out, which makes those bands empty (zero rows, librosa's "empty filters" but without
+        // the NaN) and keeps the bank within its room for two weights a bin.
+        if (!(rising > 0.0 && falling > 0.0)) continue;
         const double slope = rising < falling ? rising : falling;
         // librosa stores the triangle in float32, then multiplies by enorm in double and
         // rounds again: keep both roundings.
-        float weight = static_cast<float>(slope > 0.0 ? slope : 0.0);
+        float weight = static_cast<float>(slope);
         if (config.norm == MelNorm::kSlaney) {
           weight = static_cast<float>(static_cast<double>(weight) * enorm);
         }
-        // The positive part of a triangle is one contiguous run of bins.
-        if (weight == 0.0f) continue;
+        // The positive part of a triangle is one contiguous run of bins (a slope below the
+        // smallest float rounds to zero in librosa's float32 too).
+        if (!(weight > 0.0f)) continue;
+        // Unreachable while the edges increase (a bin is inside at most two triangles); a
+        // rounding that broke this must not write past the storage.
+        if (used == max_weights) return Status::kInvalidFrequencyRange;
         if (b.count == 0) b.first_bin = static_cast<std::uint32_t>(k);
         weights_[used++] = weight;
         ++b.count;
