@@ -78,6 +78,24 @@ TEST_CASE("a failed configure leaves the front-end unusable, not half-built",
   REQUIRE(calls == 0);
 }
 
+TEST_CASE("a failed reconfiguration stops a configured front-end from producing frames",
+          "[dsp][frontend][errors]") {
+  // configure() reports the front-end unconfigured after an error; streaming must agree, and
+  // not go on cutting frames with the previous configuration's tables.
+  static Small frontend;
+  FrontendConfig config = valid();
+  REQUIRE(frontend.configure(config) == Status::kOk);
+  config.hop_length = 0;
+  REQUIRE(frontend.configure(config) == Status::kInvalidHopLength);
+  REQUIRE_FALSE(frontend.configured());
+  static float signal[4096] = {};
+  int calls = 0;
+  frontend.begin();
+  frontend.push(signal, 4096, [&](const float*) { ++calls; });
+  frontend.finish([&](const float*) { ++calls; });
+  REQUIRE(calls == 0);
+}
+
 TEST_CASE("process reports short signals and small buffers", "[dsp][frontend][errors]") {
   static Small frontend;
   FrontendConfig config = valid();

@@ -152,6 +152,8 @@ class Frontend {
   // the block completes; the pointer is valid during the call only.
   template <class OnFrame>
   void push(const float* samples, std::size_t count, OnFrame&& on_frame) noexcept {
+    // After a failed configure() the framer and tables may still hold an older configuration.
+    if (!configured_) return;
     framer_.push(samples, count, [&](const float* frame) { emit(frame, on_frame); });
   }
 
@@ -159,7 +161,7 @@ class Frontend {
   // completes the last frames. Call begin() before the next stream.
   template <class OnFrame>
   void finish(OnFrame&& on_frame) noexcept {
-    if (config_.center) {
+    if (configured_ && config_.center) {
       framer_.push_zeros(config_.n_fft / 2, [&](const float* frame) { emit(frame, on_frame); });
     }
   }
