@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <random>
 #include <vector>
@@ -174,4 +175,44 @@ TEMPLATE_TEST_CASE("configuring and processing never allocate", "[dsp][frontend]
   REQUIRE(frames == 51);
   REQUIRE(sum != 0.0f);
   REQUIRE(earshot::test::forbidden_allocation_count() == before);
+}
+
+TEST_CASE("a stream recovers from bad samples: later frames equal those of clean audio",
+          "[dsp][frontend][streaming]") {
+  // A float source can glitch: NaN, infinities, or a value so far beyond full scale that the
+  // frame's power overflows to +inf dB. Frames that contain the sample are lost; every frame
+  // after it must be what the clean stream gives (the running top_db peak included).
+  static BuiltinFrontend frontend;
+  FrontendConfig config;
+  config.sample_rate = 8000;
+  config.n_fft = 256;
+  config.hop_length = 128;
+  config.n_mels = 40;
+  config.center = false;
+  config.n_mfcc = 13;
+  std::vector<float> clean(4096);
+  // Loud first, so that the running peak comes from frames before the glitch.
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    clean[i] = (i < 1024 ? 0.9f : 0.1f) * static_cast<float>(std::sin(0.3 * static_cast<double>(i)));
+  }
+  const std::size_t glitch = 2000;  // in frames 14 and 15 (start 1792 and 1920)
+  clean[glitch] = 0.0f;
+  for (FeatureKind kind :
+       {FeatureKind::kMel, FeatureKind::kDecibel, FeatureKind::kNaturalLog, FeatureKind::kMfcc}) {
+    config.kind = kind;
+    REQUIRE(frontend.configure(config) == Status::kOk);
+    const std::vector<float> reference = stream(frontend, clean, 4096, 1);
+    const std::size_t size = frontend.feature_size();
+    for (float bad : {NAN, HUGE_VALF, -HUGE_VALF, 1e30f}) {
+      INFO("kind " << static_cast<int>(kind) << ", sample " << bad);
+      std::vector<float> signal = clean;
+      signal[glitch] = bad;
+      const std::vector<float> frames = stream(frontend, signal, 100, 2);
+      REQUIRE(frames.size() == reference.size());
+      for (std::size_t i = 0; i < frames.size(); ++i) {
+        const std::size_t t = i / size;
+        if (t < 14 || t > 15) REQUIRE(frames[i] == reference[i]);
+      }
+    }
+  }
 }

@@ -114,3 +114,22 @@ TEST_CASE("max normalisation divides by the largest magnitude", "[dsp][normalize
   earshot::normalize_window(earshot::WindowNormalization::kNone, untouched, 1);
   REQUIRE(untouched[0] == 5.0f);
 }
+
+TEST_CASE("streaming top_db ignores infinite values: an overflowed frame does not floor the "
+          "rest of the stream",
+          "[dsp][db]") {
+  // A sample far beyond full scale overflows a frame's power to +inf dB. Taken as the peak, it
+  // would raise the floor to +inf and clamp every later frame to +inf until reset().
+  earshot::RunningTopDb running;
+  float first[] = {-20.0f, -100.0f};  // peak -20: floor -100
+  running.apply(first, 2, 80.0f);
+  float overflowed[] = {HUGE_VALF, -30.0f};
+  running.apply(overflowed, 2, 80.0f);
+  REQUIRE(overflowed[0] == HUGE_VALF);
+  REQUIRE(overflowed[1] == -30.0f);
+  REQUIRE(running.peak() == -20.0f);
+  float later[] = {-40.0f, -110.0f};
+  running.apply(later, 2, 80.0f);
+  REQUIRE(later[0] == -40.0f);
+  REQUIRE(later[1] == -100.0f);
+}

@@ -57,17 +57,21 @@ inline float apply_top_db(float* db, std::size_t count, float top_db) noexcept {
   return peak;
 }
 
-// The streaming form of top_db: each frame is clamped against the largest value seen since
-// reset(), including the frame itself. It equals librosa's whole-output result for every frame
-// that comes after the loudest one, and never clamps harder than librosa would.
+// The streaming form of top_db: each frame is clamped against the largest finite value seen
+// since reset(), including the frame itself. It equals librosa's whole-output result for every
+// frame that comes after the loudest one, and never clamps harder than librosa would.
 class RunningTopDb {
  public:
   void reset() noexcept { peak_ = -HUGE_VALF; }
   float peak() const noexcept { return peak_; }
 
+  // Only finite values raise the peak: +inf dB comes from a frame whose power overflowed (a
+  // sample far beyond full scale) and carries no level; as the peak it would clamp every later
+  // frame to +inf until reset(). (librosa's whole-output rule keeps it: apply_top_db.)
   void apply(float* db, std::size_t count, float top_db) noexcept {
-    const float frame_peak = max_value(db, count);
-    peak_ = frame_peak > peak_ ? frame_peak : peak_;
+    for (std::size_t i = 0; i < count; ++i) {
+      peak_ = db[i] > peak_ && db[i] < HUGE_VALF ? db[i] : peak_;
+    }
     clamp_below(db, count, peak_ - top_db);
   }
 
