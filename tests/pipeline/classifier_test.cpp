@@ -176,3 +176,53 @@ TEST_CASE("with a reachable threshold a monitored stream settles on a class") {
   config.horizon = 5;
   CHECK(monitor->configure(config) == PipelineStatus::kInvalidVoteHorizon);
 }
+
+TEST_CASE("a monitored stream recovers from NaN, infinite and far-beyond-full-scale samples") {
+  // Continuous mode, one bad sample at 10000. Frames 77 and 78 ([9856, 10112), [9984, 10240))
+  // hold it; windows 3 (frames 48..79) and 4 (64..95) hold those frames, and their level
+  // segments ([6272, 10368), [8320, 12416)) the sample; a horizon of 3 carries their votes to
+  // window 6. Every other window must vote and measure exactly as on the clean stream, for
+  // every feature kind, with top_db on (a frame overflowed to +inf dB must not become the peak).
+  const std::vector<float> clean = earshot::test::test_signal(60000);
+  earshot::MonitorConfig config;
+  config.pipeline = earshot::test::fsdd_pipeline_config(false);
+  config.pipeline.frontend.top_db = 80.0f;
+  config.pipeline.level_gate_dbfs = -60.0;
+  config.horizon = 3;
+  auto monitor = std::make_unique<TestMonitor>();
+  struct Window {
+    earshot::Vote<10> vote;
+    double level;
+  };
+  auto run = [&](const std::vector<float>& signal) {
+    std::vector<Window> windows;
+    monitor->begin();
+    monitor->push(
+        signal.data(), signal.size(), [](const earshot::StateEvent&) {},
+        [&](const TestMonitor::Result& result, const earshot::Vote<10>& vote) {
+          windows.push_back({vote, result.window.level_dbfs});
+        });
+    return windows;
+  };
+  for (const earshot::FeatureKind kind : {earshot::FeatureKind::kMel, earshot::FeatureKind::kDecibel,
+                                          earshot::FeatureKind::kNaturalLog}) {
+    config.pipeline.frontend.kind = kind;
+    REQUIRE(monitor->configure(config) == PipelineStatus::kOk);
+    const std::vector<Window> reference = run(clean);
+    REQUIRE(reference.size() == 28);
+    for (const float bad : {NAN, HUGE_VALF, -HUGE_VALF, 1e30f}) {
+      CAPTURE(static_cast<int>(kind), bad);
+      std::vector<float> signal = clean;
+      signal[10000] = bad;
+      const std::vector<Window> windows = run(signal);
+      REQUIRE(windows.size() == reference.size());
+      for (std::size_t k = 0; k < windows.size(); ++k) {
+        CAPTURE(k);
+        if (k >= 3 && k <= 6) continue;
+        CHECK(windows[k].vote.index == reference[k].vote.index);
+        CHECK(windows[k].vote.scores == reference[k].vote.scores);
+        CHECK(windows[k].level == reference[k].level);
+      }
+    }
+  }
+}
