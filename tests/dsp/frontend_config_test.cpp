@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "earshot/dsp/frontend.hpp"
@@ -111,6 +112,14 @@ TEST_CASE("process reports short signals and small buffers", "[dsp][frontend][er
   REQUIRE(frontend.process(signal, 2048, out, 279, &frames) == Status::kOutputBufferTooSmall);
   REQUIRE(frontend.process(signal, 2048, out, 280, &frames) == Status::kOk);
   REQUIRE(frames == 7);
+  // hop 1: 2^(bits - 3) frames x 40 mels = 5 x 2^bits floats, 0 once wrapped: the check must
+  // refuse the 280-float buffer before a sample is read (the signal is not that long).
+  config.hop_length = 1;
+  REQUIRE(frontend.configure(config) == Status::kOk);
+  const std::size_t huge = SIZE_MAX / 8 + 1 + 511;
+  REQUIRE(frontend.frame_count(huge) == SIZE_MAX / 8 + 1);
+  REQUIRE(frontend.output_buffer_size(huge) == SIZE_MAX);
+  REQUIRE(frontend.process(signal, huge, out, 280, &frames) == Status::kOutputBufferTooSmall);
 }
 
 #if EARSHOT_TEST_HAS_KISSFFT

@@ -189,8 +189,10 @@ class Frontend {
 
   // Floats process() needs in `out`: frame_count(length) x n_mels (also for MFCC, whose dB mel
   // is built in the same buffer before the DCT).
+  // Saturates at SIZE_MAX rather than wrapping to a small size for absurd lengths.
   std::size_t output_buffer_size(std::size_t length) const noexcept {
-    return frame_count(length) * config_.n_mels;
+    const std::size_t frames = frame_count(length);
+    return frames > SIZE_MAX / config_.n_mels ? SIZE_MAX : frames * config_.n_mels;
   }
 
   // Features of a whole signal into out (time-major, frames x feature_size()), top_db over
@@ -202,7 +204,8 @@ class Frontend {
     if (!configured_) return Status::kNotConfigured;
     const std::size_t total = frame_count(length);
     if (total == 0) return Status::kSignalTooShort;
-    if (out_capacity < total * config_.n_mels) return Status::kOutputBufferTooSmall;
+    // Divided, not multiplied: a wrapped product would let a small buffer through.
+    if (total > out_capacity / config_.n_mels) return Status::kOutputBufferTooSmall;
     const std::size_t n_mels = config_.n_mels;
     std::size_t done = 0;
     auto store = [&](const float* frame) {
