@@ -643,7 +643,9 @@ class Converter:
         """A Pad node becomes the padding of the convolution or pooling that reads it where that
         computes the same; otherwise it stays, as a ZeroPadding2D layer."""
         index = self.layers.index(pad)
-        reader = next(l for l in self.layers if index in l.inputs)
+        reader = next((l for l in self.layers if index in l.inputs), None)
+        if reader is None:  # the model's output: it stays a ZeroPadding2D layer
+            return
         if reader.kind not in ("conv", "depthwise", "average_pool", "max_pool"):
             return
         if reader.kind == "average_pool" and max(reader.params["pads"]) and not reader.params["count_include_pad"]:
