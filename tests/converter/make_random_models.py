@@ -9,7 +9,7 @@ Run with Debian's python3 (numpy, torch 1.13, onnx 1.12):
 The survey builds seeds FIRST..FIRST+N-1 (default 0), prints their layers and, with --convert,
 converts each one and prints the converter's verdict: the way to look for new defects. The
 committed SEEDS were picked from such surveys to cover every layer kind, padding rule and head;
-models with a Pad at the end (1013, 1225) once made the converter crash with a traceback.
+the three that end in a Pad (2089, 2126, 2199) once made the converter crash with a traceback.
 
 A model: 1-4 channels, 3-18 rows and columns (odd and even), 1-6 random layers among Conv2d
 (any kernel up to 5x5, strides 1-3, dilation 1-2, explicit or 'same' padding, with or without
