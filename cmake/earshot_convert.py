@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import tempfile
+import traceback
 
 import numpy as np
 
@@ -93,9 +94,10 @@ def fold_slice(node, inputs, attrs):
     return data[tuple(index)]
 
 
-def fold_reshape(data, shape):
+def fold_reshape(data, shape, allowzero=0):
     shape = [int(s) for s in shape]
-    shape = [data.shape[i] if s == 0 else s for i, s in enumerate(shape)]
+    if not allowzero:  # a 0 copies the input's dimension (opset 14's allowzero=1: a literal 0)
+        shape = [data.shape[i] if s == 0 else s for i, s in enumerate(shape)]
     return data.reshape(shape)
 
 
@@ -143,7 +145,7 @@ FOLDERS = {
         i[0], axis=tuple(axes_argument(n, i, a, 1)) if axes_argument(n, i, a, 1) else None),
     "Concat": lambda n, i, a: np.concatenate([np.atleast_1d(x) for x in i], axis=a["axis"]),
     "Slice": lambda n, i, a: fold_slice(n, i, a),
-    "Reshape": lambda n, i, a: fold_reshape(i[0], i[1]),
+    "Reshape": lambda n, i, a: fold_reshape(i[0], i[1], a.get("allowzero", 0)),
     "Transpose": lambda n, i, a: np.transpose(i[0], a.get("perm")),
     "ConstantOfShape": lambda n, i, a: fold_constant_of_shape(a, i[0]),
     "Expand": lambda n, i, a: i[0] * np.ones([int(s) for s in i[1]], dtype=i[0].dtype),
@@ -467,7 +469,10 @@ class Converter:
 
     def op_Reshape(self, node):
         source = self.value(node)
-        target = fold_reshape(np.zeros(source.onnx_shape, np.float32), self.constant(node, 1, "the shape")).shape
+        shape = self.constant(node, 1, "the shape")
+        if attributes(node).get("allowzero", 0) and 0 in [int(s) for s in shape]:
+            raise node_error(node, "allowzero=1 with a 0 in the shape (an empty tensor) is not supported")
+        target = fold_reshape(np.zeros(source.onnx_shape, np.float32), shape).shape
         if len(target) == 2 and target[0] == 1:
             self.flatten(node, source)
         elif target == source.onnx_shape:
@@ -1127,6 +1132,12 @@ def main(argv=None):
         write_atomically(args.output, Emitter(converter, args, source).header())
     except ConvertError as error:
         sys.stderr.write(f"earshot_convert.py: {args.model}: {error}\n")
+        return 2
+    except Exception as error:  # a case the checks above did not foresee: still one line, exit 2
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        detail = (str(error).splitlines() or [""])[0]
+        sys.stderr.write(f"earshot_convert.py: {args.model}: internal error ({type(error).__name__}: {detail} "
+                         f"at {os.path.basename(where.filename)}:{where.lineno}); please report it with the model\n")
         return 2
     return 0
 

@@ -4,6 +4,9 @@ conversion records the source's SHA-256.
 
     check_cli.py CONVERTER WORK_DIR reject MODEL.onnx WORD...   (a model that must be refused)
     check_cli.py CONVERTER WORK_DIR CASE DATA_DIR               (a named invocation)
+
+The case internal_error makes the converter fail where no check foresaw it (an exception
+injected while the header is being made) and expects the same one line, not a traceback.
 """
 import hashlib
 import json
@@ -18,6 +21,19 @@ def write(directory, name, text):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+# Runs the converter's main() with Emitter.header raising a two-line exception.
+INJECT_FAILURE = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("earshot_convert", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+def fail(self):
+    raise ValueError("injected failure\\nsecond line")
+module.Emitter.header = fail
+sys.exit(module.main(sys.argv[2:]))
+"""
 
 
 def check_hash(converter, model, header):
@@ -57,11 +73,14 @@ def main():
                                ["'scale'", '"dB"']),
             "frontend_required": ([good, "--frontend", write(scratch, "required.json", json.dumps({"n_fft": 512}))],
                                   ["'sample_rate' is required"]),
+            "internal_error": ([good], ["internal error", "ValueError: injected failure", "please report"]),
         }[case]
     if "--name" not in arguments:
         arguments += ["--name", "model"]
-    done = subprocess.run([sys.executable, converter] + arguments + ["-o", header],
-                          capture_output=True, text=True)
+    command = [sys.executable, converter]
+    if case == "internal_error":
+        command = [sys.executable, "-c", INJECT_FAILURE, converter]
+    done = subprocess.run(command + arguments + ["-o", header], capture_output=True, text=True)
     lines = done.stderr.strip().splitlines()
     print(f"exit code {done.returncode}; stderr: {done.stderr.strip()}")
     problems = []

@@ -434,13 +434,16 @@ def make_handwritten_rejects(cases):
     w = numpy_helper.from_array((rng.standard_normal((2, 1, 2, 2))).astype(np.float32), "w")
     w36 = numpy_helper.from_array((rng.standard_normal((1, 1))).astype(np.float32), "w36")
 
-    def save(name, nodes, reject, out_shape):
+    shape_0 = numpy_helper.from_array(np.array([1, 0], np.int64), "shape_0")
+
+    def save(name, nodes, reject, out_shape, opset=13):
         graph = helper.make_graph(
             nodes if isinstance(nodes, list) else [nodes], name,
             [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 6, 6])],
-            [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)], [w, w36])
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)],
+            [w, w36] + ([shape_0] if opset >= 14 else []))
         model = helper.make_model(graph, producer_name="earshot make_models.py",
-                                  opset_imports=[helper.make_opsetid("", 13)])
+                                  opset_imports=[helper.make_opsetid("", opset)])
         path = os.path.join(OUT, name + ".onnx")
         onnx.save(model, path)
         finish(name, path, None, None, cases, reject)
@@ -462,6 +465,11 @@ def make_handwritten_rejects(cases):
          [helper.make_node("Flatten", ["x"], ["flat"], name="flatten"),
           helper.make_node("Gemm", ["flat", "w36"], ["y"], transA=1, name="gemm_trans_a")],
          ["gemm_trans_a", "Gemm", "transA"], [36, 1])
+    # Opset 14's allowzero=1 makes a 0 in the shape literal: an empty tensor, not "keep".
+    save("reject_reshape_allowzero",
+         [helper.make_node("Relu", ["x"], ["relu"], name="relu"),
+          helper.make_node("Reshape", ["relu", "shape_0"], ["y"], allowzero=1, name="reshape_allowzero")],
+         ["reshape_allowzero", "Reshape", "allowzero"], [1, 0], opset=14)
 
 
 def main():
