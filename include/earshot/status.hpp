@@ -32,7 +32,7 @@ constexpr const char* describe(Status status) noexcept {
     case Status::kOk:
       return "ok";
     case Status::kInvalidSampleRate:
-      return "sample rate must be positive";
+      return "sample rate must be positive and finite";
     case Status::kFftSizeNotSupported:
       return "n_fft is not supported by the FFT backend (built-in FFT: power of two, 4..capacity; "
              "KissFFT: even)";

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -239,4 +240,10 @@ TEST_CASE("configure reports what does not fit the window") {
   CHECK(earshot::hop_frames_for_overlap(32, 0.5) == 16);
   CHECK(earshot::hop_frames_for_overlap(31, 0.0) == 31);
   CHECK(earshot::hop_frames_for_overlap(32, 0.99) == 1);
+  // Out of range: clamped (UBSan would flag the float-to-integer conversion otherwise).
+  CHECK(earshot::hop_frames_for_overlap(32, 1.0) == 1);
+  CHECK(earshot::hop_frames_for_overlap(32, 1e300) == 1);
+  CHECK(earshot::hop_frames_for_overlap(32, -1e300) == 32);
+  CHECK(earshot::hop_frames_for_overlap(32, std::numeric_limits<double>::quiet_NaN()) == 32);
+  CHECK(earshot::hop_frames_for_overlap(0, 0.5) == 1);
 }

@@ -33,8 +33,11 @@ struct PipelineConfig {
 };
 
 // hop_frames for windows of `frames` frames overlapping by a fraction in [0, 1) (0.5: 50%),
-// rounded to the nearest frame and at least 1.
+// rounded to the nearest frame and at least 1. Outside that range the overlap is clamped (a
+// negative one or NaN means none) rather than converted out of range, which would be undefined.
 constexpr std::size_t hop_frames_for_overlap(std::size_t frames, double overlap) noexcept {
+  if (frames == 0) return 1;
+  if (!(overlap > 0.0)) return frames;
   const double hop = static_cast<double>(frames) * (1.0 - overlap) + 0.5;
   return hop < 1.0 ? 1 : static_cast<std::size_t>(hop);
 }

@@ -75,6 +75,9 @@ class Voter {
       for (std::size_t c = 0; c < kClasses; ++c) slot[c] = probabilities[c];
     }
     ++added_;
+    // A size_t counts 2^32 windows on a Cortex-M (about 500 days at 100 a second): keep the ring's
+    // counter below 2 x horizon. Subtracting whole horizons moves no slot and changes no count.
+    if (horizon_ != 0 && added_ >= 2 * horizon_) added_ -= horizon_;
   }
 
   // Windows the vote covers now.
