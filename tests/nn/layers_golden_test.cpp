@@ -2,6 +2,8 @@
 // TensorFlow-same padding (asymmetric for even kernels), dilation, depth multiplier > 1,
 // pooling with padding, Dense after Flatten, BatchNormalization, activations, a residual Add.
 #include <catch2/catch.hpp>
+#include <limits>
+#include <vector>
 
 #include "earshot/nn/activations.hpp"
 #include "earshot/nn/batch_normalization.hpp"
@@ -143,6 +145,18 @@ TEST_CASE("MaxPool2D and AveragePooling2D match PyTorch, padded cells excluded")
 TEST_CASE("Global pooling reduces every cell of each channel") {
   check_case<nn::Model<nn::Input<5, 6, 4>, nn::GlobalAveragePooling2D>>(GoldenCase("global_average"));
   check_case<nn::Model<nn::Input<5, 6, 4>, nn::GlobalMaxPooling2D>>(GoldenCase("global_max"));
+}
+
+// torch.nn.functional.max_pool2d of a window that is all -inf is -inf (the identity of max),
+// not the most negative finite float.
+TEST_CASE("Max pooling of -inf cells is -inf") {
+  constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
+  const std::vector<float> input = {kMinusInf, kMinusInf, kMinusInf, kMinusInf, kMinusInf, 1.0f, kMinusInf, kMinusInf};
+  // 2 x 2 x 2 (NHWC): channel 0 is all -inf, channel 1 holds one 1.
+  const std::vector<float> pooled = run_model<nn::Model<nn::Input<2, 2, 2>, nn::MaxPool2D<nn::PoolSize<2, 2>>>>(input);
+  CHECK(pooled == std::vector<float>{kMinusInf, 1.0f});
+  const std::vector<float> global = run_model<nn::Model<nn::Input<2, 2, 2>, nn::GlobalMaxPooling2D>>(input);
+  CHECK(global == std::vector<float>{kMinusInf, 1.0f});
 }
 
 namespace {

@@ -3,6 +3,8 @@
 // input (TensorFlow's SAME, ONNX's count_include_pad = 0) or by the whole pool (count_include_pad = 1).
 #pragma once
 
+#include <limits>
+
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/shape.hpp"
 
@@ -17,8 +19,9 @@ namespace detail {
 struct MaxReduce {
   static constexpr const char* type = "MaxPool2D";
   static constexpr const char* global_type = "GlobalMaxPooling2D";
+  // -inf, the identity of max: a window of -inf cells gives -inf, as in PyTorch.
   static void start(float* acc, int count) noexcept {
-    for (int index = 0; index < count; ++index) acc[index] = -3.402823466e38f;
+    for (int index = 0; index < count; ++index) acc[index] = -std::numeric_limits<float>::infinity();
   }
   static void add(float* acc, const float* cell, int count) noexcept {
     for (int index = 0; index < count; ++index) acc[index] = cell[index] > acc[index] ? cell[index] : acc[index];
