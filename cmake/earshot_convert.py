@@ -752,15 +752,19 @@ def cpp_string(text):
 
 
 def cpp_ratio(value):
-    """A std::ratio whose float equals the float32 `value` (LeakyReLU alpha, BN epsilon)."""
+    """A std::ratio whose float equals the float32 `value` (LeakyReLU alpha, BN epsilon): the
+    simplest fraction that gives it back when C++ divides num by den in float."""
     from fractions import Fraction
     target = np.float32(value)
-    for limit in (10, 100, 1000, 10**4, 10**5, 10**6, 10**7, 10**8, 10**9):
-        fraction = Fraction(float(target)).limit_denominator(limit)
-        if np.float32(fraction.numerator) / np.float32(fraction.denominator) == target:
+    exact = Fraction(float(target))
+    # The last limit returns the float's own value m / 2^k when 2^k fits (|value| above about
+    # 2^-39): m has at most 24 bits and 2^k is a float too, so the division is exact.
+    for limit in (10, 100, 1000, 10**4, 10**5, 10**6, 10**7, 10**8, 10**9, 2**62):
+        fraction = exact.limit_denominator(limit)
+        if abs(fraction.numerator) < 2**62 and \
+                np.float32(fraction.numerator) / np.float32(fraction.denominator) == target:
             return f"std::ratio<{fraction.numerator}, {fraction.denominator}>"
-    fraction = Fraction(float(target)).limit_denominator(10**9)
-    return f"std::ratio<{fraction.numerator}, {fraction.denominator}>"
+    raise ConvertError(f"{float(target)!r} cannot be written exactly as a std::ratio (too small)")
 
 
 class Emitter:
