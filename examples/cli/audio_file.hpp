@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -23,13 +24,24 @@ struct AudioFile {
 
 // On failure `error` says what is wrong, without the path (the caller names the file).
 inline bool read_audio_file(const std::string& path, AudioFile& audio, std::string& error) {
+  // A directory opens as a stream on Linux, and reading it throws from inside libstdc++.
+  std::error_code code;
+  if (std::filesystem::is_directory(path, code)) {
+    error = "is a directory, not a WAV file";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open: " + std::string(std::strerror(errno));
     return false;
   }
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                        std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {  // an I/O error while reading (EIO, a device)
+    error = "cannot read: " + std::string(std::strerror(errno));
+    return false;
+  }
   const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
   if (!parsed.ok()) {
     error = parsed.message();
