@@ -255,11 +255,25 @@ int run_classify(int argc, char** argv) {
       std::fprintf(stderr, "earshot classify: %s: %s\n", file.c_str(), message.c_str());
       ++failed;
     };
+    // The file is read before its name meets the regex: libstdc++'s std::regex recurses once
+    // per character, so a name of ~20,000 characters overflowed the stack (a crash, not an
+    // error line), and only a path that names no file can be that long (NAME_MAX is 255).
+    if (!load_clip(file, model->frontend.sample_rate, samples, error)) {
+      fail(error);
+      continue;
+    }
     int truth = kUnknownClass;
     if (options.has_labels_regex) {
       const std::string base = std::filesystem::path(file).filename().string();
       std::smatch match;
-      if (!std::regex_search(base, match, labels_regex)) {
+      bool matched = false;
+      try {
+        matched = std::regex_search(base, match, labels_regex);
+      } catch (const std::regex_error& problem) {  // error_complexity / error_stack, if raised
+        fail("--labels-from '" + options.labels_regex + "': " + problem.what());
+        continue;
+      }
+      if (!matched) {
         fail("--labels-from '" + options.labels_regex + "' does not match the file name");
         continue;
       }
@@ -270,10 +284,6 @@ int run_classify(int argc, char** argv) {
         continue;
       }
       truth = static_cast<int>(found - model->labels.begin());
-    }
-    if (!load_clip(file, model->frontend.sample_rate, samples, error)) {
-      fail(error);
-      continue;
     }
     const ClipResult result = pipeline->classify_clip(samples.data(), samples.size());
     if (result.status != PipelineStatus::kOk) {

@@ -1,0 +1,49 @@
+// Writes the inputs of the `earshot` robustness tests into the folder given as argv[1]: files
+// the tests/data WAVs do not cover because they are special (a FIFO) or built from values
+// (a float WAV whose samples are finite but far beyond full scale).
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "wav_builder.hpp"
+
+namespace {
+
+bool write_file(const std::string& path, const earshot::test::Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out.flush());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace earshot::test;
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s DIRECTORY\n", argv[0]);
+    return 2;
+  }
+  const std::string directory = argv[1];
+  // 8000 float32 samples of 3e38 at 8 kHz: finite, so no NaN check sees them, but a frame's
+  // power (n_fft x 3e38, squared) overflows float32 to inf and inf - inf gives NaN features.
+  Bytes data;
+  for (int i = 0; i < 8000; ++i) put_le(data, 0x7F61B1E6u, 4);  // 3.0e38f, bit pattern
+  Bytes chunks;
+  put_chunk(chunks, "fmt ", fmt_body(3, 1, 8000, 32));
+  put_chunk(chunks, "data", data);
+  if (!write_file(directory + "/beyond_full_scale.wav", riff_wave(chunks))) {
+    std::fprintf(stderr, "%s: cannot write beyond_full_scale.wav\n", argv[0]);
+    return 1;
+  }
+  // A FIFO with no writer: opening it for reading blocks until someone writes.
+  const std::string fifo = directory + "/fifo.wav";
+  std::remove(fifo.c_str());
+  if (mkfifo(fifo.c_str(), 0600) != 0) {
+    std::fprintf(stderr, "%s: mkfifo %s: %s\n", argv[0], fifo.c_str(), std::strerror(errno));
+    return 1;
+  }
+  return 0;
+}
