@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -24,10 +24,17 @@ struct AudioFile {
 
 // On failure `error` says what is wrong, without the path (the caller names the file).
 inline bool read_audio_file(const std::string& path, AudioFile& audio, std::string& error) {
-  // A directory opens as a stream on Linux, and reading it throws from inside libstdc++.
+  // Only regular files are read: a directory opens as a stream on Linux and reading it throws
+  // from inside libstdc++, a FIFO blocks its reader until a writer comes, and a device such as
+  // /dev/zero never ends (std::bad_alloc once memory runs out).
   std::error_code code;
-  if (std::filesystem::is_directory(path, code)) {
+  const std::filesystem::file_status status = std::filesystem::status(path, code);
+  if (std::filesystem::is_directory(status)) {
     error = "is a directory, not a WAV file";
+    return false;
+  }
+  if (!code && !std::filesystem::is_regular_file(status)) {
+    error = "not a regular file (a FIFO, device or socket)";
     return false;
   }
   std::ifstream in(path, std::ios::binary);
@@ -35,22 +42,39 @@ inline bool read_audio_file(const std::string& path, AudioFile& audio, std::stri
     error = "cannot open: " + std::string(std::strerror(errno));
     return false;
   }
+  // The file and its float samples are held whole: a file larger than the memory left (a WAV
+  // may declare up to 4 GiB of data) is an error line, not an abort from std::bad_alloc.
+  const std::uintmax_t size = std::filesystem::file_size(path, code);
+  if (code) {
+    error = "cannot read: " + code.message();
+    return false;
+  }
   std::vector<std::uint8_t> bytes;
   try {
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  } catch (const std::ios_base::failure&) {  // an I/O error while reading (EIO, a device)
+    if (size > bytes.max_size()) throw std::bad_alloc();
+    bytes.resize(static_cast<std::size_t>(size));
+    errno = 0;
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (static_cast<std::size_t>(in.gcount()) != bytes.size()) {
+      error = "cannot read: " + std::string(errno != 0 ? std::strerror(errno) : "the file shrank");
+      return false;
+    }
+    const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
+    if (!parsed.ok()) {
+      error = parsed.message();
+      return false;
+    }
+    audio.sample_rate = parsed.file.sample_rate;
+    audio.channels = parsed.file.channels;
+    audio.samples.resize(parsed.file.frame_count);
+    parsed.file.read_mono(0, audio.samples.data(), audio.samples.size());
+  } catch (const std::ios_base::failure&) {  // an I/O error while reading (EIO)
     error = "cannot read: " + std::string(std::strerror(errno));
     return false;
-  }
-  const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
-  if (!parsed.ok()) {
-    error = parsed.message();
+  } catch (const std::bad_alloc&) {
+    error = "too large to read into memory (" + std::to_string(size) + " bytes)";
     return false;
   }
-  audio.sample_rate = parsed.file.sample_rate;
-  audio.channels = parsed.file.channels;
-  audio.samples.resize(parsed.file.frame_count);
-  parsed.file.read_mono(0, audio.samples.data(), audio.samples.size());
   if (audio.samples.empty()) {
     error = "the data chunk holds no samples";
     return false;

@@ -38,6 +38,26 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: cannot write beyond_full_scale.wav\n", argv[0]);
     return 1;
   }
+  // A 16-bit mono WAV declaring (and holding) 3,000,000,000 bytes of data, written sparse: the
+  // header, then one byte at the end.
+  {
+    constexpr std::uint32_t kDataBytes = 3000000000u;
+    Bytes header;
+    put_tag(header, "RIFF");
+    put_le(header, 4 + 8 + 16 + 8 + std::uint64_t{kDataBytes}, 4);
+    put_tag(header, "WAVE");
+    put_chunk(header, "fmt ", fmt_body(1, 1, 8000, 16));
+    put_tag(header, "data");
+    put_le(header, kDataBytes, 4);
+    std::ofstream out(directory + "/huge.wav", std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(header.data()), static_cast<std::streamsize>(header.size()));
+    out.seekp(static_cast<std::streamoff>(header.size() + kDataBytes - 1));
+    out.put('\0');
+    if (!out.flush()) {
+      std::fprintf(stderr, "%s: cannot write huge.wav\n", argv[0]);
+      return 1;
+    }
+  }
   // A FIFO with no writer: opening it for reading blocks until someone writes.
   const std::string fifo = directory + "/fifo.wav";
   std::remove(fifo.c_str());
