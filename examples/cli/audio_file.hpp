@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -79,11 +80,23 @@ inline bool read_audio_file(const std::string& path, AudioFile& audio, std::stri
     error = "the data chunk holds no samples";
     return false;
   }
+  // Integer PCM is within +-1; float WAV may exceed it, but not by 120 dB: beyond 1e6 a frame's
+  // float32 power can overflow to inf (3e38 gave NaN or flat -100 dB features and a confident
+  // class), and such values come from corrupt or mislabelled data, not from a microphone.
+  constexpr float kLargestSample = 1e6f;
   for (std::size_t i = 0; i < audio.samples.size(); ++i) {
-    if (!std::isfinite(audio.samples[i])) {
-      error = "sample " + std::to_string(i) + " is " +
-              (std::isnan(audio.samples[i]) ? "NaN" : "infinite") +
+    const float sample = audio.samples[i];
+    if (!std::isfinite(sample)) {
+      error = "sample " + std::to_string(i) + " is " + (std::isnan(sample) ? "NaN" : "infinite") +
               " (the input must be finite audio)";
+      return false;
+    }
+    if (std::fabs(sample) > kLargestSample) {
+      char text[96];
+      std::snprintf(text, sizeof text,
+                    "sample %zu is %g, beyond the +-1e6 earshot reads (full scale is +-1)", i,
+                    static_cast<double>(sample));
+      error = text;
       return false;
     }
   }

@@ -14,7 +14,8 @@ namespace {
 
 bool write_file(const std::string& path, const earshot::test::Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   return static_cast<bool>(out.flush());
 }
 
@@ -50,7 +51,8 @@ int main(int argc, char** argv) {
     put_tag(header, "data");
     put_le(header, kDataBytes, 4);
     std::ofstream out(directory + "/huge.wav", std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(header.data()), static_cast<std::streamsize>(header.size()));
+    out.write(reinterpret_cast<const char*>(header.data()),
+              static_cast<std::streamsize>(header.size()));
     out.seekp(static_cast<std::streamoff>(header.size() + kDataBytes - 1));
     out.put('\0');
     if (!out.flush()) {
