@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -163,4 +164,15 @@ TEST_CASE("csv has one line per row and round-trippable values") {
   std::ostringstream out;
   REQUIRE(earshot::write_csv(out, values.data(), 2, 3));
   CHECK(out.str() == "0,0.100000001,-2.5\n1.00000001e-10,100,-80\n");
+}
+
+// /dev/full accepts the open and fails every write with ENOSPC; the bytes of a small array sit
+// in the stream's buffer until it is flushed, so only a flush shows the failure.
+TEST_CASE("save_npy reports a write that fails, not only a failed open") {
+  if (!std::ofstream("/dev/full")) {
+    WARN("no /dev/full here (not Linux): not checked");
+    return;
+  }
+  const std::vector<float> values = {1.0f, 2.0f};
+  CHECK_FALSE(earshot::save_npy("/dev/full", values.data(), {2}));
 }

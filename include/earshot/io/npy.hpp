@@ -170,10 +170,12 @@ inline bool write_npy(std::ostream& out, const float* values,
   return static_cast<bool>(out);
 }
 
+// False if the file cannot be opened or any byte of it cannot be written. The flush matters: a
+// small array stays in the stream's buffer, and a failure there (a full disk) was never seen.
 inline bool save_npy(const std::string& path, const float* values,
                      const std::vector<std::size_t>& shape) {
   std::ofstream out(path, std::ios::binary);
-  return out && write_npy(out, values, shape);
+  return out && write_npy(out, values, shape) && out.flush();
 }
 
 // Reads a version 1.0 or 2.0 .npy holding '<f4' values; Fortran-ordered arrays are returned
