@@ -136,3 +136,24 @@ TEST_CASE("building, whitening and parsing a decision packet allocate nothing") 
   CHECK(packet.size == kPacket.size);
   CHECK(earshot::test::forbidden_allocation_count() == 0);
 }
+
+// A packet no builder filled (size 0, or a size field set past the array) must not turn into a
+// length of SIZE_MAX - 7: board code copies pdu_size() bytes into the radio's buffer.
+TEST_CASE("an empty or oversized packet gives bounded sizes and whitening") {
+  const radio::AdvertisingPacket empty{};
+  CHECK(empty.pdu_size() == 0);
+  CHECK(empty.link_layer_size() == 0);
+  const radio::AdvertisingPacket whitened_empty = radio::whitened(empty, radio::AdvertisingChannel::k37);
+  CHECK(whitened_empty.bytes == empty.bytes);
+  CHECK(whitened_empty.size == 0);
+
+  radio::AdvertisingPacket oversized = kPacket;
+  oversized.size = radio::AdvertisingPacket::kCapacity + 100;
+  CHECK(oversized.pdu_size() == radio::AdvertisingPacket::kMaxPduSize);
+  CHECK(oversized.link_layer_size() == radio::AdvertisingPacket::kCapacity - 1);
+  // Whitening stops at the array's end: the bytes whitened are those of a full-size packet.
+  radio::AdvertisingPacket full = kPacket;
+  full.size = radio::AdvertisingPacket::kCapacity;
+  CHECK(radio::whitened(oversized, radio::AdvertisingChannel::k38).bytes ==
+        radio::whitened(full, radio::AdvertisingChannel::k38).bytes);
+}

@@ -73,11 +73,20 @@ struct AdvertisingPacket {
   std::array<std::uint8_t, kCapacity> bytes{};
   std::size_t size = 0;
 
-  constexpr std::size_t pdu_size() const noexcept { return size - kPduOffset - kCrcSize; }
+  // Sizes are taken within [0, kCapacity]: a packet no builder filled (size 0) or a size field
+  // set by hand must not become a length near SIZE_MAX for a memcpy into the radio's buffer.
+  constexpr std::size_t bounded_size() const noexcept {
+    return size < kCapacity ? size : kCapacity;
+  }
+  constexpr std::size_t pdu_size() const noexcept {
+    return bounded_size() > kPduOffset + kCrcSize ? bounded_size() - kPduOffset - kCrcSize : 0;
+  }
   constexpr const std::uint8_t* pdu() const noexcept { return bytes.data() + kPduOffset; }
   // Access address, PDU and CRC: what a LINKTYPE_BLUETOOTH_LE_LL capture holds.
   constexpr const std::uint8_t* link_layer() const noexcept { return bytes.data() + 1; }
-  constexpr std::size_t link_layer_size() const noexcept { return size - 1; }
+  constexpr std::size_t link_layer_size() const noexcept {
+    return bounded_size() > 0 ? bounded_size() - 1 : 0;
+  }
 };
 
 // ADV_NONCONN_IND from a random static address (TxAdd = 1) with the given AD structures; CRC
@@ -110,8 +119,11 @@ constexpr AdvertisingPacket make_adv_nonconn_ind(
 // The packet as it goes on air on `channel`: PDU and CRC whitened, preamble and access address
 // not (Vol 6, Part B, 3.2).
 constexpr AdvertisingPacket whitened(AdvertisingPacket packet, AdvertisingChannel channel) noexcept {
-  ble_whiten(packet.bytes.data() + AdvertisingPacket::kPduOffset,
-             packet.size - AdvertisingPacket::kPduOffset, static_cast<std::uint8_t>(channel));
+  const std::size_t end = packet.bounded_size();
+  if (end > AdvertisingPacket::kPduOffset) {
+    ble_whiten(packet.bytes.data() + AdvertisingPacket::kPduOffset,
+               end - AdvertisingPacket::kPduOffset, static_cast<std::uint8_t>(channel));
+  }
   return packet;
 }
 
