@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -425,10 +426,18 @@ int run_features(int argc, char** argv) {
   AudioFile audio;
   FrontendConfig config;
   Features features;
-  if (!load_audio(options.input, audio, error) || !resolve_config(options, audio, config, error) ||
-      !compute_features(config, audio.samples, features, error) ||
-      (!options.output.empty() && !write_features(options.output, features, error))) {
-    return fail(error);
+  // The features are held whole, up to three times (time-major, librosa's orientation, the
+  // .npy bytes): hop 1 on a long file can ask for more than the memory left.
+  try {
+    if (!load_audio(options.input, audio, error) ||
+        !resolve_config(options, audio, config, error) ||
+        !compute_features(config, audio.samples, features, error) ||
+        (!options.output.empty() && !write_features(options.output, features, error))) {
+      return fail(error);
+    }
+  } catch (const std::bad_alloc&) {
+    return fail("not enough memory for the features of " + options.input +
+                " (a larger --hop-length or fewer --n-mels needs less)");
   }
   if (options.summary) print_summary(options, audio, config, features);
   return kExitOk;

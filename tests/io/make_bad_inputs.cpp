@@ -39,6 +39,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: cannot write beyond_full_scale.wav\n", argv[0]);
     return 1;
   }
+  // One minute of 16-bit silence at 8 kHz: small, but hop 1 with 512 mels makes 480,001 frames
+  // of 512 floats (983 MB) of features.
+  Bytes minute;
+  put_chunk(minute, "fmt ", fmt_body(1, 1, 8000, 16));
+  put_chunk(minute, "data", Bytes(2 * 8000 * 60, 0));
+  if (!write_file(directory + "/minute.wav", riff_wave(minute))) {
+    std::fprintf(stderr, "%s: cannot write minute.wav\n", argv[0]);
+    return 1;
+  }
   // A 16-bit mono WAV declaring (and holding) 3,000,000,000 bytes of data, written sparse: the
   // header, then one byte at the end.
   {
