@@ -3,7 +3,9 @@
     check_runner.py RUNNER DATA_PREFIX WORK_PREFIX
 
 DATA_PREFIX.input.npy / .output.npy are the framework's input and output (batch 1). Checks the
-input with its batch dimension, without it, as a batch of two, and a wrong shape (exit 2).
+input with its batch dimension, without it, as a batch of two, and bad inputs that must be
+refused with exit code 2 and one line: a wrong shape, a NaN (PyTorch would answer NaN; earshot's
+ReLU and max pooling would hide it), and float64 data (the message names the file once).
 """
 import subprocess
 import sys
@@ -40,10 +42,21 @@ def main():
             continue
         compare(tag, np.load(target), want)
 
-    done, _ = run(runner, x.reshape(-1)[:-1], work, "wrong_shape")
-    lines = done.stderr.strip().splitlines()
-    if done.returncode != 2 or len(lines) != 1 or "does not fit" not in lines[0]:
-        failures.append(f"wrong shape: exit code {done.returncode}, stderr {done.stderr!r}")
+    def refused(tag, array, words):
+        source, target = f"{work}.{tag}.in.npy", f"{work}.{tag}.out.npy"
+        np.save(source, array)
+        done = subprocess.run([runner, source, target], capture_output=True, text=True)
+        lines = done.stderr.strip().splitlines()
+        print(f"{tag}: exit code {done.returncode}, stderr {done.stderr.strip()!r}")
+        if done.returncode != 2 or len(lines) != 1 or not all(w in lines[0] for w in words) \
+                or lines[0].count(source) != 1:
+            failures.append(f"{tag}: exit code {done.returncode}, stderr {done.stderr!r}")
+
+    refused("wrong_shape", x.reshape(-1)[:-1].astype(np.float32), ["does not fit"])
+    poisoned = x.astype(np.float32).copy()
+    poisoned.reshape(-1)[poisoned.size // 2] = np.nan
+    refused("nan", poisoned, ["value", "NaN"])
+    refused("float64", x.astype(np.float64), ["dtype '<f8' (only"])
     for failure in failures:
         print("FAILED", failure)
     return 1 if failures else 0

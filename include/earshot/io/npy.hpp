@@ -211,8 +211,9 @@ inline NpyReadResult read_npy(std::istream& in) {
   std::size_t position = detail::npy_find_value(header, "descr");
   if (position == std::string::npos || header.compare(position + 1, 3, "<f4") != 0) {
     const std::size_t shown = position == std::string::npos ? 0 : position;
-    result.error =
-        "unsupported .npy dtype " + header.substr(shown, 6) + " (only little-endian float32 '<f4')";
+    const std::size_t end = header.find_first_of(",}", shown);  // the value, without what follows
+    result.error = "unsupported .npy dtype " + header.substr(shown, end == std::string::npos ? 6 : end - shown) +
+                   " (only little-endian float32 '<f4')";
     return result;
   }
   position = detail::npy_find_value(header, "fortran_order");
