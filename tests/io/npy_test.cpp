@@ -169,6 +169,11 @@ TEST_CASE("csv has one line per row and round-trippable values") {
 // /dev/full accepts the open and fails every write with ENOSPC; the bytes of a small array sit
 // in the stream's buffer until it is flushed, so only a flush shows the failure.
 TEST_CASE("save_npy reports a write that fails, not only a failed open") {
+  if (EARSHOT_TEST_IN_EMULATOR) {
+    // newlib retries a semihosted write that wrote nothing, forever.
+    WARN("in the emulator /dev/full is reached through semihosting: not checked");
+    return;
+  }
   if (!std::ofstream("/dev/full")) {
     WARN("no /dev/full here (not Linux): not checked");
     return;
