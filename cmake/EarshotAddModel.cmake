@@ -125,6 +125,7 @@ function(_earshot_write_runner path EARSHOT_MODEL_HEADER EARSHOT_MODEL_NAMESPACE
 #include <vector>
 
 #include "@EARSHOT_MODEL_HEADER@"
+#include "earshot/io/channel_order.hpp"
 #include "earshot/io/npy.hpp"
 
 namespace {
@@ -137,23 +138,6 @@ std::string shape_text(const std::vector<std::size_t>& shape) {
     text += (index ? ", " : "") + std::to_string(shape[index]);
   }
   return text + (shape.size() == 1 ? ",)" : ")");
-}
-
-// Moves the channel axis: [C][H][W] <-> [H][W][C] for one item.
-void reorder(const float* from, float* to, int channels, int height, int width, bool to_channels_last) {
-  for (int c = 0; c < channels; ++c) {
-    for (int h = 0; h < height; ++h) {
-      for (int w = 0; w < width; ++w) {
-        const int chw = (c * height + h) * width + w;
-        const int hwc = (h * width + w) * channels + c;
-        if (to_channels_last) {
-          to[hwc] = from[chw];
-        } else {
-          to[chw] = from[hwc];
-        }
-      }
-    }
-  }
 }
 
 int fail(const std::string& message) {
@@ -198,14 +182,14 @@ int main(int argc, char** argv) {
   for (std::size_t index = 0; index < batch; ++index) {
     const float* source = input.array.values.data() + index * Model::input_size;
     if (model::source_input_channels_first && in_shape.size() == 4) {
-      reorder(source, in.data(), in_shape[1], in_shape[2], in_shape[3], true);
+      earshot::channels_first_to_last(source, in.data(), in_shape[1], in_shape[2], in_shape[3]);
     } else {
       std::copy(source, source + Model::input_size, in.begin());
     }
     network.invoke(in.data(), out.data());
     float* target = outputs.data() + index * Model::output_size;
     if (model::source_output_channels_first && out_shape.size() == 4) {
-      reorder(out.data(), target, out_shape[1], out_shape[2], out_shape[3], false);
+      earshot::channels_last_to_first(out.data(), target, out_shape[1], out_shape[2], out_shape[3]);
     } else {
       std::copy(out.begin(), out.end(), target);
     }

@@ -9,28 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "earshot/io/channel_order.hpp"
 #include "earshot/io/npy.hpp"
 #include "earshot/nn/eigen_backend.hpp"
 #include "random_models.hpp"  // written by CMake: the converted headers, EARSHOT_RANDOM_MODELS(X)
 
 namespace {
-
-// Moves the channel axis of one item: [C][H][W] <-> [H][W][C].
-void reorder(const float* from, float* to, int channels, int height, int width, bool to_channels_last) {
-  for (int c = 0; c < channels; ++c) {
-    for (int h = 0; h < height; ++h) {
-      for (int w = 0; w < width; ++w) {
-        const int chw = (c * height + h) * width + w;
-        const int hwc = (h * width + w) * channels + c;
-        if (to_channels_last) {
-          to[hwc] = from[chw];
-        } else {
-          to[chw] = from[hwc];
-        }
-      }
-    }
-  }
-}
 
 // Runs Model on PyTorch's input NAME.input.npy; returns the worst difference from
 // NAME.output.npy relative to that output's largest magnitude.
@@ -49,13 +33,13 @@ double relative_error(const std::string& name, const std::array<int, kInRank>& i
   std::vector<float> in = input.array.values;
   std::vector<float> out(Model::output_size);
   if constexpr (kInRank == 4) {
-    if (in_channels_first) reorder(input.array.values.data(), in.data(), in_shape[1], in_shape[2], in_shape[3], true);
+    if (in_channels_first) earshot::channels_first_to_last(input.array.values.data(), in.data(), in_shape[1], in_shape[2], in_shape[3]);
   }
   static Model model;
   model.invoke(in.data(), out.data());
   std::vector<float> got = out;
   if constexpr (kOutRank == 4) {
-    if (out_channels_first) reorder(out.data(), got.data(), out_shape[1], out_shape[2], out_shape[3], false);
+    if (out_channels_first) earshot::channels_last_to_first(out.data(), got.data(), out_shape[1], out_shape[2], out_shape[3]);
   }
   double worst = 0.0, largest = 0.0;
   for (std::size_t index = 0; index < got.size(); ++index) {
