@@ -4,8 +4,12 @@
 # python3-numpy python3-onnx), chosen once at configure time (cache variable EARSHOT_PYTHON).
 #
 #   earshot_add_model(<target> MODEL model.onnx NAME my_model [NAMESPACE ns]
-#                     [LABELS labels.txt] [FRONTEND frontend.json] [RUNNER])
+#                     [LABELS labels.txt] [FRONTEND frontend.json]
+#                     [QUANTIZE int8 CALIBRATION calib.npy] [RUNNER])
 #
+# QUANTIZE int8: post-training quantization by TFLite's int8 specification, activation ranges
+# from CALIBRATION (float32 representative inputs, batch first, in the framework's layout); the
+# RUNNER of an int8 model still reads and writes float (quantized on the way in, dequantized out).
 # <target>: an existing target gets the include path and a build dependency; otherwise an
 # INTERFACE library of that name is made (link it). Source: `#include "my_model.hpp"`, type
 # `ns::my_model::Model`. RUNNER also builds `<target>-run IN.npy OUT.npy` (see the README section "Bringing a trained model in").
@@ -48,12 +52,19 @@ function(_earshot_find_converter_python)
 endfunction()
 
 function(earshot_add_model target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "RUNNER" "MODEL;NAME;NAMESPACE;LABELS;FRONTEND" "")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "RUNNER" "MODEL;NAME;NAMESPACE;LABELS;FRONTEND;QUANTIZE;CALIBRATION" "")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "earshot_add_model(${target}): unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
   if(NOT ARG_MODEL OR NOT ARG_NAME)
     message(FATAL_ERROR "earshot_add_model(${target}): MODEL and NAME are required")
+  endif()
+  if(DEFINED ARG_QUANTIZE AND NOT ARG_QUANTIZE STREQUAL "int8")
+    message(FATAL_ERROR "earshot_add_model(${target}): QUANTIZE must be int8, not '${ARG_QUANTIZE}'")
+  endif()
+  if(ARG_QUANTIZE AND NOT ARG_CALIBRATION)
+    message(FATAL_ERROR "earshot_add_model(${target}): QUANTIZE int8 needs CALIBRATION calib.npy "
+      "(float32 representative inputs with the batch dimension, in the framework's layout)")
   endif()
   _earshot_find_converter_python()
   # The function's own folder, wherever it is called from: the source tree or the install.
@@ -66,11 +77,15 @@ function(earshot_add_model target)
   set(directory "${CMAKE_CURRENT_BINARY_DIR}/earshot_models/${target}")
   set(header "${directory}/${ARG_NAME}.hpp")
   set(arguments "${model}" -o "${header}" --name "${ARG_NAME}")
-  set(depends "${model}" "${script}")
+  file(GLOB stages "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/earshot_converter/*.py")
+  set(depends "${model}" "${script}" ${stages})
   if(ARG_NAMESPACE)
     list(APPEND arguments --namespace "${ARG_NAMESPACE}")
   endif()
-  foreach(option LABELS FRONTEND)
+  if(ARG_QUANTIZE)
+    list(APPEND arguments --quantize "${ARG_QUANTIZE}")
+  endif()
+  foreach(option LABELS FRONTEND CALIBRATION)
     if(ARG_${option})
       get_filename_component(file "${ARG_${option}}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
       string(TOLOWER "${option}" flag)

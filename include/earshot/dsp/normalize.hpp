@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 namespace earshot {
 
@@ -31,49 +32,79 @@ struct CompensatedSum {
 
 }  // namespace detail
 
-// (x - mean) / std with the population standard deviation (numpy's x.std()); mean and std come
-// from compensated single-precision sums (detail::CompensatedSum) and the values are scaled in
-// single precision. A constant window (std == 0) becomes all zeros instead of NaN.
-inline void normalize_mean_std(float* values, std::size_t count) noexcept {
-  if (count == 0) return;
-  detail::CompensatedSum sum;
-  float smallest = values[0];
-  float largest = values[0];
-  for (std::size_t i = 0; i < count; ++i) {
-    sum.add(values[i]);
-    smallest = values[i] < smallest ? values[i] : smallest;
-    largest = values[i] > largest ? values[i] : largest;
+// How every value of a window is scaled: (x - mean) x (1 / std) with the population standard
+// deviation (numpy's x.std()), x / max|x|, or not at all. The statistics come from compensated
+// single-precision sums (detail::CompensatedSum) over the values in index order; the values
+// are scaled in single precision. A constant window (std == 0) becomes all zeros instead of
+// NaN; an all-zero window under kMax stays zero. Computed from an accessor, so a window can be
+// scaled as it is copied (into an int8 model's input, without a float copy of the window).
+struct WindowScaling {
+  WindowNormalization mode = WindowNormalization::kNone;
+  bool constant = false;  // kMeanStd: every value was equal
+  float mean = 0.0f;
+  float inverse_std = 0.0f;
+  float peak = 0.0f;  // kMax
+
+  float operator()(float value) const noexcept {
+    switch (mode) {
+      case WindowNormalization::kMeanStd: return constant ? 0.0f : (value - mean) * inverse_std;
+      case WindowNormalization::kMax: return peak == 0.0f ? value : value / peak;
+      case WindowNormalization::kNone: break;
+    }
+    return value;
   }
-  // Checked exactly: a rounded mean could leave a constant window with a tiny non-zero std.
-  if (smallest == largest) {
-    for (std::size_t i = 0; i < count; ++i) values[i] = 0.0f;
-    return;
+};
+
+// The scaling of `count` values; for_each_value(visit) calls visit(value) for each of them, in
+// the same order every time.
+template <class ForEachValue>
+WindowScaling window_scaling(WindowNormalization mode, std::size_t count, const ForEachValue& for_each_value) noexcept {
+  WindowScaling scaling;
+  scaling.mode = count == 0 ? WindowNormalization::kNone : mode;
+  if (scaling.mode == WindowNormalization::kMeanStd) {
+    detail::CompensatedSum sum;
+    float smallest = std::numeric_limits<float>::infinity();
+    float largest = -std::numeric_limits<float>::infinity();
+    for_each_value([&](float value) {
+      sum.add(value);
+      smallest = value < smallest ? value : smallest;
+      largest = value > largest ? value : largest;
+    });
+    // Checked exactly: a rounded mean could leave a constant window with a tiny non-zero std.
+    scaling.constant = smallest == largest;
+    if (scaling.constant) return scaling;
+    scaling.mean = static_cast<float>(sum.value() / static_cast<double>(count));
+    detail::CompensatedSum squares;
+    for_each_value([&](float value) {
+      const float d = value - scaling.mean;
+      squares.add(d * d);
+    });
+    const double std_dev = std::sqrt(squares.value() / static_cast<double>(count));
+    scaling.inverse_std = std_dev > 0.0 ? static_cast<float>(1.0 / std_dev) : 0.0f;
+  } else if (scaling.mode == WindowNormalization::kMax) {
+    for_each_value([&](float value) {
+      const float magnitude = std::fabs(value);
+      scaling.peak = magnitude > scaling.peak ? magnitude : scaling.peak;
+    });
   }
-  const auto mean = static_cast<float>(sum.value() / static_cast<double>(count));
-  detail::CompensatedSum squares;
-  for (std::size_t i = 0; i < count; ++i) {
-    const float d = values[i] - mean;
-    squares.add(d * d);
-  }
-  const double std_dev = std::sqrt(squares.value() / static_cast<double>(count));
-  const float inverse = std_dev > 0.0 ? static_cast<float>(1.0 / std_dev) : 0.0f;
-  for (std::size_t i = 0; i < count; ++i) values[i] = (values[i] - mean) * inverse;
+  return scaling;
 }
 
-// x / max|x|. An all-zero window stays zero.
-inline void normalize_max(float* values, std::size_t count) noexcept {
-  float peak = 0.0f;
-  for (std::size_t i = 0; i < count; ++i) {
-    const float magnitude = std::fabs(values[i]);
-    peak = magnitude > peak ? magnitude : peak;
-  }
-  if (peak == 0.0f) return;
-  for (std::size_t i = 0; i < count; ++i) values[i] /= peak;
-}
-
+// Normalises `values` in place.
 inline void normalize_window(WindowNormalization mode, float* values, std::size_t count) noexcept {
-  if (mode == WindowNormalization::kMeanStd) normalize_mean_std(values, count);
-  if (mode == WindowNormalization::kMax) normalize_max(values, count);
+  const WindowScaling scaling = window_scaling(mode, count, [&](const auto& visit) {
+    for (std::size_t i = 0; i < count; ++i) visit(values[i]);
+  });
+  if (scaling.mode == WindowNormalization::kNone) return;
+  for (std::size_t i = 0; i < count; ++i) values[i] = scaling(values[i]);
+}
+
+inline void normalize_mean_std(float* values, std::size_t count) noexcept {
+  normalize_window(WindowNormalization::kMeanStd, values, count);
+}
+
+inline void normalize_max(float* values, std::size_t count) noexcept {
+  normalize_window(WindowNormalization::kMax, values, count);
 }
 
 }  // namespace earshot

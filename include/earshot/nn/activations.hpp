@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <ratio>
+#include <type_traits>
 
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/shape.hpp"
@@ -23,6 +24,8 @@ struct Activation {
     using Input = In;
     static constexpr const char* type = Function::type;
     static constexpr Role role = Role::kPixel;
+    static_assert(std::is_same_v<typename In::Element, float>,
+                  "ReLU/ReLU6/LeakyReLU/Sigmoid/Softmax: float only; in int8, ReLU and ReLU6 are the output clamps of the layer before (Requantization::output_min/max), and Softmax follows Dequantize");
     using Output = In;
     static constexpr long params = 0;
     static constexpr long macc = 0;

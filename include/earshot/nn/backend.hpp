@@ -12,8 +12,8 @@ struct LoopBackend {
   static constexpr std::size_t scratch_bytes() noexcept {
     return 0;
   }
-  template <class Stage, bool kForward>
-  static void run(const float* input, float* output, float*) noexcept {
+  template <class Stage, bool kForward, class InElement, class OutElement>
+  static void run(const InElement* input, OutElement* output, unsigned char*) noexcept {
     Stage::template run<kForward>(input, output);
   }
 };

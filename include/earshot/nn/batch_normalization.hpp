@@ -22,6 +22,8 @@ struct BatchNormalization {
     using Input = In;
     static constexpr const char* type = "BatchNormalization";
     static constexpr detail::Role role = detail::Role::kPixel;
+    static_assert(std::is_same_v<typename In::Element, float>,
+                  "BatchNormalization: float only; in int8 it is folded into the convolution before it");
     using Output = In;
     static constexpr int channels = In::channels;
     static_assert(detail::extent_of<kGamma> == channels &&
@@ -32,6 +34,7 @@ struct BatchNormalization {
     static constexpr long params = 4L * channels;
     static constexpr long macc = 0;
     static constexpr long xcube_macc = In::size;
+    static constexpr long weight_bytes = 4L * channels * static_cast<long>(sizeof(float));
 
     // The per-channel scale and shift, computed once per invocation (channels square roots).
     struct State {

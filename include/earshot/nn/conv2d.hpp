@@ -2,6 +2,10 @@
 // [rows][columns][input channels][filters], any stride and dilation, valid, TensorFlow-same or
 // explicit (PyTorch's) padding. A 1x1 kernel with stride 1 and no padding takes a pointwise path
 // without window bookkeeping.
+// In int8 (an std::int8_t kernel, an std::int32_t bias and a Requantization<filters>), the
+// kernel is in TFLite's OHWI order [filters][rows][columns][input channels], so each filter is
+// one contiguous row for the dot products of detail/int8_dot.hpp; padded taps count as the
+// input's zero point (they add nothing to the sum), as in TFLite and CMSIS-NN.
 #pragma once
 
 #include <iterator>
@@ -9,13 +13,15 @@
 
 #include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
+#include "earshot/nn/detail/int8_dot.hpp"
 #include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/quantization.hpp"
 #include "earshot/nn/shape.hpp"
 
 namespace earshot::nn {
 
 template <int kFilters, class KernelSize, class StridesT, Padding kPadding, const auto& kKernel,
-          const auto& kBias, class DilationT = Dilation<1, 1>>
+          const auto& kBias, class DilationT = Dilation<1, 1>, const auto& kRequantization = no_requantization>
 struct Conv2D {
   static_assert(kFilters > 0, "Conv2D: the number of filters must be positive");
 
@@ -29,7 +35,13 @@ struct Conv2D {
     static constexpr detail::WindowAxis columns = Geometry::columns;
     static_assert(Geometry::fits,
                   "Conv2D: the kernel (with its dilation) is larger than the padded input; use Padding::kSame, more padding or a smaller kernel");
-    using Output = Shape<rows.output(), columns.output(), kFilters>;
+    using Element = detail::element_of<kKernel>;
+    static constexpr bool quantized = detail::is_requantized<kRequantization>;
+    static_assert(std::is_same_v<typename In::Element, Element>,
+                  "Conv2D: the input and the kernel must both be float or both std::int8_t");
+    static_assert(quantized == std::is_same_v<Element, std::int8_t>,
+                  "Conv2D: an int8 kernel takes a Requantization<filters>, a float kernel none");
+    using Output = Shape<rows.output(), columns.output(), kFilters, Element>;
 
     static constexpr int in_channels = In::channels;
     static constexpr int taps = Geometry::taps;
@@ -43,12 +55,22 @@ struct Conv2D {
     static constexpr long params = static_cast<long>(taps) * in_channels * kFilters + (has_bias ? kFilters : 0);
     static constexpr long macc = static_cast<long>(Output::height) * Output::width * kFilters * taps * in_channels;
     static constexpr long xcube_macc = macc;
+    static constexpr long weight_bytes = detail::array_bytes<kKernel> + detail::array_bytes<kBias> + detail::requantization_bytes<kRequantization>;
+
+    static constexpr bool unpadded = rows.pad_before + rows.pad_after + columns.pad_before + columns.pad_after == 0;
+    static constexpr bool pointwise = taps == 1 && StridesT::rows == 1 && StridesT::columns == 1 && unpadded;
 
     // Writes output cell (row, column): kFilters values.
-    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
+    static void compute_cell(const Element* input, int row, int column, Element* out) noexcept {
+      if constexpr (quantized) {
+        compute_cell_int8(input, row, column, out);
+      } else {
+        compute_cell_float(input, row, column, out);
+      }
+    }
+
+    static void compute_cell_float(const float* input, int row, int column, float* out) noexcept {
       detail::start_with_bias<kBias, kFilters>(out);
-      constexpr bool unpadded = rows.pad_before + rows.pad_after + columns.pad_before + columns.pad_after == 0;
-      constexpr bool pointwise = taps == 1 && StridesT::rows == 1 && StridesT::columns == 1 && unpadded;
       if constexpr (pointwise) {
         detail::accumulate_rows<kFilters>(out, [&](auto&& visit) {
           visit(input + (row * In::width + column) * in_channels, in_channels, std::data(kKernel));
@@ -71,8 +93,38 @@ struct Conv2D {
       }
     }
 
-    // The layer as a GEMM for EigenBackend: one output row = patches (width x gemm_depth,
-    // im2col with zeros for padding) times the kernel (gemm_depth x filters), plus the bias.
+
+    // int8: sum (x + input_offset) w in int32 from the bias, then requantize. A 1x1 layer reads the
+    // cell directly with the offset folded into the bias; otherwise the taps are gathered into a
+    // patch of int16 (x + offset; 0 for a padded tap) that every filter's row multiplies.
+    static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
+      std::int32_t sums[kFilters];
+      if constexpr (pointwise) {
+        detail::FoldedBias<kBias, kKernel, kFilters, in_channels, kRequantization.input_offset>::start(sums);
+        detail::dot_int8<in_channels, kFilters>(input + (row * In::width + column) * in_channels, std::data(kKernel), sums);
+      } else {
+        detail::start_with_bias<kBias, kFilters>(sums);
+        alignas(4) std::int16_t patch[gemm_depth];
+        for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
+          const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
+          for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
+            const int in_column = column * StridesT::columns - columns.pad_before + kernel_column * DilationT::columns;
+            const bool inside = in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width;
+            const std::int8_t* cell = input + (in_row * In::width + in_column) * in_channels;
+            const int first = (kernel_row * KernelSize::columns + kernel_column) * in_channels;
+            for (int channel = 0; channel < in_channels; ++channel) {
+              patch[detail::patch_position(first + channel, gemm_depth)] =
+                  static_cast<std::int16_t>(inside ? cell[channel] + kRequantization.input_offset : 0);
+            }
+          }
+        }
+        detail::dot_patch<gemm_depth, kFilters>(patch, std::data(kKernel), sums);
+      }
+      for (int filter = 0; filter < kFilters; ++filter) out[filter] = requantize(kRequantization, filter, sums[filter]);
+    }
+
+    // The layer as a GEMM for EigenBackend (float only): one output row = patches (width x
+    // gemm_depth, im2col with zeros for padding) times the kernel (gemm_depth x filters), plus the bias.
     static constexpr int gemm_depth = taps * in_channels;
     static const float* gemm_weights() noexcept { return std::data(kKernel); }
     static void gemm_start(float* out) noexcept { detail::start_with_bias<kBias, kFilters>(out); }

@@ -1,6 +1,7 @@
 // DepthwiseConv2D as Keras defines it: each input channel convolved with its own
 // kDepthMultiplier kernels; output channel = input channel * kDepthMultiplier + m. Kernel in
-// Keras' order [rows][columns][input channels][depth multiplier].
+// Keras' order [rows][columns][input channels][depth multiplier] (TFLite's order too, so int8
+// layers keep it: an std::int8_t kernel, std::int32_t bias and Requantization<channels>).
 #pragma once
 
 #include <iterator>
@@ -9,6 +10,7 @@
 #include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
 #include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/quantization.hpp"
 #include "earshot/nn/shape.hpp"
 
 namespace earshot::nn {
@@ -39,11 +41,23 @@ struct DepthwiseWindow {
 #endif
   }
 
+  // int8: sums[c * M + m] += (cell[c] + input_offset) x kernel[tap][c][m] over the taps inside
+  // the input (a padded tap is the zero point: it adds nothing).
+  static void accumulate(const std::int8_t* input, const std::int8_t* kernel, const WindowAxis& rows,
+                         const WindowAxis& columns, int row, int column, std::int32_t input_offset,
+                         std::int32_t* sums) noexcept {
+    for_each_tap(input, kernel, rows, columns, row, column, [&](const std::int8_t* cell, const std::int8_t* weights) {
+      for (int index = 0; index < out_channels; ++index) {
+        sums[index] += (cell[index / kDepthMultiplier] + input_offset) * weights[index];
+      }
+    });
+  }
+
  private:
   // visit(cell, weights) for each tap that falls inside the input (padding contributes zero):
   // the input's channels at that position and the tap's out_channels weights.
-  template <class Visit>
-  static void for_each_tap(const float* input, const float* kernel, const WindowAxis& rows,
+  template <class Element, class Visit>
+  static void for_each_tap(const Element* input, const Element* kernel, const WindowAxis& rows,
                            const WindowAxis& columns, int row, int column, const Visit& visit) noexcept {
     for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
       const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
@@ -79,7 +93,7 @@ struct DepthwiseWindow {
 }  // namespace detail
 
 template <class KernelSize, class StridesT, Padding kPadding, int kDepthMultiplier, const auto& kKernel,
-          const auto& kBias, class DilationT = Dilation<1, 1>>
+          const auto& kBias, class DilationT = Dilation<1, 1>, const auto& kRequantization = no_requantization>
 struct DepthwiseConv2D {
   static_assert(kDepthMultiplier > 0, "DepthwiseConv2D: the depth multiplier must be positive");
 
@@ -94,7 +108,13 @@ struct DepthwiseConv2D {
     static_assert(Geometry::fits,
                   "DepthwiseConv2D: the kernel (with its dilation) is larger than the padded input; use Padding::kSame, more padding or a smaller kernel");
     using Window = detail::DepthwiseWindow<In, kDepthMultiplier, KernelSize, StridesT, DilationT>;
-    using Output = Shape<rows.output(), columns.output(), Window::out_channels>;
+    using Element = detail::element_of<kKernel>;
+    static constexpr bool quantized = detail::is_requantized<kRequantization>;
+    static_assert(std::is_same_v<typename In::Element, Element>,
+                  "DepthwiseConv2D: the input and the kernel must both be float or both std::int8_t");
+    static_assert(quantized == std::is_same_v<Element, std::int8_t>,
+                  "DepthwiseConv2D: an int8 kernel takes a Requantization<channels>, a float kernel none");
+    using Output = Shape<rows.output(), columns.output(), Window::out_channels, Element>;
 
     static constexpr int taps = Geometry::taps;
     static constexpr bool has_bias = detail::has_bias<kBias>;
@@ -108,10 +128,20 @@ struct DepthwiseConv2D {
     static constexpr long params = static_cast<long>(taps) * Window::out_channels + (has_bias ? Window::out_channels : 0);
     static constexpr long macc = static_cast<long>(Output::size) * taps;
     static constexpr long xcube_macc = macc;
+    static constexpr long weight_bytes = detail::array_bytes<kKernel> + detail::array_bytes<kBias> + detail::requantization_bytes<kRequantization>;
 
-    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
-      detail::start_with_bias<kBias, Window::out_channels>(out);
-      Window::accumulate(input, std::data(kKernel), rows, columns, row, column, out);
+    static void compute_cell(const Element* input, int row, int column, Element* out) noexcept {
+      if constexpr (quantized) {
+        std::int32_t sums[Window::out_channels];
+        detail::start_with_bias<kBias, Window::out_channels>(sums);
+        Window::accumulate(input, std::data(kKernel), rows, columns, row, column, kRequantization.input_offset, sums);
+        for (int channel = 0; channel < Window::out_channels; ++channel) {
+          out[channel] = requantize(kRequantization, channel, sums[channel]);
+        }
+      } else {
+        detail::start_with_bias<kBias, Window::out_channels>(out);
+        Window::accumulate(input, std::data(kKernel), rows, columns, row, column, out);
+      }
     }
   };
 };

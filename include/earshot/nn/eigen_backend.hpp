@@ -16,10 +16,12 @@ namespace earshot::nn {
 
 namespace detail {
 
+// Float layers with a GEMM form; int8 layers keep the loops.
 template <class Layer, class = void>
 struct HasGemm : std::false_type {};
 template <class Layer>
-struct HasGemm<Layer, std::void_t<decltype(Layer::gemm_depth)>> : std::true_type {};
+struct HasGemm<Layer, std::void_t<decltype(Layer::gemm_depth)>>
+    : std::bool_constant<std::is_same_v<typename Layer::Output::Element, float>> {};
 
 template <class Stage, class = void>
 struct IsGemmWindow : std::false_type {};
@@ -70,10 +72,10 @@ struct EigenBackend {
     }
   }
 
-  template <class Stage, bool kForward>
-  static void run(const float* input, float* output, float* scratch) noexcept {
+  template <class Stage, bool kForward, class InElement, class OutElement>
+  static void run(const InElement* input, OutElement* output, unsigned char* scratch) noexcept {
     if constexpr (detail::IsGemmWindow<Stage>::value) {
-      run_window<Stage, kForward>(input, output, scratch);
+      run_window<Stage, kForward>(input, output, reinterpret_cast<float*>(scratch));
     } else if constexpr (detail::IsGemmWhole<Stage>::value) {
       using Producer = typename Stage::ProducerLayer;
       constexpr int units = Producer::Output::channels;

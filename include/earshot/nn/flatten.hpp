@@ -13,7 +13,7 @@ struct Flatten {
     using Input = In;
     static constexpr const char* type = "Flatten";
     static constexpr detail::Role role = detail::Role::kReshape;
-    using Output = Shape<1, 1, In::size>;
+    using Output = Shape<1, 1, In::size, typename In::Element>;
     static constexpr long params = 0;
     static constexpr long macc = 0;
     static constexpr long xcube_macc = 0;

@@ -1,5 +1,6 @@
 // GlobalAveragePooling2D and GlobalMaxPooling2D as Keras defines them: one value per channel
-// over all cells; the output is a 1 x 1 x channels tensor (a flat vector for Dense).
+// over all cells; the output is a 1 x 1 x channels tensor (a flat vector for Dense). On int8
+// the output keeps the input's quantization (the average rounds as AveragePool2D's).
 #pragma once
 
 #include "earshot/nn/layer_info.hpp"
@@ -17,15 +18,18 @@ struct GlobalPool2D {
     using Input = In;
     static constexpr const char* type = Reduce::global_type;
     static constexpr Role role = Role::kWhole;
-    using Output = Shape<1, 1, In::channels>;
+    using Element = typename In::Element;
+    using Output = Shape<1, 1, In::channels, Element>;
     static constexpr long params = 0;
     static constexpr long macc = 0;
     static constexpr long xcube_macc = In::size;
 
-    static void compute(const float* input, float* out) noexcept {
-      Reduce::start(out, In::channels);
-      for (int cell = 0; cell < In::height * In::width; ++cell) Reduce::add(out, input + cell * In::channels, In::channels);
-      Reduce::finish(out, In::channels, In::height * In::width, In::height * In::width);
+    static void compute(const Element* input, Element* out) noexcept {
+      using Accumulator = typename Reduce::template Accumulator<Element>;
+      Accumulator acc[In::channels];
+      Reduce::start(acc, In::channels);
+      for (int cell = 0; cell < In::height * In::width; ++cell) Reduce::add(acc, input + cell * In::channels, In::channels);
+      Reduce::finish(acc, out, In::channels, In::height * In::width, In::height * In::width);
     }
   };
 };

@@ -1,16 +1,19 @@
-// A model is a type: Model<Input<H, W, C>, Layer...>. Shapes are inferred layer by layer at
-// compile time, the figures (parameters, MACC, arena bytes) are constexpr, and invoke() runs
-// the layers, fused into stages, inside one arena without allocating.
+// A model is a type: Model<Input<H, W, C>, Layer...>, or for int8 Model<QuantizedInput<H, W, C,
+// q>, int8 layers..., Dequantize<q>[, Softmax]>. Shapes are inferred layer by layer at compile
+// time, the figures (parameters, MACC, weight and arena bytes) are constexpr, and invoke() runs
+// the layers, fused into stages, inside one arena without allocating, for either element type.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 #include "earshot/nn/backend.hpp"
 #include "earshot/nn/detail/plan.hpp"
 #include "earshot/nn/detail/stages.hpp"
 #include "earshot/nn/detail/type_list.hpp"
 #include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/quantized_tensors.hpp"
 #include "earshot/nn/residual.hpp"
 #include "earshot/nn/shape.hpp"
 
@@ -63,9 +66,11 @@ constexpr std::size_t round_up_16(std::size_t bytes) noexcept { return (bytes + 
 
 }  // namespace detail
 
-template <class Backend, class In, class... Layers>
+template <class Backend, class Source, class... Layers>
 class BasicModel {
   static_assert(sizeof...(Layers) > 0, "Model: a model needs at least one layer");
+  // The layers see a plain Shape; a QuantizedInput's scale and zero point stay with Source.
+  using In = Shape<Source::height, Source::width, Source::channels, typename Source::Element>;
   using Bound = detail::Bind<In, Layers...>;
   using Bounds = typename Bound::type;
   using Stages = typename detail::Group<Bounds, In>::type;
@@ -81,8 +86,10 @@ class BasicModel {
  public:
   using InputShape = In;
   using OutputShape = typename Bound::Output;
+  using InputElement = typename In::Element;    // float, or std::int8_t for QuantizedInput
+  using OutputElement = typename OutputShape::Element;
   template <class OtherBackend>
-  using WithBackend = BasicModel<OtherBackend, In, Layers...>;
+  using WithBackend = BasicModel<OtherBackend, Source, Layers...>;
 
   static constexpr int input_size = In::size;
   static constexpr int output_size = OutputShape::size;
@@ -90,7 +97,8 @@ class BasicModel {
   // the backend asks for. Align it to 16 bytes.
   static constexpr std::size_t arena_bytes = plan_bytes + scratch_bytes;
   static constexpr long params = Sums::params;
-  static constexpr long weight_bytes = params * static_cast<long>(sizeof(float));
+  // Bytes of the weight, bias and requantization arrays the layers read (in flash).
+  static constexpr long weight_bytes = Sums::weight_bytes;
   static constexpr long macc = Sums::macc;
   static constexpr long xcube_macc = Sums::xcube_macc;
   static constexpr std::size_t layer_count = detail::InfoRows<Bounds>::value;
@@ -103,25 +111,33 @@ class BasicModel {
     return rows;
   }
 
-  // Where the input lives in `arena`: write it there and call run_in_arena() to avoid a copy.
-  static float* input_slot(float* arena) noexcept {
-    return detail::slot<input_anchor, In::bytes, plan_bytes>(arena);
+  // A float input value as the input tensor holds it: itself, or quantized with the
+  // QuantizedInput's scale and zero point (PyTorch's rounding, quantization.hpp).
+  static InputElement store_input(float value) noexcept { return detail::InputStore<Source>::store(value); }
+
+  // Where the input lives in `arena`: write it there (through store_input) and call
+  // run_in_arena() to avoid a copy.
+  static InputElement* input_slot(void* arena) noexcept {
+    return detail::slot<input_anchor, In, plan_bytes>(static_cast<unsigned char*>(arena));
   }
 
   // Runs the model on the input already in input_slot(arena); returns the output (in the arena).
-  static const float* run_in_arena(float* arena) noexcept {
-    return detail::Runner<Backend, Stages, In, input_anchor, plan_bytes, false>::run(input_slot(arena), arena,
-                                                                                     arena + plan_bytes / sizeof(float));
+  static const OutputElement* run_in_arena(void* arena) noexcept {
+    unsigned char* region = static_cast<unsigned char*>(arena);
+    return detail::Runner<Backend, Stages, In, input_anchor, plan_bytes, false>::run(input_slot(arena), region,
+                                                                                     region + plan_bytes);
   }
 
-  // Runs the model with a caller-given arena of arena_bytes (16-byte aligned). `input` and
-  // `output` may point anywhere, including into the arena's input slot.
-  static void invoke(const float* input, float* output, float* arena) noexcept {
-    float* slot = input_slot(arena);
-    if (input != slot) {
-      for (int index = 0; index < input_size; ++index) slot[index] = input[index];
+  // Runs the model with a caller-given arena of arena_bytes (16-byte aligned) on float inputs
+  // (quantized on the way in for an int8 model). `input` and `output` may point anywhere,
+  // including, for a float model, into the arena's input slot.
+  static void invoke(const float* input, float* output, void* arena) noexcept {
+    static_assert(std::is_same_v<OutputElement, float>, "Model: invoke() needs a float output; end an int8 model with Dequantize");
+    InputElement* slot = input_slot(arena);
+    if (static_cast<const void*>(input) != static_cast<const void*>(slot)) {
+      for (int index = 0; index < input_size; ++index) slot[index] = store_input(input[index]);
     }
-    const float* result = run_in_arena(arena);
+    const OutputElement* result = run_in_arena(arena);
     for (int index = 0; index < output_size; ++index) output[index] = result[index];
   }
 

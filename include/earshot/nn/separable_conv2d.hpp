@@ -10,14 +10,16 @@
 #include "earshot/nn/depthwise_conv2d.hpp"
 #include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
+#include "earshot/nn/detail/int8_dot.hpp"
 #include "earshot/nn/layer_info.hpp"
+#include "earshot/nn/quantization.hpp"
 #include "earshot/nn/shape.hpp"
 
 namespace earshot::nn {
 
 template <int kFilters, class KernelSize, class StridesT, Padding kPadding, const auto& kDepthwiseKernel,
           const auto& kPointwiseKernel, const auto& kBias, int kDepthMultiplier = 1,
-          class DilationT = Dilation<1, 1>>
+          class DilationT = Dilation<1, 1>, const auto& kRequantization = no_requantization>
 struct SeparableConv2D {
   static_assert(kFilters > 0, "SeparableConv2D: the number of filters must be positive");
   static_assert(kDepthMultiplier > 0, "SeparableConv2D: the depth multiplier must be positive");
@@ -33,7 +35,13 @@ struct SeparableConv2D {
     static_assert(Geometry::fits,
                   "SeparableConv2D: the kernel (with its dilation) is larger than the padded input; use Padding::kSame, more padding or a smaller kernel");
     using Window = detail::DepthwiseWindow<In, kDepthMultiplier, KernelSize, StridesT, DilationT>;
-    using Output = Shape<rows.output(), columns.output(), kFilters>;
+    using Element = detail::element_of<kDepthwiseKernel>;
+    static constexpr bool quantized = detail::is_requantized<kRequantization>;
+    static_assert(std::is_same_v<typename In::Element, Element> && std::is_same_v<detail::element_of<kPointwiseKernel>, Element>,
+                  "SeparableConv2D: the input and both kernels must be float or all std::int8_t");
+    static_assert(quantized == std::is_same_v<Element, std::int8_t>,
+                  "SeparableConv2D: int8 kernels take a SeparableRequantization<middle, filters>, float kernels none");
+    using Output = Shape<rows.output(), columns.output(), kFilters, Element>;
 
     static constexpr int taps = Geometry::taps;
     static constexpr int middle = Window::out_channels;  // channels between the two stages
@@ -51,6 +59,8 @@ struct SeparableConv2D {
         static_cast<long>(taps) * middle + static_cast<long>(middle) * kFilters + (has_bias ? kFilters : 0);
     static constexpr long macc = static_cast<long>(Output::height) * Output::width * middle * (taps + kFilters);
     static constexpr long xcube_macc = macc;
+    static constexpr long weight_bytes = detail::array_bytes<kDepthwiseKernel> + detail::array_bytes<kPointwiseKernel> + detail::array_bytes<kBias> +
+                                          detail::requantization_bytes<kRequantization>;
 
     // The pointwise half as a GEMM for EigenBackend: patches are the depthwise results of one
     // output row (width x middle), times the pointwise kernel (middle x filters), plus the bias.
@@ -65,7 +75,31 @@ struct SeparableConv2D {
       }
     }
 
-    static void compute_cell(const float* input, int row, int column, float* out) noexcept {
+    static void compute_cell(const Element* input, int row, int column, Element* out) noexcept {
+      if constexpr (quantized) {
+        compute_cell_int8(input, row, column, out);
+      } else {
+        compute_cell_float(input, row, column, out);
+      }
+    }
+
+    static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
+      constexpr auto& depthwise_quantization = kRequantization.depthwise;
+      constexpr auto& pointwise_quantization = kRequantization.pointwise;
+      std::int32_t depthwise_sums[middle] = {};
+      Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column,
+                         depthwise_quantization.input_offset, depthwise_sums);
+      std::int8_t depthwise[middle];
+      for (int channel = 0; channel < middle; ++channel) {
+        depthwise[channel] = requantize(depthwise_quantization, channel, depthwise_sums[channel]);
+      }
+      std::int32_t sums[kFilters];
+      detail::FoldedBias<kBias, kPointwiseKernel, kFilters, middle, pointwise_quantization.input_offset>::start(sums);
+      detail::dot_int8<middle, kFilters>(depthwise, std::data(kPointwiseKernel), sums);
+      for (int filter = 0; filter < kFilters; ++filter) out[filter] = requantize(pointwise_quantization, filter, sums[filter]);
+    }
+
+    static void compute_cell_float(const float* input, int row, int column, float* out) noexcept {
       float depthwise[middle] = {};
       Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column, depthwise);
       detail::start_with_bias<kBias, kFilters>(out);

@@ -7,21 +7,26 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <type_traits>
 
 namespace earshot::nn {
 
 // The shape of one activation tensor: height (rows) x width (columns) x channels, stored
-// row-major with the channels of a cell contiguous (NHWC without the batch dimension).
-template <int kHeight, int kWidth, int kChannels>
+// row-major with the channels of a cell contiguous (NHWC without the batch dimension), of
+// float32 or, in an int8 model (quantization.hpp), of std::int8_t values.
+template <int kHeight, int kWidth, int kChannels, class ElementType = float>
 struct Shape {
   static_assert(kHeight > 0 && kWidth > 0 && kChannels > 0, "Shape: every extent must be positive");
+  static_assert(std::is_same_v<ElementType, float> || std::is_same_v<ElementType, std::int8_t>,
+                "Shape: activations are float or std::int8_t");
+  using Element = ElementType;
   static constexpr int height = kHeight;
   static constexpr int width = kWidth;
   static constexpr int channels = kChannels;
   static constexpr int size = kHeight * kWidth * kChannels;
-  static constexpr std::size_t bytes = sizeof(float) * static_cast<std::size_t>(size);
+  static constexpr std::size_t bytes = sizeof(Element) * static_cast<std::size_t>(size);
 };
 
 // The model's input shape: `Input<60, 31, 1>` is 60 mel bands x 31 frames x 1 channel.
@@ -169,6 +174,10 @@ struct ArrayExtent<std::array<T, kN>> {
 };
 template <const auto& kArray>
 constexpr long extent_of = ArrayExtent<std::remove_cv_t<std::remove_reference_t<decltype(kArray)>>>::value;
+
+// The type of a weight array's elements without const: float, or std::int8_t in an int8 layer.
+template <const auto& kArray>
+using element_of = std::remove_cv_t<std::remove_reference_t<decltype(*std::data(kArray))>>;
 
 template <class Array>
 constexpr bool is_no_bias = false;

@@ -3,6 +3,8 @@
 // convolutions and pooling); it streams as a 1x1 window, so the arena plan overlaps it too.
 #pragma once
 
+#include <type_traits>
+
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/shape.hpp"
 
@@ -19,6 +21,8 @@ struct ZeroPadding2D {
     static constexpr detail::WindowAxis rows = detail::window_axis(In::height, 1, 1, 1, padding, detail::Axis::kRows);
     static constexpr detail::WindowAxis columns =
         detail::window_axis(In::width, 1, 1, 1, padding, detail::Axis::kColumns);
+    static_assert(std::is_same_v<typename In::Element, float>,
+                  "ZeroPadding2D: float only (an int8 pad is the zero point: give the padding to the next convolution or pooling)");
     using Output = Shape<rows.output(), columns.output(), In::channels>;
 
     static constexpr long params = 0;

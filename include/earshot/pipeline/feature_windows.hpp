@@ -159,13 +159,23 @@ class FeatureWindows {
   // During on_window: writes the window as the model's input, out[feature * kFrames + frame]
   // (NHWC Input<kFeatures, kFrames, 1>), normalised as configured.
   void copy_window(float* out) const noexcept {
-    // The oldest frame of the window is the next one to be overwritten in the ring.
-    const std::size_t oldest = next_slot_;
+    copy_window(out, [](float value) { return value; });
+  }
+
+  // The same, each normalised value stored as store(value) returns it: Model::store_input
+  // quantizes it for an int8 model, so no float copy of the window is made. The statistics run
+  // over the values in out's order, so the float result is the same as normalising out in place.
+  template <class Element, class Store>
+  void copy_window(Element* out, const Store& store) const noexcept {
+    const WindowScaling scaling = window_scaling(config_.normalization, window_size, [&](const auto& visit) {
+      for (std::size_t m = 0; m < kFeatures; ++m) {
+        for (std::size_t t = 0; t < kFrames; ++t) visit(ring_value(t, m));
+      }
+    });
     for (std::size_t t = 0; t < kFrames; ++t) {
-      const float* frame = ring_ + ((oldest + t) % kFrames) * kFeatures;
-      for (std::size_t m = 0; m < kFeatures; ++m) out[m * kFrames + t] = frame[m];
+      const float* frame = ring_frame(t);
+      for (std::size_t m = 0; m < kFeatures; ++m) out[m * kFrames + t] = store(scaling(frame[m]));
     }
-    normalize_window(config_.normalization, out, window_size);
   }
 
   std::uint64_t samples_pushed() const noexcept { return samples_; }
@@ -173,6 +183,13 @@ class FeatureWindows {
   std::size_t windows_seen() const noexcept { return windows_; }
 
  private:
+  // Frame t of the current window (0 = oldest: the next one to be overwritten in the ring).
+  const float* ring_frame(std::size_t t) const noexcept {
+    const std::size_t slot = next_slot_ + t;
+    return ring_ + (slot < kFrames ? slot : slot - kFrames) * kFeatures;
+  }
+  float ring_value(std::size_t t, std::size_t m) const noexcept { return ring_frame(t)[m]; }
+
   template <class OnWindow>
   void on_frame(const float* features, OnWindow& on_window) noexcept {
     levels_.close_segment(static_cast<std::uint32_t>(frames_ == 0 ? n_fft_ : hop_length_));

@@ -20,8 +20,8 @@ struct ClassifiedWindow {
   const float* probabilities;  // kClasses model outputs; all zero when window.gated
 };
 
-// Model: an nn::Model (or a converted model) with input Input<features, frames, 1>, feature f of
-// frame t at f * frames + t. FrontendType: an earshot::Frontend whose capacity covers the
+// Model: an nn::Model (or a converted model), float or int8, with input Input<features, frames,
+// 1> (or QuantizedInput) and float outputs, feature f of frame t at f * frames + t. FrontendType: an earshot::Frontend whose capacity covers the
 // configuration, e.g. Frontend<256, 40> for 8 kHz / n_fft 256 / 40 mels.
 template <class Model, class FrontendType>
 class StreamingClassifier {
@@ -67,8 +67,9 @@ class StreamingClassifier {
     if (view.gated) {
       for (float& probability : probabilities_) probability = 0.0f;
     } else {
-      // The window is written straight into the model's input slot: no copy of the input.
-      windows_.copy_window(Model::input_slot(arena_));
+      // The window is written straight into the model's input slot (quantized on the way for
+      // an int8 model): no copy of the input.
+      windows_.copy_window(Model::input_slot(arena_), [](float value) { return Model::store_input(value); });
       const float* output = Model::run_in_arena(arena_);
       for (std::size_t c = 0; c < class_count; ++c) probabilities_[c] = output[c];
     }

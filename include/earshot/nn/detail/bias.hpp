@@ -1,7 +1,12 @@
 // Starts an output cell at its bias (or zero for `no_bias`): the first step of every
-// convolution and dense layer.
+// convolution and dense layer, float or int32 (int8 layers). FoldedBias adds an int8 layer's
+// input offset times each weight row's sum, computed at compile time, so a layer without
+// padding (Dense, 1x1 convolutions) multiplies the raw int8 inputs.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <type_traits>
 
@@ -12,14 +17,38 @@ namespace earshot::nn::detail {
 template <const auto& kBias>
 constexpr bool has_bias = !is_no_bias<std::remove_reference_t<decltype(kBias)>>;
 
-template <const auto& kBias, int kCount>
-void start_with_bias(float* out) noexcept {
+// Bytes of a weight array in flash (0 for no_bias).
+template <const auto& kArray>
+constexpr long array_bytes = has_bias<kArray> ? static_cast<long>(sizeof(kArray)) : 0L;
+
+template <const auto& kBias, int kCount, class Sum>
+void start_with_bias(Sum* out) noexcept {
   if constexpr (has_bias<kBias>) {
-    const float* bias = std::data(kBias);
+    const auto* bias = std::data(kBias);
     for (int index = 0; index < kCount; ++index) out[index] = bias[index];
   } else {
-    for (int index = 0; index < kCount; ++index) out[index] = 0.0f;
+    for (int index = 0; index < kCount; ++index) out[index] = Sum{0};
   }
 }
+
+// bias[o] + input_offset x sum over d of kernel[o][d]: sum (x + offset) w = offset sum w + sum x w.
+template <const auto& kBias, const auto& kKernel, int kOutputs, int kDepth, std::int32_t kInputOffset>
+struct FoldedBias {
+  static constexpr std::array<std::int32_t, kOutputs> make() noexcept {
+    std::array<std::int32_t, kOutputs> folded{};
+    for (int output = 0; output < kOutputs; ++output) {
+      std::int32_t weight_sum = 0;
+      for (int element = 0; element < kDepth; ++element) weight_sum += std::data(kKernel)[output * kDepth + element];
+      std::int32_t bias = 0;
+      if constexpr (has_bias<kBias>) bias = std::data(kBias)[output];
+      folded[static_cast<std::size_t>(output)] = bias + kInputOffset * weight_sum;
+    }
+    return folded;
+  }
+  static constexpr std::array<std::int32_t, kOutputs> values = make();
+  static void start(std::int32_t* out) noexcept {
+    for (int index = 0; index < kOutputs; ++index) out[index] = values[static_cast<std::size_t>(index)];
+  }
+};
 
 }  // namespace earshot::nn::detail

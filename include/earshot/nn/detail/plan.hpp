@@ -46,6 +46,10 @@ struct ResidualStage {
   static constexpr bool residual = true;
   static constexpr std::size_t block_bytes = Plan<Stages, Anchor::kTop, true>::bytes;
   static constexpr std::size_t required_bytes(bool) noexcept { return Input::bytes + block_bytes; }
+  // output = input (already in `sum`) + the block's output.
+  static void add(typename Input::Element* sum, const typename Input::Element* block) noexcept {
+    Bound::add(sum, block);
+  }
 };
 
 template <class Stage, class = void>
@@ -72,14 +76,18 @@ struct Scratch<Backend, List<Stage, Rest...>> {
   static constexpr std::size_t bytes = max_size(own(), Scratch<Backend, List<Rest...>>::bytes);
 };
 
-// Where an object of kObjectBytes anchored at `kAnchor` starts in a region of kRegionBytes.
-template <Anchor kAnchor, std::size_t kObjectBytes, std::size_t kRegionBytes>
-float* slot(float* region) noexcept {
-  static_assert(kObjectBytes <= kRegionBytes, "earshot internal: an activation does not fit its region");
+// Where a tensor of Shape anchored at `kAnchor` starts in a region of kRegionBytes (a byte
+// region: float or int8 tensors). The model's region is 16-byte aligned and a multiple of 16
+// bytes, so a float tensor is aligned at either end (asserted for nested regions too).
+template <Anchor kAnchor, class Shape, std::size_t kRegionBytes>
+typename Shape::Element* slot(unsigned char* region) noexcept {
+  using Element = typename Shape::Element;
+  static_assert(Shape::bytes <= kRegionBytes, "earshot internal: an activation does not fit its region");
   if constexpr (kAnchor == Anchor::kBottom) {
-    return region;
+    return reinterpret_cast<Element*>(region);
   } else {
-    return region + (kRegionBytes - kObjectBytes) / sizeof(float);
+    static_assert((kRegionBytes - Shape::bytes) % alignof(Element) == 0, "earshot internal: a misaligned activation");
+    return reinterpret_cast<Element*>(region + (kRegionBytes - Shape::bytes));
   }
 }
 
@@ -87,26 +95,28 @@ float* slot(float* region) noexcept {
 // input, outside the region); returns where the last output lies.
 template <class Backend, class Stages, class In, Anchor kIn, std::size_t kRegionBytes, bool kExternalInput>
 struct Runner {
-  static float* run(const float*, float* region, float*) noexcept { return slot<kIn, In::bytes, kRegionBytes>(region); }
+  static typename In::Element* run(const typename In::Element*, unsigned char* region, unsigned char*) noexcept {
+    return slot<kIn, In, kRegionBytes>(region);
+  }
 };
 template <class Backend, class Stage, class... Rest, class In, Anchor kIn, std::size_t kRegionBytes, bool kExternalInput>
 struct Runner<Backend, List<Stage, Rest...>, In, kIn, kRegionBytes, kExternalInput> {
-  static float* run(const float* input, float* region, float* scratch) noexcept {
+  using Out = typename Stage::Output;
+  static auto* run(const typename In::Element* input, unsigned char* region, unsigned char* scratch) noexcept {
     constexpr Anchor next = output_anchor<Stage>(kIn);
-    float* output = slot<next, Stage::Output::bytes, kRegionBytes>(region);
+    typename Out::Element* output = slot<next, Out, kRegionBytes>(region);
     if constexpr (IsResidual<Stage>::value) {
       constexpr std::size_t block_region = kRegionBytes - In::bytes;
-      float* block = kIn == Anchor::kBottom ? region + In::bytes / sizeof(float) : region;
-      const float* added = Runner<Backend, typename Stage::Stages, In, Anchor::kTop, block_region, true>::run(
+      unsigned char* block = kIn == Anchor::kBottom ? region + In::bytes : region;
+      const auto* added = Runner<Backend, typename Stage::Stages, In, Anchor::kTop, block_region, true>::run(
           output, block, scratch);
-      for (int index = 0; index < In::size; ++index) output[index] += added[index];
+      Stage::add(output, added);
     } else if constexpr (Stage::in_place) {
       Stage::run_in_place(output);
     } else {
       Backend::template run<Stage, kIn == Anchor::kTop>(input, output, scratch);
     }
-    return Runner<Backend, List<Rest...>, typename Stage::Output, next, kRegionBytes, false>::run(output, region,
-                                                                                                  scratch);
+    return Runner<Backend, List<Rest...>, Out, next, kRegionBytes, false>::run(output, region, scratch);
   }
 };
 

@@ -18,7 +18,8 @@ template <class Ops>
 struct OpChain;
 template <>
 struct OpChain<List<>> {
-  void apply(float*) const noexcept {}
+  template <class Element>
+  void apply(Element*) const noexcept {}
 };
 template <class Op, class... Rest>
 struct OpChain<List<Op, Rest...>> {
@@ -86,19 +87,22 @@ struct WindowStage {
   }
   static constexpr std::size_t required_bytes(bool forward) noexcept { return streaming_bytes<WindowStage>(forward); }
 
+  using InElement = typename Input::Element;
+  using OutElement = typename Output::Element;
+
   // Writes output row `row` (all its columns) to `out_row`.
-  static void run_row(const float* input, int row, float* out_row, const OpChain<Pre>& pre,
+  static void run_row(const InElement* input, int row, OutElement* out_row, const OpChain<Pre>& pre,
                       const OpChain<Post>& post) noexcept {
     for (int column = 0; column < Output::width; ++column) {
-      float* out = out_row + column * Output::channels;
+      OutElement* out = out_row + column * Output::channels;
       if constexpr (pooled) {
-        float cell[Cell::channels];
+        typename Cell::Element cell[Cell::channels];
         Pool::reduce(
             row, column,
             [&](int cell_row, int cell_column) {
               Producer::compute_cell(input, cell_row, cell_column, cell);
               pre.apply(cell);
-              return static_cast<const float*>(cell);
+              return static_cast<const typename Cell::Element*>(cell);
             },
             out);
         post.apply(out);
@@ -110,7 +114,7 @@ struct WindowStage {
   }
 
   template <bool kForward>
-  static void run(const float* input, float* output) noexcept {
+  static void run(const InElement* input, OutElement* output) noexcept {
     const OpChain<Pre> pre{};
     const OpChain<Post> post{};
     constexpr int row_floats = Output::width * Output::channels;
@@ -131,9 +135,11 @@ struct WholeStage {
   using PreOps = Pre;
   static constexpr bool in_place = false;
   static constexpr std::size_t required_bytes(bool) noexcept { return Input::bytes + Output::bytes; }
+  using InElement = typename Input::Element;
+  using OutElement = typename Output::Element;
 
   template <bool kForward>
-  static void run(const float* input, float* output) noexcept {
+  static void run(const InElement* input, OutElement* output) noexcept {
     const OpChain<Pre> pre{};
     Producer::compute(input, output);
     for (int cell = 0; cell < Output::height * Output::width; ++cell) pre.apply(output + cell * Output::channels);
@@ -148,7 +154,7 @@ struct PixelStage {
   static constexpr bool in_place = true;
   static constexpr std::size_t required_bytes(bool) noexcept { return In::bytes; }
 
-  static void run_in_place(float* buffer) noexcept {
+  static void run_in_place(typename In::Element* buffer) noexcept {
     const OpChain<Ops> ops{};
     for (int cell = 0; cell < In::height * In::width; ++cell) ops.apply(buffer + cell * In::channels);
   }
@@ -161,7 +167,7 @@ struct ReshapeStage {
   using Output = typename Layer::Output;
   static constexpr bool in_place = true;
   static constexpr std::size_t required_bytes(bool) noexcept { return Input::bytes; }
-  static void run_in_place(float*) noexcept {}
+  static void run_in_place(typename Input::Element*) noexcept {}
 };
 
 // ---- grouping bound layers into stages ----

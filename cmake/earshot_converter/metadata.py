@@ -1,0 +1,97 @@
+"""The files that travel with a model: its labels and its front-end configuration."""
+import json
+
+import numpy as np
+
+from .cpp import cpp_float
+from .errors import ConvertError
+
+
+def read_labels(path, output_shape):
+    try:
+        with open(path, encoding="utf-8") as f:
+            labels = [line.strip() for line in f.read().splitlines()]
+    except OSError as error:
+        raise ConvertError(f"cannot read the labels file '{path}': {error.strerror}") from None
+    while labels and not labels[-1]:
+        labels.pop()
+    outputs = int(np.prod(output_shape[1:]))
+    if len(labels) != outputs:
+        raise ConvertError(f"the labels file '{path}' has {len(labels)} labels but the model has "
+                           f"{outputs} outputs")
+    return labels
+
+
+# The front-end configuration: librosa's parameter names, as `earshot features` takes them.
+FRONTEND_KEYS = {
+    "sample_rate": "number", "n_fft": "int", "hop_length": "int", "win_length": "int",
+    "window": ("hann", "hamming"), "center": "bool", "power": (1, 2), "n_mels": "int",
+    "fmin": "number", "fmax": "number", "htk": "bool", "norm": ("slaney", "none", None),
+    "scale": ("linear", "db", "ln", "mfcc"), "n_mfcc": "int", "ref": "number", "amin": "number",
+    "top_db": "number_or_null", "ln_offset": "number", "normalization": ("none", "mean_std", "max"),
+}
+
+
+def read_frontend(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            config = json.load(f)
+    except OSError as error:
+        raise ConvertError(f"cannot read the front-end file '{path}': {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise ConvertError(f"the front-end file '{path}' is not JSON: {error}") from None
+    if not isinstance(config, dict):
+        raise ConvertError(f"the front-end file '{path}' must hold one JSON object")
+    aliases = {"sr": "sample_rate", "normalisation": "normalization"}
+    config = {aliases.get(k, k): v for k, v in config.items()}
+    for key, value in config.items():
+        kind = FRONTEND_KEYS.get(key)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = (kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0) or \
+             (kind == "number" and number) or (kind == "number_or_null" and (number or value is None)) or \
+             (kind == "bool" and isinstance(value, bool)) or (isinstance(kind, tuple) and value in kind)
+        if not ok:
+            expected = ("one of " + ", ".join(json.dumps(v) for v in kind)) if isinstance(kind, tuple) else kind
+            raise ConvertError(f"front-end file '{path}': " + (
+                f"unknown key '{key}'; known: {', '.join(sorted(FRONTEND_KEYS))}" if kind is None
+                else f"'{key}' must be {expected.replace('_', ' ')}, got {json.dumps(value)}"))
+    for key in ("sample_rate", "n_fft", "hop_length", "n_mels"):
+        if key not in config:
+            raise ConvertError(f"front-end file '{path}': '{key}' is required")
+    return config
+
+
+def frontend_lines(config):
+    if config is None:
+        return ["inline constexpr bool has_frontend = false;"]
+    kind = {"linear": "kMel", "db": "kDecibel", "ln": "kNaturalLog", "mfcc": "kMfcc"}[config.get("scale", "linear")]
+    fields = [
+        ("sample_rate", str(float(config["sample_rate"]))),
+        ("n_fft", str(config["n_fft"])),
+        ("hop_length", str(config["hop_length"])),
+        ("win_length", str(config.get("win_length", 0))),
+        ("window", "earshot::WindowType::k" + config.get("window", "hann").capitalize()),
+        ("center", "true" if config.get("center", True) else "false"),
+        ("spectrum", "earshot::Spectrum::k" + ("Power" if config.get("power", 2) == 2 else "Magnitude")),
+        ("n_mels", str(config["n_mels"])),
+        ("fmin", str(float(config.get("fmin", 0.0)))),
+        ("fmax", str(float(config.get("fmax", 0.0)))),
+        ("mel_scale", "earshot::MelScale::k" + ("Htk" if config.get("htk", False) else "Slaney")),
+        ("mel_norm", "earshot::MelNorm::k" + ("Slaney" if config.get("norm", "slaney") == "slaney" else "None")),
+        ("kind", "earshot::FeatureKind::" + kind),
+        ("ref", cpp_float(config.get("ref", 1.0))),
+        ("amin", cpp_float(config.get("amin", 0.0))),
+        ("top_db", cpp_float(-1.0 if config.get("top_db", 80.0) is None else config.get("top_db", 80.0))),
+        ("ln_offset", cpp_float(config.get("ln_offset", 1e-6))),
+        ("n_mfcc", str(config.get("n_mfcc", 20))),
+    ]
+    normalization = {"none": "kNone", "mean_std": "kMeanStd", "max": "kMax"}[config.get("normalization", "none")]
+    lines = ["", "// The features the model was trained on (librosa's parameters).",
+             "inline constexpr bool has_frontend = true;",
+             "inline constexpr earshot::FrontendConfig frontend = [] {",
+             "  earshot::FrontendConfig config{};"]
+    lines += [f"  config.{field} = {value};" for field, value in fields]
+    lines += ["  return config;", "}();",
+              f"inline constexpr earshot::WindowNormalization normalization = earshot::WindowNormalization::{normalization};"]
+    return lines
+

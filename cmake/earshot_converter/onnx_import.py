@@ -1,0 +1,582 @@
+"""Import: an ONNX graph (NCHW) to earshot's intermediate form, a list of NHWC layers.
+
+ONNX graphs are NCHW; earshot is NHWC, so the importer tracks for every tensor which ONNX axis
+is which NHWC axis, turns layout-only Transposes into nothing and permutes the input features of
+a Dense that follows a Flatten of an NCHW tensor. Constant subgraphs (the shape arithmetic of
+`x.view(x.size(0), -1)`) are evaluated here.
+"""
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+from .errors import ConvertError, attributes, node_error
+
+NCHW = (0, 3, 1, 2)  # for each ONNX axis of an NCHW tensor, its axis in NHWC
+NHWC = (0, 1, 2, 3)
+
+MAX_PADDING = 127  # cells a side that earshot::nn::explicit_padding holds
+
+SUPPORTED_OPERATORS = (
+    "Add, AveragePool, BatchNormalization, Clip, Conv, Dropout, Flatten, Gemm, GlobalAveragePool, "
+    "GlobalMaxPool, Identity, LeakyRelu, MatMul, MaxPool, Pad, Relu, Reshape, Sigmoid, Softmax, "
+    "Squeeze, Transpose (and constant shape arithmetic: Shape, Gather, Concat, Unsqueeze, Slice, "
+    "Cast, ...)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Constant folding: initialisers, Constant nodes and the shape arithmetic that exporters write
+# around `view`, `F.pad` and friends. Every shape is static (batch 1), so all of it folds.
+
+def numpy_type(onnx_type):
+    if hasattr(helper, "tensor_dtype_to_np_dtype"):
+        return helper.tensor_dtype_to_np_dtype(onnx_type)
+    return onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[onnx_type]
+
+
+def axes_argument(node, inputs, attrs, index):
+    """Unsqueeze/Squeeze/Slice/Pad take axes as an attribute before opset 13 and as an input after."""
+    if len(inputs) > index and inputs[index] is not None:
+        return [int(a) for a in np.asarray(inputs[index]).reshape(-1)]
+    return attrs.get("axes")
+
+
+def fold_slice(node, inputs, attrs):
+    data = inputs[0]
+    if len(inputs) > 1:
+        starts, ends = list(inputs[1]), list(inputs[2])
+        axes = list(inputs[3]) if len(inputs) > 3 and inputs[3] is not None else None
+        steps = list(inputs[4]) if len(inputs) > 4 and inputs[4] is not None else None
+    else:
+        starts, ends, axes, steps = attrs["starts"], attrs["ends"], attrs.get("axes"), None
+    axes = axes if axes is not None else list(range(len(starts)))
+    steps = steps if steps is not None else [1] * len(starts)
+    index = [slice(None)] * data.ndim
+    for start, end, axis, step in zip(starts, ends, axes, steps):
+        size = data.shape[axis]
+        # ONNX clamps INT64_MAX / INT64_MIN style bounds; Python slices clamp too, except that
+        # huge negative ends with a negative step mean "through index 0".
+        end = None if (step < 0 and end < -size) else int(np.clip(end, -size - 1, size + 1))
+        index[axis] = slice(int(np.clip(start, -size - 1, size + 1)), end, int(step))
+    return data[tuple(index)]
+
+
+def fold_reshape(data, shape, allowzero=0):
+    shape = [int(s) for s in shape]
+    if not allowzero:  # a 0 copies the input's dimension (opset 14's allowzero=1: a literal 0)
+        shape = [data.shape[i] if s == 0 else s for i, s in enumerate(shape)]
+    return data.reshape(shape)
+
+
+def fold_unsqueeze(data, axes):
+    rank = data.ndim + len(axes)
+    for axis in sorted(a % rank for a in axes):
+        data = np.expand_dims(data, axis)
+    return data
+
+
+def fold_constant_of_shape(attrs, shape):
+    value = attrs.get("value")
+    fill = numpy_helper.to_array(value).reshape(-1) if value is not None else np.zeros(1, np.float32)
+    return np.full([int(s) for s in shape], fill[0], dtype=fill.dtype)
+
+
+def fold_constant(attrs):
+    for key in ("value", "sparse_value"):
+        if key in attrs:
+            return numpy_helper.to_array(attrs[key])
+    if "value_float" in attrs:
+        return np.array(attrs["value_float"], np.float32)
+    if "value_floats" in attrs:
+        return np.array(attrs["value_floats"], np.float32)
+    if "value_int" in attrs:
+        return np.array(attrs["value_int"], np.int64)
+    if "value_ints" in attrs:
+        return np.array(attrs["value_ints"], np.int64)
+    raise KeyError("Constant without a value")
+
+
+def integer_divide(a, b):
+    if np.issubdtype(np.asarray(a).dtype, np.integer):
+        return np.trunc(np.asarray(a) / np.asarray(b)).astype(np.asarray(a).dtype)
+    return np.asarray(a) / np.asarray(b)
+
+
+FOLDERS = {
+    "Constant": lambda n, i, a: fold_constant(a),
+    "Identity": lambda n, i, a: i[0],
+    "Cast": lambda n, i, a: i[0].astype(numpy_type(a["to"])),
+    "Gather": lambda n, i, a: np.take(i[0], i[1], axis=a.get("axis", 0)),
+    "Unsqueeze": lambda n, i, a: fold_unsqueeze(i[0], axes_argument(n, i, a, 1)),
+    "Squeeze": lambda n, i, a: np.squeeze(
+        i[0], axis=tuple(axes_argument(n, i, a, 1)) if axes_argument(n, i, a, 1) else None),
+    "Concat": lambda n, i, a: np.concatenate([np.atleast_1d(x) for x in i], axis=a["axis"]),
+    "Slice": lambda n, i, a: fold_slice(n, i, a),
+    "Reshape": lambda n, i, a: fold_reshape(i[0], i[1], a.get("allowzero", 0)),
+    "Transpose": lambda n, i, a: np.transpose(i[0], a.get("perm")),
+    "ConstantOfShape": lambda n, i, a: fold_constant_of_shape(a, i[0]),
+    "Expand": lambda n, i, a: i[0] * np.ones([int(s) for s in i[1]], dtype=i[0].dtype),
+    "Range": lambda n, i, a: np.arange(i[0], i[1], i[2]),
+    "Add": lambda n, i, a: i[0] + i[1],
+    "Sub": lambda n, i, a: i[0] - i[1],
+    "Mul": lambda n, i, a: i[0] * i[1],
+    "Div": lambda n, i, a: integer_divide(i[0], i[1]),
+    "Neg": lambda n, i, a: -i[0],
+    "Sqrt": lambda n, i, a: np.sqrt(i[0]),
+    "Equal": lambda n, i, a: np.equal(i[0], i[1]),
+    "Where": lambda n, i, a: np.where(i[0], i[1], i[2]),
+    "Min": lambda n, i, a: np.minimum.reduce(i),
+    "Max": lambda n, i, a: np.maximum.reduce(i),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The intermediate form: a list of NHWC layers. A Value is an ONNX tensor computed at run time.
+
+class Layer:
+    def __init__(self, kind, name, inputs, shape, **params):
+        self.kind = kind      # conv, depthwise, batch_norm, activation, max_pool, ...
+        self.name = name      # the ONNX node's name, for comments and messages
+        self.inputs = inputs  # indices of the layers that feed it; -1 is the model's input
+        self.shape = shape    # output shape: (height, width, channels) or (features,)
+        self.params = params
+
+
+class Value:
+    def __init__(self, layer, onnx_shape, axes=None, order=None, transpose=None):
+        self.layer = layer            # index of the producing layer, -1 for the model's input
+        self.onnx_shape = tuple(onnx_shape)  # with the batch dimension (1)
+        self.axes = axes              # rank 4: the NHWC axis of every ONNX axis
+        self.order = order            # rank 2: ONNX feature i is earshot feature order[i]
+        self.transpose = transpose    # the Transpose node that last changed `axes`, if any
+
+
+def fits_pool(pads, kernel):
+    """Every pooling window holds an input cell: each side pads less than the pool."""
+    return all(pads[i] < kernel[i % 2] for i in range(4))
+
+
+def same_padding(size, kernel, stride, dilation):
+    """TensorFlow's SAME (ONNX SAME_UPPER): the output is ceil(size / stride), the extra row of
+    an odd total padding goes at the end."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+class Converter:
+    def __init__(self, model):
+        self.model = model
+        self.graph = model.graph
+        self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+        self.constants = {t.name: numpy_helper.to_array(t) for t in self.graph.initializer}
+        self.values = {}
+        self.layers = []
+        self.consumers = {}
+        for node in self.graph.node:
+            for name in node.input:
+                self.consumers.setdefault(name, []).append(node)
+        self.input_layout = None
+        self.input_onnx_shape = None
+
+    # --- helpers --------------------------------------------------------------------------
+    def constant(self, node, index, what):
+        if index >= len(node.input) or node.input[index] == "":
+            return None
+        name = node.input[index]
+        if name not in self.constants:
+            raise node_error(node, f"{what} must be a constant (an initialiser), not computed at run time")
+        return self.constants[name]
+
+    def value(self, node, index=0):
+        name = node.input[index]
+        if name not in self.values:
+            raise node_error(node, f"input '{name}' is neither a constant nor computed by a supported node")
+        return self.values[name]
+
+    def spatial(self, node, index=0):
+        """An NCHW input of a convolution, pooling or batch norm."""
+        value = self.value(node, index)
+        if len(value.onnx_shape) != 4:
+            raise node_error(node, f"expects a 4-D NCHW input, got shape {list(value.onnx_shape)}")
+        if value.axes != NCHW:
+            self.not_layout_only(value.transpose or node)
+        return value
+
+    def not_layout_only(self, node):
+        perm = attributes(node).get("perm")
+        raise node_error(node, f"perm {perm} moves data rather than changing the layout; only "
+                         "transposes between NCHW and NHWC are supported")
+
+    def shape_of(self, value):
+        return self.layers[value.layer].shape if value.layer >= 0 else self.input_shape
+
+    def add_layer(self, node, kind, inputs, shape, **params):
+        self.layers.append(Layer(kind, node.name or node.output[0], inputs, tuple(shape), **params))
+        return len(self.layers) - 1
+
+    def emit_spatial(self, node, kind, source, shape, **params):
+        layer = self.add_layer(node, kind, [source.layer], shape, **params)
+        h, w, c = shape
+        self.values[node.output[0]] = Value(layer, (1, c, h, w), NCHW)
+        return layer
+
+    def pass_through(self, node, kind, **params):
+        """Element-wise layers keep the layout of their input."""
+        source = self.value(node)
+        layer = self.add_layer(node, kind, [source.layer], self.shape_of(source), **params)
+        self.values[node.output[0]] = Value(layer, source.onnx_shape, source.axes, source.order,
+                                            source.transpose)
+
+    def alias(self, node, source):
+        self.values[node.output[0]] = source
+
+    # --- the model's input ----------------------------------------------------------------
+    def set_input(self):
+        initialisers = set(self.constants)
+        inputs = [i for i in self.graph.input if i.name not in initialisers]
+        if len(inputs) != 1:
+            raise ConvertError(f"the model has {len(inputs)} inputs; earshot models have exactly one")
+        tensor = inputs[0]
+        dims = [d.dim_value if d.HasField("dim_value") else 0 for d in tensor.type.tensor_type.shape.dim]
+        if tensor.type.tensor_type.elem_type != onnx.TensorProto.FLOAT:
+            raise ConvertError(f"input '{tensor.name}' is not float32")
+        if len(dims) not in (2, 4) or any(d <= 0 for d in dims[1:]):
+            raise ConvertError(f"input '{tensor.name}' has shape {dims}; supported: [batch, C, H, W], "
+                               "[batch, H, W, C] or [batch, features] with fixed sizes")
+        if dims[0] not in (0, 1):
+            raise ConvertError(f"input '{tensor.name}' has a fixed batch of {dims[0]}; export with batch 1")
+        dims[0] = 1
+        self.input_onnx_shape = tuple(dims)
+        if len(dims) == 2:
+            self.input_layout = "NC"
+            self.input_shape = (dims[1],)
+            self.values[tensor.name] = Value(-1, dims)
+            return
+        readers = self.consumers.get(tensor.name, [])
+        channels_last = readers and all(
+            n.op_type == "Transpose" and list(attributes(n).get("perm", [])) == [0, 3, 1, 2]
+            for n in readers)
+        self.input_layout = "NHWC" if channels_last else "NCHW"
+        axes = NHWC if channels_last else NCHW
+        self.input_shape = tuple(dims[axes.index(i)] for i in (1, 2, 3))
+        self.values[tensor.name] = Value(-1, dims, axes)
+
+    # --- operators ------------------------------------------------------------------------
+    def padding(self, node, attrs, size, kernel, stride, dilation):
+        """(top, left, bottom, right) from auto_pad or pads."""
+        auto_pad = attrs.get("auto_pad", "NOTSET")
+        if auto_pad in ("SAME_UPPER",):
+            top, bottom = same_padding(size[0], kernel[0], stride[0], dilation[0])
+            left, right = same_padding(size[1], kernel[1], stride[1], dilation[1])
+            return (top, left, bottom, right)
+        if auto_pad == "VALID":
+            return (0, 0, 0, 0)
+        if auto_pad != "NOTSET":
+            raise node_error(node, f"auto_pad={auto_pad} is not supported; supported: NOTSET (pads), "
+                             "VALID, SAME_UPPER")
+        pads = list(attrs.get("pads", [0, 0, 0, 0]))
+        if len(pads) != 4 or min(pads) < 0:
+            raise node_error(node, f"pads {pads} are not supported; supported: 4 non-negative values")
+        return (pads[0], pads[1], pads[2], pads[3])
+
+    def window(self, node, attrs, kernel, size):
+        stride = tuple(attrs.get("strides", [1, 1]))
+        dilation = tuple(attrs.get("dilations", [1, 1]))
+        if len(kernel) != 2 or len(stride) != 2 or len(dilation) != 2:
+            raise node_error(node, "only 2-D windows are supported")
+        pads = self.padding(node, attrs, size, kernel, stride, dilation)
+        if max(pads) > MAX_PADDING:
+            raise node_error(node, f"pads {list(pads)} are not supported; supported: at most "
+                             f"{MAX_PADDING} cells a side")
+        out = tuple((size[i] + pads[i] + pads[i + 2] - dilation[i] * (kernel[i] - 1) - 1) // stride[i] + 1
+                    for i in range(2))
+        if min(out) < 1:
+            raise node_error(node, f"window {list(kernel)} does not fit the input {list(size)}")
+        return dict(kernel=tuple(kernel), stride=stride, dilation=dilation, pads=pads), out
+
+    def op_Conv(self, node):
+        attrs = attributes(node)
+        source = self.spatial(node)
+        h, w, c = self.shape_of(source)
+        weights = self.constant(node, 1, "the weight")
+        bias = self.constant(node, 2, "the bias")
+        if weights.ndim != 4:
+            raise node_error(node, "only 2-D convolutions are supported")
+        out_channels = weights.shape[0]
+        group = attrs.get("group", 1)
+        window, (oh, ow) = self.window(node, attrs, weights.shape[2:], (h, w))
+        if group == 1 and weights.shape[1] == c:
+            kind, params = "conv", {}
+        elif group == c and weights.shape[1] == 1 and out_channels % c == 0:
+            kind, params = "depthwise", dict(multiplier=out_channels // c)
+        else:
+            raise node_error(node, f"group={group} with {c} input channels is not supported; supported: "
+                             "group=1 and group=channels (depthwise)")
+        bias = np.zeros(out_channels, np.float32) if bias is None else bias.astype(np.float32)
+        self.emit_spatial(node, kind, source, (oh, ow, out_channels),
+                          weights=weights.astype(np.float32), bias=bias, **window, **params)
+
+    def op_BatchNormalization(self, node):
+        attrs = attributes(node)
+        if attrs.get("training_mode", 0):
+            raise node_error(node, "training_mode=1 is not supported; export the model in eval mode")
+        if len(node.output) > 1 and any(node.output[1:]):
+            raise node_error(node, "running statistics outputs are not supported; export in eval mode")
+        self.spatial(node)  # a 4-D NCHW input
+        gamma, beta, mean, var = (self.constant(node, i, "a statistic").astype(np.float64)
+                                  for i in (1, 2, 3, 4))
+        epsilon = attrs.get("epsilon", 1e-5)
+        scale = gamma / np.sqrt(var + np.float64(np.float32(epsilon)))
+        self.pass_through(node, "batch_norm", scale=scale, shift=beta - mean * scale, gamma=gamma,
+                          beta=beta, mean=mean, variance=var, epsilon=epsilon)
+
+    def op_Relu(self, node):
+        self.pass_through(node, "activation", function="relu")
+
+    def op_LeakyRelu(self, node):
+        self.pass_through(node, "activation", function="leaky_relu", alpha=attributes(node).get("alpha", 0.01))
+
+    def op_Sigmoid(self, node):
+        self.pass_through(node, "activation", function="sigmoid")
+
+    def op_Clip(self, node):
+        attrs = attributes(node)
+        low = self.constant(node, 1, "min") if len(node.input) > 1 else attrs.get("min")
+        high = self.constant(node, 2, "max") if len(node.input) > 2 else attrs.get("max")
+        low = None if low is None else float(np.asarray(low))
+        high = None if high is None else float(np.asarray(high))
+        if low == 0.0 and high == 6.0:
+            self.pass_through(node, "activation", function="relu6")
+        elif low == 0.0 and (high is None or high == np.inf):
+            self.pass_through(node, "activation", function="relu")
+        else:
+            raise node_error(node, f"Clip({low}, {high}) is not supported; supported: Clip(0, 6) (ReLU6) "
+                             "and Clip(0, inf) (ReLU)")
+
+    def pool(self, node, kind):
+        attrs = attributes(node)
+        if attrs.get("ceil_mode", 0):
+            raise node_error(node, "ceil_mode=1 is not supported; supported: ceil_mode=0")
+        if any(d != 1 for d in attrs.get("dilations", [1, 1])):
+            raise node_error(node, "dilations are not supported for pooling")
+        if len(node.output) > 1 and node.output[1]:
+            raise node_error(node, "the Indices output is not supported")
+        source = self.spatial(node)
+        h, w, c = self.shape_of(source)
+        window, (oh, ow) = self.window(node, attrs, attrs["kernel_shape"], (h, w))
+        if not fits_pool(window["pads"], window["kernel"]):
+            raise node_error(node, f"pads {list(window['pads'])} are not supported for a "
+                             f"{list(window['kernel'])} pool; supported: less than the pool on each side")
+        include_pad = bool(attrs.get("count_include_pad", 0)) if kind == "average_pool" else False
+        if max(window["pads"]) == 0:
+            include_pad = False
+        self.emit_spatial(node, kind, source, (oh, ow, c), count_include_pad=include_pad, **window)
+
+    def op_MaxPool(self, node):
+        self.pool(node, "max_pool")
+
+    def op_AveragePool(self, node):
+        self.pool(node, "average_pool")
+
+    def global_pool(self, node, kind):
+        source = self.spatial(node)
+        self.emit_spatial(node, kind, source, (1, 1, self.shape_of(source)[2]))
+
+    def op_GlobalAveragePool(self, node):
+        self.global_pool(node, "global_average_pool")
+
+    def op_GlobalMaxPool(self, node):
+        self.global_pool(node, "global_max_pool")
+
+    def op_Pad(self, node):
+        attrs = attributes(node)
+        mode = attrs.get("mode", "constant")
+        if mode != "constant":
+            raise node_error(node, f"mode={mode} is not supported; supported: constant zeros")
+        if len(node.input) > 3 and node.input[3]:
+            raise node_error(node, "the axes input is not supported")
+        pads = self.constant(node, 1, "pads") if len(node.input) > 1 else np.array(attrs.get("pads"))
+        fill = self.constant(node, 2, "the constant value") if len(node.input) > 2 else attrs.get("value", 0.0)
+        if fill is not None and float(np.asarray(fill)) != 0.0:
+            raise node_error(node, f"constant value {float(np.asarray(fill))} is not supported; "
+                             "supported: zeros")
+        source = self.value(node)
+        if len(source.onnx_shape) != 4:
+            raise node_error(node, "only padding of 4-D tensors is supported")
+        pads = [int(p) for p in pads]
+        begin, end = {}, {}
+        for axis in range(4):
+            begin[source.axes[axis]], end[source.axes[axis]] = pads[axis], pads[axis + 4]
+        if begin[0] or end[0] or begin[3] or end[3] or min(pads) < 0 or max(pads) > MAX_PADDING:
+            raise node_error(node, f"pads {pads} are not supported; supported: zero padding of height "
+                             f"and width, 0 to {MAX_PADDING} cells a side")
+        h, w, c = self.shape_of(source)
+        shape = (h + begin[1] + end[1], w + begin[2] + end[2], c)
+        layer = self.add_layer(node, "pad", [source.layer], shape,
+                               pads=(begin[1], begin[2], end[1], end[2]))
+        onnx_shape = tuple(shape[source.axes[i] - 1] if i else 1 for i in range(4))
+        self.values[node.output[0]] = Value(layer, onnx_shape, source.axes, None, source.transpose)
+
+    def flatten(self, node, source):
+        if len(source.onnx_shape) == 2:
+            self.alias(node, source)
+            return
+        h, w, c = self.shape_of(source)
+        positions = np.arange(h * w * c).reshape(1, h, w, c)
+        order = np.transpose(positions, source.axes).reshape(-1)
+        layer = self.add_layer(node, "flatten", [source.layer], (h * w * c,))
+        identity = bool(np.all(order == np.arange(order.size)))
+        self.values[node.output[0]] = Value(layer, (1, h * w * c), order=None if identity else order)
+
+    def op_Flatten(self, node):
+        if attributes(node).get("axis", 1) not in (0, 1):
+            raise node_error(node, "only axis=1 (keep the batch) is supported")
+        self.flatten(node, self.value(node))
+
+    def op_Reshape(self, node):
+        source = self.value(node)
+        shape = self.constant(node, 1, "the shape")
+        if attributes(node).get("allowzero", 0) and 0 in [int(s) for s in shape]:
+            raise node_error(node, "allowzero=1 with a 0 in the shape (an empty tensor) is not supported")
+        target = fold_reshape(np.zeros(source.onnx_shape, np.float32), shape).shape
+        if len(target) == 2 and target[0] == 1:
+            self.flatten(node, source)
+        elif target == source.onnx_shape:
+            self.alias(node, source)
+        else:
+            raise node_error(node, f"reshape {list(source.onnx_shape)} -> {list(target)} is not supported; "
+                             "supported: flattening to [batch, features]")
+
+    def op_Squeeze(self, node):
+        source = self.value(node)
+        axes = list(self.constant(node, 1, "axes")) if len(node.input) > 1 else attributes(node).get("axes")
+        rank = len(source.onnx_shape)
+        axes = [] if axes is None else [int(a) % rank for a in axes]
+        if rank != 4 or 0 in axes or rank - len(axes) != 2 or any(source.onnx_shape[a] != 1 for a in axes):
+            raise node_error(node, "only squeezing [batch, C, 1, 1] to [batch, C] is supported")
+        self.flatten(node, source)
+
+    def op_Transpose(self, node):
+        source = self.value(node)
+        perm = list(attributes(node).get("perm", reversed(range(len(source.onnx_shape)))))
+        if len(perm) == 2 and perm == [0, 1]:
+            self.alias(node, source)
+            return
+        if len(perm) != 4 or perm[0] != 0:
+            self.not_layout_only(node)
+        axes = tuple(source.axes[p] for p in perm)
+        shape = tuple(source.onnx_shape[p] for p in perm)
+        self.values[node.output[0]] = Value(source.layer, shape, axes, None, node)
+
+    def dense(self, node, source, weights, bias):
+        if len(source.onnx_shape) != 2:
+            raise node_error(node, f"expects a [batch, features] input, got shape {list(source.onnx_shape)}")
+        if weights.ndim != 2 or weights.shape[0] != source.onnx_shape[1]:
+            raise node_error(node, f"weights of shape {list(weights.shape)} do not fit "
+                             f"{source.onnx_shape[1]} input features")
+        if source.order is not None:  # rows in ONNX's feature order -> earshot's (NHWC) order
+            reordered = np.empty_like(weights)
+            reordered[source.order] = weights
+            weights = reordered
+        outputs = weights.shape[1]
+        bias = np.zeros(outputs, np.float32) if bias is None else np.broadcast_to(bias, (outputs,))
+        layer = self.add_layer(node, "dense", [source.layer], (outputs,),
+                               weights=weights.astype(np.float32), bias=np.array(bias, np.float32))
+        self.values[node.output[0]] = Value(layer, (1, outputs))
+
+    def op_Gemm(self, node):
+        attrs = attributes(node)
+        if attrs.get("transA", 0):
+            raise node_error(node, "transA=1 is not supported")
+        weights = self.constant(node, 1, "B (the weights)").astype(np.float64)
+        weights = (weights.T if attrs.get("transB", 0) else weights) * attrs.get("alpha", 1.0)
+        bias = self.constant(node, 2, "C (the bias)")
+        bias = None if bias is None else bias.astype(np.float64).reshape(-1) * attrs.get("beta", 1.0)
+        self.dense(node, self.value(node), weights, bias)
+
+    def op_MatMul(self, node):
+        self.dense(node, self.value(node), self.constant(node, 1, "the second operand"), None)
+
+    def op_Add(self, node):
+        names = list(node.input)
+        runtime = [n for n in names if n in self.values]
+        if len(runtime) == 2:
+            a, b = self.values[names[0]], self.values[names[1]]
+            if a.onnx_shape != b.onnx_shape or a.axes != b.axes or not np.array_equal(
+                    a.order if a.order is not None else [], b.order if b.order is not None else []):
+                raise node_error(node, f"adds shapes {list(a.onnx_shape)} and {list(b.onnx_shape)}; only "
+                                 "tensors of the same shape and layout can be added")
+            layer = self.add_layer(node, "add", [a.layer, b.layer], self.shape_of(a))
+            self.values[node.output[0]] = Value(layer, a.onnx_shape, a.axes, a.order, a.transpose)
+            return
+        source = self.value(node, names.index(runtime[0]) if runtime else 0)
+        bias = self.constant(node, 1 - names.index(runtime[0]), "the addend")
+        producer = self.layers[source.layer] if source.layer >= 0 else None
+        only_reader = len(self.consumers.get(names[names.index(runtime[0])], [])) == 1
+        if producer is None or producer.kind != "dense" or not only_reader or \
+                bias.size != producer.shape[0] or source is not self.values.get(runtime[0]):
+            raise node_error(node, "adding a constant is supported only as the bias of a MatMul "
+                             "(MatMul + Add)")
+        producer.params["bias"] = (producer.params["bias"] + bias.reshape(-1)).astype(np.float32)
+        self.alias(node, source)
+
+    def op_Softmax(self, node):
+        source = self.value(node)
+        axis = attributes(node).get("axis", 1 if self.opset < 13 else -1)
+        if len(source.onnx_shape) != 2 or axis not in (1, -1):
+            raise node_error(node, "only a softmax over the features of a [batch, features] tensor is "
+                             "supported")
+        self.pass_through(node, "softmax")
+
+    def op_Identity(self, node):
+        self.alias(node, self.value(node))
+
+    def op_Dropout(self, node):
+        self.alias(node, self.value(node))
+
+    # --- driver ---------------------------------------------------------------------------
+    def fold(self, node):
+        """Evaluates a node whose inputs are all known now; returns False if it is a layer."""
+        known = self.values.get(node.input[0]) if node.input else None
+        if node.op_type == "Shape" and (known or node.input[0] in self.constants):
+            attrs = attributes(node)
+            shape = np.array(known.onnx_shape if known else self.constants[node.input[0]].shape, np.int64)
+            self.constants[node.output[0]] = shape[attrs.get("start", 0):attrs.get("end", len(shape))]
+            return True
+        if node.op_type not in FOLDERS or not all(n == "" or n in self.constants for n in node.input):
+            return False
+        inputs = [self.constants[n] if n else None for n in node.input]
+        try:
+            result = FOLDERS[node.op_type](node, inputs, attributes(node))
+        except Exception as error:  # a malformed constant subgraph
+            raise node_error(node, f"cannot evaluate this constant expression: {error}") from None
+        self.constants[node.output[0]] = np.asarray(result)
+        return True
+
+    def run(self):
+        if self.opset and not 7 <= self.opset <= 18:
+            raise ConvertError(f"opset {self.opset} is not supported; supported: 7-18 (tested: 11, 13, 17)")
+        for node in self.graph.node:  # name the unsupported operator, not a symptom downstream
+            known = node.op_type in FOLDERS or node.op_type == "Shape" or hasattr(self, "op_" + node.op_type)
+            if node.domain not in ("", "ai.onnx") or not known:
+                raise node_error(node, f"operator not supported; supported operators: {SUPPORTED_OPERATORS}")
+        self.set_input()
+        for node in self.graph.node:
+            if not self.fold(node):
+                getattr(self, "op_" + node.op_type)(node)
+        outputs = list(self.graph.output)
+        if len(outputs) != 1:
+            raise ConvertError(f"the model has {len(outputs)} outputs; earshot models have exactly one")
+        output = self.values.get(outputs[0].name)
+        if output is None or output.layer < 0:
+            raise ConvertError(f"output '{outputs[0].name}' is not computed by any supported layer")
+        if output.order is not None:
+            raise ConvertError(f"output '{outputs[0].name}' is a flattened NCHW tensor, whose feature "
+                               "order earshot does not keep; end the model with a Dense layer or a "
+                               "global pooling")
+        if len(output.onnx_shape) == 4 and output.axes not in (NCHW, NHWC):
+            self.not_layout_only(output.transpose)
+        self.output = output
+        self.output_layout = {2: "NC", 4: "NCHW" if output.axes == NCHW else "NHWC"}[len(output.onnx_shape)]
+        return self
+

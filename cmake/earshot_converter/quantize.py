@@ -1,0 +1,234 @@
+"""Post-training int8 quantization by TensorFlow Lite's specification.
+
+- Weights: int8, symmetric per output channel (zero point 0, range [-127, 127]), scale
+  max|w| / 127; quantized as PyTorch's fake_quantize_per_channel_affine does, in float32:
+  nearbyint(w x (1 / scale)).
+- Activations: int8, asymmetric per tensor. The range of every tensor is its minimum and maximum
+  over the calibration set (the layer list run in numpy, reference.py), widened to hold 0;
+  scale = (max - min) / 255, zero point = round(-128 - min / scale). ReLU and ReLU6 become the
+  output clamps of the layer before (whose tensor takes the activation's range); max pooling,
+  average pooling, flatten and global pooling keep their input's scale and zero point.
+- Bias: int32, scale input scale x weight scale of its channel.
+- Requantization: input scale x weight scale / output scale as a Q31 multiplier and a shift
+  (TFLite's QuantizeMultiplier); residual Adds as TFLite's ADD (left shift 20, both inputs
+  scaled to twice the larger input scale).
+- Softmax runs in float on the dequantized logits (a Dequantize layer before it).
+"""
+import hashlib
+import math
+
+import numpy as np
+
+from . import reference
+from .errors import ConvertError
+from .passes import readers
+
+MINIMUM_SAMPLES = 10
+FOLDABLE_ACTIVATIONS = ("relu", "relu6")
+PRODUCERS = ("conv", "depthwise", "dense", "add")
+KEEPS_QUANTIZATION = ("max_pool", "average_pool", "global_average_pool", "global_max_pool", "flatten")
+INT8_KINDS = "Conv, depthwise Conv, Gemm/MatMul, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, " \
+    "Flatten, residual Add, Relu and Clip(0, 6) after one of these, and a final Softmax"
+
+
+class TensorQuantization:
+    def __init__(self, scale, zero_point, low, high):
+        self.scale = np.float32(scale)
+        self.zero_point = int(zero_point)
+        self.low, self.high = float(low), float(high)  # the calibrated range, for the header's comments
+
+
+class LayerQuantization:
+    """What the emitter writes for one layer: int8 weights, int32 bias, per-channel multipliers."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+def quantize_multiplier(real):
+    """TFLite's QuantizeMultiplier: real = multiplier x 2^shift / 2^31, multiplier in [2^30, 2^31)."""
+    if real == 0.0:
+        return 0, 0
+    fraction, shift = math.frexp(real)
+    multiplier = int(round(fraction * (1 << 31)))
+    if multiplier == 1 << 31:
+        multiplier //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    if shift > 30:
+        raise ConvertError(f"a requantization scale of {real:g} is too large for int8 (more than 2^30)")
+    return multiplier, shift
+
+
+def tensor_quantization(values, what):
+    low = min(float(np.min(values)), 0.0)
+    high = max(float(np.max(values)), 0.0)
+    if not high > low:
+        raise ConvertError(f"calibration: {what} is 0 for every calibration input, so it has no int8 range; "
+                           "use representative inputs")
+    scale = np.float32((high - low) / 255.0)
+    zero_point = int(np.clip(round(-128 - low / float(scale)), -128, 127))
+    return TensorQuantization(scale, zero_point, low, high)
+
+
+def per_channel_weights(weights, axis):
+    """Symmetric int8 weights with one scale per index of `axis` (PyTorch's rounding, in float32)."""
+    weights = np.asarray(weights, np.float32)
+    moved = np.moveaxis(weights, axis, 0).reshape(weights.shape[axis], -1)
+    scales = (np.max(np.abs(moved), axis=1) / np.float32(127)).astype(np.float32)
+    scales[scales == 0] = np.float32(1.0)  # an all-zero channel: any scale gives zeros
+    inverse = (np.float32(1.0) / scales).astype(np.float32)
+    shape = [1] * weights.ndim
+    shape[axis] = -1
+    q = np.clip(np.rint(weights * inverse.reshape(shape)), -127, 127).astype(np.int8)
+    return q, scales
+
+
+def read_calibration(graph, path):
+    try:
+        data = np.load(path, allow_pickle=False)
+    except OSError as error:
+        raise ConvertError(f"cannot read the calibration file '{path}': {error.strerror or error}") from None
+    except Exception as error:
+        raise ConvertError(f"the calibration file '{path}' is not a .npy array ({type(error).__name__})") from None
+    expected = tuple(graph.input_onnx_shape[1:])
+    if not isinstance(data, np.ndarray) or data.dtype.kind not in "fiu" or data.ndim != len(expected) + 1 or \
+            tuple(data.shape[1:]) != expected:
+        shape = getattr(data, "shape", "?")
+        raise ConvertError(f"calibration file '{path}': shape {tuple(shape)} does not fit the model's input: "
+                           f"expected (N, {', '.join(map(str, expected))}) in the framework's layout")
+    if data.shape[0] < MINIMUM_SAMPLES:
+        raise ConvertError(f"calibration file '{path}': {data.shape[0]} inputs; at least {MINIMUM_SAMPLES} "
+                           "representative inputs are needed")
+    data = data.astype(np.float64)
+    if not np.all(np.isfinite(data)):
+        raise ConvertError(f"calibration file '{path}': holds NaN or infinite values")
+    if np.min(data) == np.max(data):
+        raise ConvertError(f"calibration file '{path}': every value is {np.min(data):g}; the inputs must vary")
+    if data.ndim == 4 and graph.input_layout == "NCHW":
+        data = data.transpose(0, 2, 3, 1)
+    with open(path, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    return data, digest
+
+
+def prepare(graph):
+    """Rewrites that int8 needs: ReLU moved before a MaxPool (they commute), so that it becomes a
+    clamp of the convolution; a depthwise bias moved into the 1x1 convolution after it (the
+    emitter fuses the two into SeparableConv2D, whose int8 depthwise half has no bias); then
+    every layer is checked to have an int8 form."""
+    count = readers(graph)
+    for index, layer in enumerate(graph.layers):
+        source = layer.inputs[0] if layer.inputs else -1
+        if layer.kind == "activation" and layer.params["function"] in FOLDABLE_ACTIVATIONS and source >= 0 and \
+                graph.layers[source].kind == "max_pool" and count[source] == 1 and graph.layers[source].inputs[0] >= 0:
+            pool, below = graph.layers[source], graph.layers[source].inputs[0]
+            if count[below] == 1 and graph.layers[below].kind in PRODUCERS:
+                # producer -> pool -> activation becomes producer -> activation -> pool: the two
+                # swap places in the list, so whatever read the activation now reads the pool.
+                layer.inputs, layer.shape = [below], graph.layers[below].shape
+                pool.inputs = [source]
+                graph.layers[source], graph.layers[index] = layer, pool
+                count = readers(graph)
+    for index, layer in enumerate(graph.layers):
+        if layer.kind == "depthwise" and count[index] == 1:
+            after = next((l for l in graph.layers if index in l.inputs), None)
+            if after is not None and after.kind == "conv" and after.params["kernel"] == (1, 1) and \
+                    after.params["stride"] == (1, 1) and max(after.params["pads"]) == 0:
+                pointwise = after.params["weights"][:, :, 0, 0].astype(np.float64)  # [out][in]
+                after.params["bias"] = (after.params["bias"] + pointwise @ layer.params["bias"]).astype(np.float32)
+                layer.params["bias"] = np.zeros_like(layer.params["bias"])
+    for index, layer in enumerate(graph.layers):
+        supported = layer.kind in PRODUCERS + KEEPS_QUANTIZATION
+        if layer.kind == "activation" and layer.params["function"] in FOLDABLE_ACTIVATIONS:
+            source = layer.inputs[0]
+            supported = source >= 0 and graph.layers[source].kind in PRODUCERS and count[source] == 1
+        if layer.kind == "softmax":
+            supported = index == graph.output.layer
+        if layer.kind == "average_pool" and layer.params["count_include_pad"]:
+            raise ConvertError(f"node '{layer.name}' (AveragePool): int8 does not cover count_include_pad=1 "
+                               "with padding (a padded cell would be the zero point); use count_include_pad=0")
+        if not supported:
+            what = layer.params.get("function", layer.kind) if layer.kind == "activation" else layer.kind
+            raise ConvertError(f"node '{layer.name}' ({what}): int8 does not cover this layer here; "
+                               f"int8 covers {INT8_KINDS}")
+
+
+def quantize(graph, calibration_path):
+    prepare(graph)
+    data, digest = read_calibration(graph, calibration_path)
+    outputs = reference.run(graph, data)
+    count = readers(graph)
+    tensors = {-1: tensor_quantization(outputs[-1], "the model's input")}
+    layers = {}
+    folded = set()
+    for index, layer in enumerate(graph.layers):
+        if index in folded:
+            continue
+        kind, p = layer.kind, layer.params
+        source = layer.inputs[0] if layer.inputs else -1
+        if kind in KEEPS_QUANTIZATION:
+            tensors[index] = tensors[source]
+            continue
+        if kind == "softmax":
+            layers[index] = LayerQuantization(dequantize=tensors[source])
+            continue
+        # A producer: its tensor takes the range of the ReLU/ReLU6 that reads it, if one does.
+        after = next((i for i, l in enumerate(graph.layers) if index in l.inputs), None)
+        activation = None
+        if after is not None and count[index] == 1 and graph.layers[after].kind == "activation" and \
+                graph.layers[after].params["function"] in FOLDABLE_ACTIVATIONS:
+            activation = graph.layers[after].params["function"]
+            folded.add(after)
+        produced = outputs[after] if activation else outputs[index]
+        out = tensor_quantization(produced, f"the output of node '{layer.name}' ({kind})")
+        tensors[index] = out
+        if activation:
+            tensors[after] = out
+        low, high = -128, 127
+        if activation:
+            low = max(low, out.zero_point)
+            if activation == "relu6":
+                high = min(high, out.zero_point + int(np.rint(6.0 / float(out.scale))))
+        if kind == "add":
+            a, b = (tensors[i] for i in layer.inputs)
+            twice_max = 2.0 * max(float(a.scale), float(b.scale))
+            left_shift = 20
+            inputs = {}
+            for i, t in zip(layer.inputs, (a, b)):
+                inputs[i] = (-t.zero_point,) + quantize_multiplier(float(t.scale) / twice_max)
+            layers[index] = LayerQuantization(
+                left_shift=left_shift, inputs=inputs, output=out,
+                output_multiplier=quantize_multiplier(twice_max / ((1 << left_shift) * float(out.scale))),
+                output_min=low, output_max=high)
+            continue
+        given = tensors[source]
+        if kind == "dense":
+            weights, scales = per_channel_weights(p["weights"], axis=1)  # [inputs][units]
+        else:
+            weights, scales = per_channel_weights(p["weights"], axis=0)  # ONNX [out][in][rows][columns]
+        bias_scale = float(given.scale) * scales.astype(np.float64)
+        bias = np.rint(np.asarray(p["bias"], np.float64) / bias_scale)
+        if np.max(np.abs(bias)) >= 2**31:
+            raise ConvertError(f"node '{layer.name}' ({kind}): a bias does not fit int32 at scale input x weight scale")
+        multipliers = [quantize_multiplier(s * float(given.scale) / float(out.scale)) for s in scales.astype(np.float64)]
+        layers[index] = LayerQuantization(
+            weights=weights, weight_scales=scales, bias=bias.astype(np.int32), input=given, output=out,
+            input_offset=-given.zero_point, output_offset=out.zero_point, output_min=low, output_max=high,
+            multipliers=np.array([m for m, _ in multipliers], np.int64), shifts=np.array([s for _, s in multipliers], np.int64),
+            activation=activation)
+    last = graph.output.layer
+    return Quantization(tensors, layers, folded, digest, calibration_path, data.shape[0],
+                        None if graph.layers[last].kind == "softmax" else tensors[last])
+
+
+class Quantization:
+    def __init__(self, tensors, layers, folded, digest, path, samples, final_dequantize):
+        self.tensors = tensors    # layer index (-1: the input) -> TensorQuantization of its output
+        self.layers = layers      # layer index -> LayerQuantization (producers, and a softmax's Dequantize)
+        self.folded = folded      # indices of ReLU/ReLU6 layers that became clamps
+        self.digest = digest      # SHA-256 of the calibration file
+        self.path = path
+        self.samples = samples
+        self.final_dequantize = final_dequantize  # the output's quantization when no Softmax ends the model

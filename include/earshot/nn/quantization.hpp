@@ -1,0 +1,141 @@
+// The int8 arithmetic of TensorFlow Lite's quantization specification
+// (tensorflow.org/lite/performance/quantization_spec), computed as its reference kernels and
+// CMSIS-NN's arm_nn_requantize do: a real value is scale x (q - zero_point); a layer sums
+// (input + input_offset) x weight in int32 and brings the sum to its output's scale with a
+// 32-bit fixed-point multiplier and a shift (gemmlowp's saturating rounding doubling high
+// multiply, then a rounding right shift). The converter derives every multiplier and shift at
+// build time (TFLite's QuantizeMultiplier); at run time only integers are used, except at the
+// model's two edges (QuantizedInput, Dequantize: quantized_tensors.hpp).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace earshot::nn {
+
+// The requantization argument of a float layer: none (the default).
+struct NoRequantization {};
+inline constexpr NoRequantization no_requantization{};
+
+// One tensor's quantization: real = scale x (q - zero_point), q in [-128, 127].
+struct TensorQuantization {
+  float scale;
+  std::int32_t zero_point;
+};
+
+// How a convolution or Dense layer brings its int32 sums to int8, one multiplier and shift per
+// output channel (weights are symmetric per channel, so the effective scale
+// input_scale x weight_scale[c] / output_scale differs by channel). output_min/output_max are
+// the fused activation: [-128, 127], or [output zero point, 127] for ReLU, and for ReLU6 the
+// upper end at the quantized 6.
+template <int kChannels>
+struct Requantization {
+  std::int32_t input_offset;   // -(input zero point): added to every input value
+  std::int32_t output_offset;  // the output zero point
+  std::int32_t output_min;
+  std::int32_t output_max;
+  std::int32_t multiplier[kChannels];  // Q31, in [2^30, 2^31)
+  std::int32_t shift[kChannels];       // > 0: left shift, < 0: rounding right shift
+};
+
+// SeparableConv2D in int8: the depthwise result is requantized to int8 (its own tensor, as in
+// TFLite's two operators), then the pointwise convolution reads it.
+template <int kMiddle, int kFilters>
+struct SeparableRequantization {
+  Requantization<kMiddle> depthwise;
+  Requantization<kFilters> pointwise;
+};
+
+// A residual Add of two int8 tensors with their own scales (TFLite's ADD): both inputs are
+// shifted left by left_shift (20), scaled to twice the larger input scale, summed and the sum
+// is requantized to the output.
+struct AddRequantization {
+  std::int32_t left_shift;
+  std::int32_t input_offset[2];  // -(zero point) of the block's input [0] and of its output [1]
+  std::int32_t input_multiplier[2];
+  std::int32_t input_shift[2];
+  std::int32_t output_offset;
+  std::int32_t output_multiplier;
+  std::int32_t output_shift;
+  std::int32_t output_min;
+  std::int32_t output_max;
+};
+
+// gemmlowp's SaturatingRoundingDoublingHighMul: the high 32 bits of 2ab, rounded to nearest
+// (ties away from zero); the one overflow, INT32_MIN x INT32_MIN, saturates to INT32_MAX.
+constexpr std::int32_t saturating_rounding_doubling_high_multiply(std::int32_t a, std::int32_t b) noexcept {
+  if (a == std::numeric_limits<std::int32_t>::min() && b == std::numeric_limits<std::int32_t>::min()) {
+    return std::numeric_limits<std::int32_t>::max();
+  }
+  const std::int64_t product = static_cast<std::int64_t>(a) * static_cast<std::int64_t>(b);
+  const std::int64_t nudge = product >= 0 ? (std::int64_t{1} << 30) : (1 - (std::int64_t{1} << 30));
+  // C++ division truncates towards zero, as the reference's does.
+  return static_cast<std::int32_t>((product + nudge) / (std::int64_t{1} << 31));
+}
+
+// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties away from zero.
+constexpr std::int32_t rounding_divide_by_power_of_two(std::int32_t x, int exponent) noexcept {
+  const std::int32_t mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);
+  const std::int32_t remainder = x & mask;
+  const std::int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+// TFLite's MultiplyByQuantizedMultiplier: x x multiplier x 2^shift / 2^31, for a shift in
+// [-31, 30]. A left shift happens before the multiply (and, as in the reference, must not
+// overflow: the converter only writes shifts that keep it in range).
+constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
+  const int left = shift > 0 ? shift : 0;
+  const int right = shift > 0 ? 0 : -shift;
+  const auto shifted = static_cast<std::int32_t>(static_cast<std::uint32_t>(x) << left);
+  return rounding_divide_by_power_of_two(saturating_rounding_doubling_high_multiply(shifted, multiplier), right);
+}
+
+// An int32 sum of channel `channel` as the layer's int8 output: requantized, offset, clamped.
+template <int kChannels>
+constexpr std::int8_t requantize(const Requantization<kChannels>& quantization, int channel, std::int32_t sum) noexcept {
+  std::int32_t value =
+      multiply_by_quantized_multiplier(sum, quantization.multiplier[channel], quantization.shift[channel]) +
+      quantization.output_offset;
+  value = value < quantization.output_min ? quantization.output_min : value;
+  value = value > quantization.output_max ? quantization.output_max : value;
+  return static_cast<std::int8_t>(value);
+}
+
+// The int8 value of a real x, as PyTorch's fake_quantize_per_tensor_affine computes it:
+// nearbyint(x x (1 / scale)) + zero_point, clamped (ties to even). `inverse_scale` is 1.0f /
+// scale in float, as PyTorch has it.
+inline std::int8_t quantize(float x, float inverse_scale, std::int32_t zero_point) noexcept {
+  float scaled = x * inverse_scale;
+  // Clamped first so the rounding below is exact and no float-to-int conversion overflows (a
+  // NaN compares false both times and becomes the zero point).
+  scaled = scaled > 512.0f ? 512.0f : (scaled < -512.0f ? -512.0f : scaled);
+  if (!(scaled == scaled)) scaled = 0.0f;
+  // Adding and removing 1.5 x 2^23 rounds to the nearest integer, ties to even, in the FPU's
+  // default mode: two instructions where newlib's nearbyintf is a library call.
+  constexpr float kRounder = 12582912.0f;
+  const auto rounded = static_cast<std::int32_t>((scaled + kRounder) - kRounder);
+  std::int32_t value = rounded + zero_point;
+  value = value < -128 ? -128 : (value > 127 ? 127 : value);
+  return static_cast<std::int8_t>(value);
+}
+
+// The real value of q: (q - zero_point) x scale, in float as PyTorch's dequantize.
+constexpr float dequantize(std::int8_t q, float scale, std::int32_t zero_point) noexcept {
+  return static_cast<float>(static_cast<std::int32_t>(q) - zero_point) * scale;
+}
+
+namespace detail {
+
+template <const auto& kRequantization>
+constexpr bool is_requantized =
+    !std::is_same_v<std::remove_cv_t<std::remove_reference_t<decltype(kRequantization)>>, NoRequantization>;
+
+// Bytes of a layer's requantization constants in flash (0 for a float layer).
+template <const auto& kRequantization>
+constexpr long requantization_bytes = is_requantized<kRequantization> ? static_cast<long>(sizeof(kRequantization)) : 0L;
+
+}  // namespace detail
+
+}  // namespace earshot::nn
