@@ -1,0 +1,158 @@
+#!/usr/bin/python3
+"""Writes tests/data/converter/int8/: small PyTorch models, one per int8 layer kind, with the
+outputs of PyTorch's fake quantization at the scales the converter calibrates. Run with Debian's
+Python (torch 1.13, onnx, numpy):
+
+    /usr/bin/python3 tests/converter/make_int8_models.py
+
+For each model NAME: NAME.onnx, NAME.calibration.npy (the representative inputs), NAME.input.npy
+(other inputs), NAME.expected.npy (the reference outputs, dequantized) and NAME.json (the output
+scale and zero point, so the test counts differences in LSB, and the tolerance: 1 LSB, 2 for the
+fused separable convolution whose two halves each round). The reference is computed by torch
+alone — F.conv2d / F.linear / pooling on fake-quantized tensors:
+torch.fake_quantize_per_tensor_affine for activations, torch.fake_quantize_per_channel_affine for
+weights (axis 0, [-127, 127]), the bias rounded at input scale x weight scale — walking the
+converter's layer list only for the order of the layers and the scales (quantize.py).
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OUT = os.path.join(ROOT, "tests", "data", "converter", "int8")
+sys.path.insert(0, os.path.join(ROOT, "cmake"))
+import onnx  # noqa: E402
+from earshot_converter import passes, quantize  # noqa: E402
+from earshot_converter.onnx_import import Converter  # noqa: E402
+
+SEED = 20261201
+
+
+class Residual(nn.Module):
+    def __init__(self, channels):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x):
+        return F.relu(x + self.conv(x))
+
+
+def models():
+    torch.manual_seed(SEED)
+    flat = lambda c, h, w: [nn.Flatten(), nn.Linear(c * h * w, 6)]
+    return {
+        # The audio models' first layer: 1 channel, 5x5, stride 2, TensorFlow-same padding via F.pad.
+        "conv_first_relu": ((1, 1, 12, 10), nn.Sequential(nn.ZeroPad2d((1, 2, 1, 2)), nn.Conv2d(1, 8, 5, 2), nn.ReLU())),
+        "conv_relu6_dilated": ((1, 3, 9, 9), nn.Sequential(nn.Conv2d(3, 6, 3, padding=2, dilation=2), nn.ReLU6())),
+        "conv_pointwise": ((1, 5, 4, 6), nn.Sequential(nn.Conv2d(5, 7, 1))),
+        "depthwise_multiplier": ((1, 3, 8, 8), nn.Sequential(nn.Conv2d(3, 6, 3, stride=2, padding=1, groups=3), nn.ReLU())),
+        "separable": ((1, 4, 10, 8), nn.Sequential(nn.Conv2d(4, 4, 5, stride=2, padding=2, groups=4),
+                                                   nn.Conv2d(4, 9, 1), nn.ReLU())),
+        "maxpool_after_relu": ((1, 2, 8, 8), nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.MaxPool2d(2), nn.ReLU())),
+        "avgpool_padded": ((1, 2, 7, 7), nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(),
+                                                       nn.AvgPool2d(3, 2, padding=1, count_include_pad=False))),
+        "global_average_dense": ((1, 3, 6, 5), nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                                                             nn.Flatten(), nn.Linear(8, 5))),
+        "flatten_dense_relu": ((1, 2, 4, 3), nn.Sequential(*flat(2, 4, 3)[:1], nn.Linear(24, 16), nn.ReLU(),
+                                                          nn.Linear(16, 4))),
+        "residual_add": ((1, 4, 6, 6), nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.ReLU(), Residual(4),
+                                                     nn.Conv2d(4, 2, 1))),
+    }
+
+
+def fq_tensor(x, t):
+    return torch.fake_quantize_per_tensor_affine(x, float(t.scale), int(t.zero_point), -128, 127)
+
+
+def fq_weights(w, scales, axis):
+    zeros = torch.zeros(len(scales), dtype=torch.int32)
+    return torch.fake_quantize_per_channel_affine(w, torch.tensor(scales, dtype=torch.float32), zeros, axis, -127, 127)
+
+
+def bias_of(b, input_scale, weight_scales):
+    step = torch.tensor(float(input_scale) * weight_scales.astype(np.float64), dtype=torch.float64)
+    return (torch.round(b.double() / step) * step).float()
+
+
+def windows(x, p, fill):
+    top, left, bottom, right = p["pads"]
+    return F.pad(x, (left, right, top, bottom), value=fill)
+
+
+def reference(graph, q, x):
+    """PyTorch fake quantization over the layer list; x is an NCHW (or N, F) float tensor."""
+    values = {-1: fq_tensor(x, q.tensors[-1])}
+    for index, layer in enumerate(graph.layers):
+        kind, p = layer.kind, layer.params
+        inputs = [values[i] for i in layer.inputs]
+        v = inputs[0]
+        if kind in ("conv", "depthwise"):
+            lq = q.layers[index]
+            w = fq_weights(torch.tensor(p["weights"]), lq.weight_scales, 0)
+            b = bias_of(torch.tensor(p["bias"]), lq.input.scale, lq.weight_scales)
+            groups = v.shape[1] if kind == "depthwise" else 1
+            y = F.conv2d(windows(v, p, 0.0), w, b, p["stride"], 0, p["dilation"], groups)
+        elif kind == "dense":
+            lq = q.layers[index]
+            w = fq_weights(torch.tensor(p["weights"]), lq.weight_scales, 1)
+            y = v.reshape(v.shape[0], -1) @ w + bias_of(torch.tensor(p["bias"]), lq.input.scale, lq.weight_scales)
+        elif kind == "add":
+            y = inputs[0] + inputs[1]
+        elif kind == "activation":
+            y = F.relu(v) if p["function"] == "relu" else torch.clamp(v, 0.0, 6.0)
+        elif kind == "max_pool":
+            y = F.max_pool2d(windows(v, p, -float("inf")), p["kernel"], p["stride"])
+        elif kind == "average_pool":
+            total = F.avg_pool2d(windows(v, p, 0.0), p["kernel"], p["stride"]) * (p["kernel"][0] * p["kernel"][1])
+            ones = torch.ones(1, 1, v.shape[2], v.shape[3])
+            y = total / (F.avg_pool2d(windows(ones, p, 0.0), p["kernel"], p["stride"]) * (p["kernel"][0] * p["kernel"][1]))
+        elif kind == "global_average_pool":
+            y = v.mean(dim=(2, 3), keepdim=True)
+        elif kind == "flatten":
+            y = v.permute(0, 2, 3, 1).reshape(v.shape[0], -1)  # earshot's NHWC order (the Dense is permuted)
+        else:
+            raise SystemExit(f"no reference for {kind}")
+        # Each int8 tensor is fake-quantized where it is made; a folded ReLU/ReLU6 shares its
+        # producer's quantization (quantizing before and after it is the same).
+        values[index] = fq_tensor(y, q.tensors[index]) if index in q.tensors and kind != "flatten" else y
+    return values[graph.output.layer]
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    rng = np.random.default_rng(SEED)
+    names = []
+    for name, (shape, model) in models().items():
+        model.eval()
+        path = os.path.join(OUT, name + ".onnx")
+        torch.onnx.export(model, torch.zeros(shape), path, input_names=["x"], output_names=["y"], opset_version=13)
+        calibration = rng.standard_normal((32,) + shape[1:]).astype(np.float32)
+        inputs = rng.standard_normal((8,) + shape[1:]).astype(np.float32) * 1.2  # some beyond the calibrated range
+        np.save(os.path.join(OUT, name + ".calibration.npy"), calibration)
+        np.save(os.path.join(OUT, name + ".input.npy"), inputs)
+        graph = Converter(onnx.load(path)).run()
+        passes.optimise(graph)
+        q = quantize.quantize(graph, os.path.join(OUT, name + ".calibration.npy"))
+        with torch.no_grad():
+            expected = reference(graph, q, torch.tensor(inputs)).numpy()
+        output = q.final_dequantize
+        np.save(os.path.join(OUT, name + ".expected.npy"), expected.astype(np.float32))
+        with open(os.path.join(OUT, name + ".json"), "w") as f:
+            # Two requantized layers in a row (the separable convolution's halves) can add up a
+            # 1-LSB difference in the middle to 2 at the end; every single layer stays within 1.
+            json.dump({"output_scale": float(output.scale), "output_zero_point": output.zero_point,
+                       "tolerance_lsb": 2 if name == "separable" else 1}, f)
+        names.append(name)
+        print(name, expected.shape)
+    with open(os.path.join(OUT, "models.txt"), "w") as f:
+        f.write("\n".join(names) + "\n")
+
+
+if __name__ == "__main__":
+    main()
