@@ -36,7 +36,7 @@ void print_table(const RegisteredModel& model) {
   }
   std::printf("\ntotal MACC        %12ld  (X-CUBE-AI style estimate %ld)\n", model.macc, model.xcube_style_macc);
   std::printf("total params      %12ld\n", model.params);
-  std::printf("weight bytes      %12ld  (float32)\n", model.weight_bytes);
+  std::printf("weight bytes      %12ld  (%s)\n", model.weight_bytes, model.element);
   std::printf("arena bytes       %12zu  (activations, input included)\n", model.arena_bytes);
   if (model.xcube_reported.macc != 0) {
     std::printf("X-CUBE-AI 3.4     %12ld MACC, %ld B RAM (reported in the thesis)\n", model.xcube_reported.macc,
@@ -54,8 +54,8 @@ void print_json(const RegisteredModel& model) {
                 layer.xcube_macc, layer.activation_bytes, layer.depth);
   }
   std::printf("], \"total_macc\": %ld, \"total_params\": %ld, \"weight_bytes\": %ld, \"arena_bytes\": %zu, "
-              "\"total_xcube_macc\": %ld",
-              model.macc, model.params, model.weight_bytes, model.arena_bytes, model.xcube_style_macc);
+              "\"total_xcube_macc\": %ld, \"element\": \"%s\"",
+              model.macc, model.params, model.weight_bytes, model.arena_bytes, model.xcube_style_macc, model.element);
   if (model.xcube_reported.macc != 0) {
     std::printf(", \"xcube_ai_reported\": {\"macc\": %ld, \"ram_bytes\": %ld}", model.xcube_reported.macc,
                 model.xcube_reported.ram_bytes);

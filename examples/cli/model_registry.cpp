@@ -4,11 +4,15 @@
 #include "model_registry.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <type_traits>
 
 #include "earshot/model/baseline.hpp"
 #include "earshot/model/stride_ds.hpp"
 #include "earshot/pipeline/streaming_classifier.hpp"
 #include "fsdd_cnn.hpp"
+#include "fsdd_cnn_int8.hpp"
+#include "stride_ds_24_int8.hpp"
 
 namespace earshot::cli {
 namespace {
@@ -100,6 +104,7 @@ RegisteredModel describe(const char* name, const char* description, XCubeFigures
           Model::params,
           Model::weight_bytes,
           Model::arena_bytes,
+          std::is_same_v<typename Model::InputElement, std::int8_t> ? "int8" : "float32",
           reported,
           trained,
           std::move(labels),
@@ -136,6 +141,13 @@ std::vector<RegisteredModel> make_registry() {
   models.push_back(describe<fsdd::Model, Frontend<256, 40>>(
       "fsdd-cnn", "spoken digits 0-9 (FSDD, examples/fsdd), 40x32x1 -> 10", {0, 0}, true, digits,
       fsdd::frontend, fsdd::normalization, 0.5));
+  namespace fsdd_int8 = earshot::examples::fsdd_cnn_int8;
+  models.push_back(describe<fsdd_int8::Model, Frontend<256, 40>>(
+      "fsdd-cnn-int8", "fsdd-cnn in int8 (TFLite's scheme; calibrated on 100 training windows)", {0, 0}, true,
+      digits, fsdd_int8::frontend, fsdd_int8::normalization, 0.5));
+  models.push_back(describe<earshot::examples::stride_ds_24_int8::Model, ThesisFrontend>(
+      "stride-ds-24-int8", "Stride-DS-24 in int8 (PyTorch padding, stand-in weights), 60x31x1 -> 10", {477236, 56250},
+      false, kUrbanSoundLabels, thesis_frontend(), WindowNormalization::kMeanStd, 0.5));
   return models;
 }
 

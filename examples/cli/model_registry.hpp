@@ -71,8 +71,9 @@ struct RegisteredModel {
   long macc;
   long xcube_style_macc;
   long params;
-  long weight_bytes;
+  long weight_bytes;      // weights, biases and (int8) requantization constants
   std::size_t arena_bytes;
+  const char* element;    // "float32" or "int8": what the layers compute in
   XCubeFigures xcube_reported;  // {0, 0} when the thesis reports none
   // Pipeline: what the model was trained on.
   bool trained;  // false: deterministic stand-in weights (costs are real, answers are not)
