@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 
+import numpy as np
+
 
 def write(directory, name, text):
     path = os.path.join(directory, name)
@@ -47,12 +49,33 @@ def check_hash(converter, model, header):
     return 0 if done.returncode == 0 and done.stderr == "" and line in text else 1
 
 
+def calibration(directory, name, values):
+    path = os.path.join(directory, name)
+    np.save(path, np.asarray(values))
+    return path
+
+
+def check_int8_hash(converter, model, scratch, header):
+    """An int8 header records the calibration file's SHA-256 and the input's scale."""
+    data = calibration(scratch, "calibration.npy", np.random.default_rng(1).standard_normal((12, 1, 16, 9)).astype(np.float32))
+    done = subprocess.run([sys.executable, converter, model, "-o", header, "--name", "m", "--quantize", "int8",
+                           "--calibration", data], capture_output=True, text=True)
+    with open(data, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    text = open(header).read() if done.returncode == 0 else ""
+    found = f'calibration_sha256 = "{digest}"' in text and "TensorQuantization input_quantization{" in text
+    print(f"exit code {done.returncode}; calibration sha256 {digest} {'found' if found else 'NOT found'}")
+    return 0 if done.returncode == 0 and done.stderr == "" and found else 1
+
+
 def main():
     converter, work, case = sys.argv[1:4]
     scratch = tempfile.mkdtemp(prefix=case + ".", dir=work)
     header = os.path.join(scratch, "model.hpp")
     if case == "hash":
         return check_hash(converter, os.path.join(sys.argv[4], "residual.onnx"), header)
+    if case == "int8_hash":
+        return check_int8_hash(converter, os.path.join(sys.argv[4], "conv_bn_relu_maxpool.onnx"), scratch, header)
     if case == "reject":
         model, words = sys.argv[4], sys.argv[5:]
         arguments, words = [model], words
@@ -60,7 +83,27 @@ def main():
         data = sys.argv[4]
         good = os.path.join(data, "conv_bn_relu_maxpool.onnx")
         frontend = {"sample_rate": 16000, "n_fft": 512, "hop_length": 256, "n_mels": 40}
-        arguments, words = {
+        rng = np.random.default_rng(7)
+        int8 = ["--quantize", "int8", "--calibration"]
+        noise = lambda n, shape=(1, 16, 9): rng.standard_normal((n,) + shape).astype(np.float32)
+        nan = noise(12)
+        nan[3, 0, 2, 2] = np.nan
+        cases = {
+            "calibration_missing": ([good, "--quantize", "int8"], ["--quantize int8 needs --calibration"]),
+            "calibration_shape": ([good] + int8 + [calibration(scratch, "shape.npy", noise(12, (1, 9, 16)))],
+                                  ["shape (12, 1, 9, 16)", "expected (N, 1, 16, 9)"]),
+            "calibration_nan": ([good] + int8 + [calibration(scratch, "nan.npy", nan)], ["NaN or infinite"]),
+            "calibration_few": ([good] + int8 + [calibration(scratch, "few.npy", noise(5))], ["5 inputs", "at least 10"]),
+            "calibration_constant": ([good] + int8 + [calibration(scratch, "constant.npy", np.full((12, 1, 16, 9), 0.5,
+                                                                                                 np.float32))],
+                                     ["every value is 0.5"]),
+            "calibration_not_npy": ([good] + int8 + [write(scratch, "text.npy", "not an array\n")], ["is not a .npy array"]),
+            "calibration_absent": ([good] + int8 + [os.path.join(scratch, "absent.npy")], ["cannot read the calibration"]),
+            "int8_uncovered": ([os.path.join(data, "activations.onnx")] + int8 +
+                               [calibration(scratch, "activations.npy", noise(12, (1, 8, 7)))],
+                               ["int8 does not cover", "int8 covers"]),
+        }
+        arguments, words = cases[case] if case in cases else {
             "missing_file": ([os.path.join(scratch, "absent.onnx")], ["cannot read", "absent.onnx"]),
             "not_onnx": ([write(scratch, "text.onnx", "not a model\n")], ["not an ONNX model"]),
             "bad_name": ([good, "--name", "2fast"], ["--name", "2fast", "identifier"]),

@@ -128,8 +128,9 @@ def main():
 
     # Models.
     thesis = {"stride_ds_24": ("Stride-DS-24", 477236, 6527943), "baseline": ("Baseline", 10185806, 77743690),
-              "fsdd": ("fsdd-cnn (examples/fsdd)", 0, 0)}
-    for key in ("fsdd", "stride_ds_24", "baseline"):
+              "fsdd": ("fsdd-cnn (examples/fsdd)", 0, 0), "fsdd_int8": ("fsdd-cnn int8", 0, 0),
+              "stride_ds_24_int8": ("Stride-DS-24 int8 (PyTorch-shaped, stand-in weights)", 477236, 6527943)}
+    for key in ("fsdd", "fsdd_int8", "stride_ds_24", "stride_ds_24_int8", "baseline"):
         label, xcube_macc, cycles = thesis[key]
         instructions, macc = c[f"model.{key}.instructions"], c[f"model.{key}.macc"]
         text = f"{n(instructions)} instr ({ms(instructions)}), {instructions / macc:.2f} instr/MACC ({n(macc)} MACC)"
@@ -138,7 +139,7 @@ def main():
             text += f"; {instructions / xcube_macc:.2f} per X-CUBE-AI MACC"
             reference = (f"X-CUBE-AI: {n(cycles)} cycles = {cycles / CLOCK_HZ * 1e3:.1f} ms, "
                          f"{cycles / xcube_macc:.1f} cycles/MACC ({n(xcube_macc)} MACC)")
-        if key == "stride_ds_24":
+        if key.startswith("stride_ds_24"):
             reference += "; CMSIS-NN int8 peers: conv 5.4, depthwise 10.5, 1x1 3.3, FC 2.0 instr/MAC"
         row(f"inference: {label}", text, reference)
 
@@ -146,7 +147,12 @@ def main():
               ("depthwise2", "depthwise 5x5 stride 2, 24 channels", "CMSIS-NN int8 depthwise 5x5: 10.5"),
               ("pointwise2", "1x1 conv, 24 -> 36 channels", "CMSIS-NN int8 1x1: 3.3"),
               ("separable3", "separable 5x5 stride 2, 36 -> 54 (depthwise + 1x1)", ""),
-              ("dense4", "dense 648 -> 64", "CMSIS-NN int8 fully connected: 2.0"))
+              ("dense4", "dense 648 -> 64", "CMSIS-NN int8 fully connected: 2.0"),
+              ("conv1_int8", "int8 conv 5x5 stride 2, 1 -> 24 channels", "CMSIS-NN int8 5x5 stride-2 conv: 5.4"),
+              ("separable2_int8", "int8 separable 5x5 stride 2, 24 -> 36 (depthwise + 1x1)",
+               "CMSIS-NN int8 depthwise 5x5: 10.5, 1x1: 3.3"),
+              ("separable3_int8", "int8 separable 5x5 stride 2, 36 -> 54 (depthwise + 1x1)", ""),
+              ("dense4_int8", "int8 dense 648 -> 64", "CMSIS-NN int8 fully connected: 2.0"))
     for key, label, reference in layers:
         instructions, macc = c[f"layer.{key}.instructions"], c[f"layer.{key}.macc"]
         row(f"Stride-DS-24 layer alone: {label}",
@@ -154,7 +160,8 @@ def main():
             reference + (" instr/MAC" if reference else ""))
 
     # Whole pipelines.
-    for key, label in (("fsdd", "fsdd-cnn"), ("stride_ds_24", "Stride-DS-24")):
+    for key, label in (("fsdd", "fsdd-cnn"), ("fsdd_int8", "fsdd-cnn int8"), ("stride_ds_24", "Stride-DS-24"),
+                       ("stride_ds_24_int8", "Stride-DS-24 int8")):
         p = lambda what: c[f"pipeline.{key}.{what}"]
         seconds = p("samples") / p("sample_rate")
         per_window = p("instructions") * WINDOW_SECONDS / seconds
@@ -171,12 +178,19 @@ def main():
     # Sizes and stack.
     clip_bytes = sum(os.path.getsize(f) for f in glob.glob(os.path.join(args.clips, "*.wav")))
     stack_of = {"earshot-qemu-cost-pipeline-fsdd": c["pipeline.fsdd.stack"],
-                "earshot-qemu-cost-pipeline-stride-ds-24": c["pipeline.stride_ds_24.stack"]}
+                "earshot-qemu-cost-pipeline-fsdd-int8": c["pipeline.fsdd_int8.stack"],
+                "earshot-qemu-cost-pipeline-stride-ds-24": c["pipeline.stride_ds_24.stack"],
+                "earshot-qemu-cost-pipeline-stride-ds-24-int8": c["pipeline.stride_ds_24_int8.stack"]}
     described = {
         "earshot-qemu-cost-pipeline-fsdd": ("firmware, whole pipeline fsdd-cnn (earshot-qemu-cost-pipeline-fsdd)", ""),
+        "earshot-qemu-cost-pipeline-fsdd-int8": (
+            "firmware, whole pipeline fsdd-cnn int8 (earshot-qemu-cost-pipeline-fsdd-int8)", ""),
         "earshot-qemu-cost-pipeline-stride-ds-24": (
             "firmware, whole pipeline Stride-DS-24 (earshot-qemu-cost-pipeline-stride-ds-24)",
             "X-CUBE-AI, model alone: 184,640 B flash, 56,250 B RAM"),
+        "earshot-qemu-cost-pipeline-stride-ds-24-int8": (
+            "firmware, whole pipeline Stride-DS-24 int8 (earshot-qemu-cost-pipeline-stride-ds-24-int8)",
+            "X-CUBE-AI (float32), model alone: 184,640 B flash, 56,250 B RAM"),
         "earshot-qemu-fsdd": (f"firmware earshot-qemu-fsdd (the CTest check; {n(clip_bytes)} B of it are the "
                               f"embedded WAV clips)", ""),
     }
@@ -194,7 +208,7 @@ def main():
         row(label, text, reference)
 
     lines = [
-        "| on the Cortex-M4F (QEMU 7.2 mps2-an386, -icount shift=0, arm-none-eabi-gcc 12, -O3, float32) "
+        "| on the Cortex-M4F (QEMU 7.2 mps2-an386, -icount shift=0, arm-none-eabi-gcc 12, -O3; float32 unless int8) "
         "| earshot | thesis (X-CUBE-AI, STM32L476 at 80 MHz) / peers on the same emulator |",
         "|---|---|---|",
     ] + [f"| {what} | {earshot} | {reference} |" for what, earshot, reference in rows]

@@ -15,6 +15,19 @@
 
 namespace earshot::port::cost {
 
+// The thesis' front-end (22.05 kHz, n_fft 1024, hop 512, 60 mels, dB), as `earshot classify
+// --model stride-ds-24`: no top_db floor.
+inline earshot::FrontendConfig thesis_frontend() {
+  earshot::FrontendConfig config;
+  config.sample_rate = 22050.0;
+  config.n_fft = 1024;
+  config.hop_length = 512;
+  config.n_mels = 60;
+  config.kind = earshot::FeatureKind::kDecibel;
+  config.top_db = -1.0f;
+  return config;
+}
+
 // 10 x 0.72 s of audio.
 inline constexpr double kMeasuredSeconds = 7.2;
 

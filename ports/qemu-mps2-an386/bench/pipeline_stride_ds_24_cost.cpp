@@ -7,20 +7,10 @@
 
 namespace {
 earshot::Monitor<earshot::model::StrideDs24, earshot::Frontend<1024, 60>, 3> monitor;
-
-earshot::FrontendConfig thesis_frontend() {
-  earshot::FrontendConfig config;
-  config.sample_rate = 22050.0;
-  config.n_fft = 1024;
-  config.hop_length = 512;
-  config.n_mels = 60;
-  config.kind = earshot::FeatureKind::kDecibel;
-  config.top_db = -1.0f;  // as `earshot classify --model stride-ds-24`: no floor
-  return config;
-}
 }  // namespace
 
 int main() {
-  return earshot::port::cost::measure_pipeline(monitor, thesis_frontend(), earshot::WindowNormalization::kMeanStd,
+  return earshot::port::cost::measure_pipeline(monitor, earshot::port::cost::thesis_frontend(),
+                                               earshot::WindowNormalization::kMeanStd,
                                                earshot::model::StrideDs24::InputShape::width, "stride_ds_24");
 }
