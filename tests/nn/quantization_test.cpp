@@ -130,10 +130,11 @@ TEST_CASE("a hand-built int8 model: quantized input, int8 conv with offsets, cla
   CHECK(output[1] == 0.0f);
   CHECK(output[2] == 1.25f);
   CHECK(output[3] == 0.0f);
-  // Weights 8 B + bias 8 B + Requantization<2> (4 + 2 x 2 int32 = 32 B). Arena: the 16 B input
+  // Weights: a 1-channel layer keeps its 8 weights as int16 (16 B), bias 8 B, Requantization<2>
+  // (4 + 2 x 2 int32 = 32 B). Arena: the 16 B input
   // beside the 4 B pooled conv output (the fused stage: 20 B), then 4 B beside the 16 B of
   // dequantized floats (20 B); the peak rounded up to 16 bytes is 32.
-  STATIC_REQUIRE(HandModel::weight_bytes == 8 + 8 + 32);
+  STATIC_REQUIRE(HandModel::weight_bytes == 16 + 8 + 32);
   STATIC_REQUIRE(HandModel::macc == 2 * 2 * 2 * 4);
   STATIC_REQUIRE(std::is_same_v<HandModel::InputElement, std::int8_t>);
   STATIC_REQUIRE(std::is_same_v<HandModel::OutputElement, float>);

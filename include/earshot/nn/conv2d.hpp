@@ -55,10 +55,15 @@ struct Conv2D {
     static constexpr long params = static_cast<long>(taps) * in_channels * kFilters + (has_bias ? kFilters : 0);
     static constexpr long macc = static_cast<long>(Output::height) * Output::width * kFilters * taps * in_channels;
     static constexpr long xcube_macc = macc;
-    static constexpr long weight_bytes = detail::array_bytes<kKernel> + detail::array_bytes<kBias> + detail::requantization_bytes<kRequantization>;
 
     static constexpr bool unpadded = rows.pad_before + rows.pad_after + columns.pad_before + columns.pad_after == 0;
     static constexpr bool pointwise = taps == 1 && StridesT::rows == 1 && StridesT::columns == 1 && unpadded;
+    // A 1-channel int8 layer keeps its kernel as int16 (detail::WideKernel): 2 bytes a weight.
+    static constexpr long kernel_bytes = quantized && in_channels == 1 && !pointwise
+                                             ? 2L * kFilters * (taps + taps % 2)
+                                             : detail::array_bytes<kKernel>;
+    static constexpr long weight_bytes =
+        kernel_bytes + detail::array_bytes<kBias> + detail::requantization_bytes<kRequantization>;
 
     // Writes output cell (row, column): kFilters values.
     static void compute_cell(const Element* input, int row, int column, Element* out) noexcept {
@@ -102,6 +107,28 @@ struct Conv2D {
       if constexpr (pointwise) {
         detail::FoldedBias<kBias, kKernel, kFilters, in_channels, kRequantization.input_offset>::start(sums);
         detail::dot_int8<in_channels, kFilters>(input + (row * In::width + column) * in_channels, std::data(kKernel), sums);
+      } else if constexpr (in_channels == 1) {
+        // The first layer of an audio model: a kernel of its own (int16 weights, detail::WideKernel).
+        using Wide = detail::WideKernel<kKernel, kFilters, taps>;
+        detail::start_with_bias<kBias, kFilters>(sums);
+        alignas(4) std::int16_t patch[Wide::depth];
+        patch[Wide::depth - 1] = 0;  // the padding of an odd depth (overwritten when even)
+        const int first_row = row * StridesT::rows - rows.pad_before;
+        const int first_column = column * StridesT::columns - columns.pad_before;
+        const bool interior = first_row >= 0 && first_row + (KernelSize::rows - 1) * DilationT::rows < In::height &&
+                              first_column >= 0 &&
+                              first_column + (KernelSize::columns - 1) * DilationT::columns < In::width;
+        for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
+          const int in_row = first_row + kernel_row * DilationT::rows;
+          const std::int8_t* line = input + in_row * In::width;
+          std::int16_t* to = patch + kernel_row * KernelSize::columns;
+          for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
+            const int in_column = first_column + kernel_column * DilationT::columns;
+            const bool inside = interior || (in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width);
+            to[kernel_column] = static_cast<std::int16_t>(inside ? line[in_column] + kRequantization.input_offset : 0);
+          }
+        }
+        detail::dot_wide<Wide::depth, kFilters>(patch, Wide::values.data(), sums);
       } else {
         detail::start_with_bias<kBias, kFilters>(sums);
         alignas(4) std::int16_t patch[gemm_depth];

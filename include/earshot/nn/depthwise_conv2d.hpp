@@ -9,6 +9,7 @@
 
 #include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
+#include "earshot/nn/detail/int8_dot.hpp"
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/quantization.hpp"
 #include "earshot/nn/shape.hpp"
@@ -46,12 +47,49 @@ struct DepthwiseWindow {
   static void accumulate(const std::int8_t* input, const std::int8_t* kernel, const WindowAxis& rows,
                          const WindowAxis& columns, int row, int column, std::int32_t input_offset,
                          std::int32_t* sums) noexcept {
+#if EARSHOT_INT8_DSP
+    if constexpr (kDepthMultiplier == 1 && channels % 4 == 0) {
+      accumulate_dsp(input, kernel, rows, columns, row, column, input_offset, sums);
+      return;
+    }
+#endif
     for_each_tap(input, kernel, rows, columns, row, column, [&](const std::int8_t* cell, const std::int8_t* weights) {
       for (int index = 0; index < out_channels; ++index) {
         sums[index] += (cell[index / kDepthMultiplier] + input_offset) * weights[index];
       }
     });
   }
+
+#if EARSHOT_INT8_DSP
+  // Four channels at a time (NHWC keeps them in one word): SXTAB16 widens channels 0 and 2 (and,
+  // rotated, 1 and 3) and adds the offset to both halves; SMLABB/SMLATT multiply-accumulate the
+  // bottom and top halves into each channel's own sum.
+  static void accumulate_dsp(const std::int8_t* input, const std::int8_t* kernel, const WindowAxis& rows,
+                             const WindowAxis& columns, int row, int column, std::int32_t input_offset,
+                             std::int32_t* sums) noexcept {
+    const auto offsets = static_cast<std::int32_t>((static_cast<std::uint32_t>(input_offset) & 0xffffu) |
+                                                   (static_cast<std::uint32_t>(input_offset) << 16));
+    for (int group = 0; group < channels; group += 4) {
+      std::int32_t sum0 = sums[group], sum1 = sums[group + 1], sum2 = sums[group + 2], sum3 = sums[group + 3];
+      for_each_tap(input, kernel, rows, columns, row, column, [&](const std::int8_t* cell, const std::int8_t* weights) {
+        const std::uint32_t x = load_word(cell + group);
+        const std::uint32_t w = load_word(weights + group);
+        const std::int32_t x02 = __sxtab16(offsets, static_cast<std::int32_t>(x));
+        const std::int32_t x13 = __sxtab16(offsets, static_cast<std::int32_t>(rotate_8(x)));
+        const std::int32_t w02 = __sxtb16(static_cast<std::int32_t>(w));
+        const std::int32_t w13 = __sxtb16(static_cast<std::int32_t>(rotate_8(w)));
+        sum0 = __smlabb(x02, w02, sum0);
+        sum2 = __smlatt(x02, w02, sum2);
+        sum1 = __smlabb(x13, w13, sum1);
+        sum3 = __smlatt(x13, w13, sum3);
+      });
+      sums[group] = sum0;
+      sums[group + 1] = sum1;
+      sums[group + 2] = sum2;
+      sums[group + 3] = sum3;
+    }
+  }
+#endif
 
  private:
   // visit(cell, weights) for each tap that falls inside the input (padding contributes zero):

@@ -62,21 +62,22 @@ struct AddRequantization {
   std::int32_t output_max;
 };
 
-// gemmlowp's SaturatingRoundingDoublingHighMul: the high 32 bits of 2ab, rounded to nearest
-// (ties away from zero); the one overflow, INT32_MIN x INT32_MIN, saturates to INT32_MAX.
+// gemmlowp's SaturatingRoundingDoublingHighMul: the high 32 bits of 2ab, rounded to nearest;
+// the one overflow, INT32_MIN x INT32_MIN, saturates to INT32_MAX. gemmlowp nudges a negative
+// product by 1 - 2^30 and truncates towards zero; that equals adding 2^30 and flooring (an
+// arithmetic shift), as CMSIS-NN computes it: one SMLAL and two shifts on a Cortex-M4.
 constexpr std::int32_t saturating_rounding_doubling_high_multiply(std::int32_t a, std::int32_t b) noexcept {
   if (a == std::numeric_limits<std::int32_t>::min() && b == std::numeric_limits<std::int32_t>::min()) {
     return std::numeric_limits<std::int32_t>::max();
   }
   const std::int64_t product = static_cast<std::int64_t>(a) * static_cast<std::int64_t>(b);
-  const std::int64_t nudge = product >= 0 ? (std::int64_t{1} << 30) : (1 - (std::int64_t{1} << 30));
-  // C++ division truncates towards zero, as the reference's does.
-  return static_cast<std::int32_t>((product + nudge) / (std::int64_t{1} << 31));
+  return static_cast<std::int32_t>((product + (std::int64_t{1} << 30)) >> 31);
 }
 
-// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties away from zero.
+// gemmlowp's RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties away from zero, for an
+// exponent in [0, 31].
 constexpr std::int32_t rounding_divide_by_power_of_two(std::int32_t x, int exponent) noexcept {
-  const std::int32_t mask = static_cast<std::int32_t>((std::int64_t{1} << exponent) - 1);
+  const std::int32_t mask = static_cast<std::int32_t>((std::uint32_t{1} << exponent) - 1);
   const std::int32_t remainder = x & mask;
   const std::int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
