@@ -157,3 +157,45 @@ TEST_CASE("int8 average pooling rounds as TFLite's reference: (sum +- n/2) / n")
   AverageModel::invoke(tie, output, arena);
   CHECK(output[0] == -0.5f);
 }
+
+TEST_CASE("requantize_cell's fast form equals requantize() for every sum, multiplier and right shift") {
+  // Random sums over the whole int32 range and near its ends, multipliers as the converter writes
+  // them ([2^30, 2^31)), every shift from -1 to -23, offsets and clamps; 200,000 values (a
+  // linear congruential generator, so the target runs the same cases).
+  std::uint64_t state = 20261201;
+  const auto next = [&state] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<std::uint32_t>(state >> 32);
+  };
+  constexpr int kChannels = 8;
+  int mismatches = 0;
+  for (int round = 0; round < 25000; ++round) {
+    nn::Requantization<kChannels> q{};
+    q.output_offset = static_cast<std::int32_t>(next() % 256) - 128;
+    q.output_min = -128 + static_cast<std::int32_t>(next() % 2) * (q.output_offset + 128);  // none, or a ReLU
+    q.output_max = 127;
+    std::int32_t sums[kChannels];
+    for (int c = 0; c < kChannels; ++c) {
+      q.multiplier[c] = static_cast<std::int32_t>((1u << 30) + next() % (1u << 30));
+      q.shift[c] = -1 - static_cast<std::int32_t>(next() % 23);
+      const std::uint32_t kind = next() % 8;
+      const auto raw = static_cast<std::int32_t>(next());
+      sums[c] = kind == 0 ? kMax - static_cast<std::int32_t>(next() % 4096)
+              : kind == 1 ? kMin + static_cast<std::int32_t>(next() % 4096)
+              : kind < 5  ? raw / (1 << (next() % 24))
+                          : raw;
+    }
+    REQUIRE(nn::has_fast_requantization(q));
+    std::int8_t fast[kChannels];
+    nn::requantize_cell<true>(q, sums, fast);
+    for (int c = 0; c < kChannels; ++c) mismatches += fast[c] != nn::requantize(q, c, sums[c]);
+  }
+  CHECK(mismatches == 0);
+  // And the cases the fast form must refuse: a left shift, a 24-bit right shift, INT32_MIN.
+  static constexpr nn::Requantization<1> left{0, 0, -128, 127, {1 << 30}, {1}};
+  static constexpr nn::Requantization<1> far{0, 0, -128, 127, {1 << 30}, {-24}};
+  static constexpr nn::Requantization<1> minimum{0, 0, -128, 127, {kMin}, {-1}};
+  STATIC_REQUIRE_FALSE(nn::has_fast_requantization(left));
+  STATIC_REQUIRE_FALSE(nn::has_fast_requantization(far));
+  STATIC_REQUIRE_FALSE(nn::has_fast_requantization(minimum));
+}

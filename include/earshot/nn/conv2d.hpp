@@ -103,14 +103,16 @@ struct Conv2D {
     // cell directly with the offset folded into the bias; otherwise the taps are gathered into a
     // patch of int16 (x + offset; 0 for a padded tap) that every filter's row multiplies.
     static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
-      std::int32_t sums[kFilters];
+      const auto finish = [out](int filter, std::int32_t sum) {
+        out[filter] = requantize_value<has_fast_requantization(kRequantization)>(kRequantization, filter, sum);
+      };
       if constexpr (pointwise) {
-        detail::FoldedBias<kBias, kKernel, kFilters, in_channels, kRequantization.input_offset>::start(sums);
-        detail::dot_int8<in_channels, kFilters>(input + (row * In::width + column) * in_channels, std::data(kKernel), sums);
+        using Folded = detail::FoldedBias<kBias, kKernel, kFilters, in_channels, kRequantization.input_offset>;
+        detail::dot_int8<in_channels, kFilters>(input + (row * In::width + column) * in_channels, std::data(kKernel),
+                                                Folded::values.data(), finish);
       } else if constexpr (in_channels == 1) {
         // The first layer of an audio model: a kernel of its own (int16 weights, detail::WideKernel).
         using Wide = detail::WideKernel<kKernel, kFilters, taps>;
-        detail::start_with_bias<kBias, kFilters>(sums);
         alignas(4) std::int16_t patch[Wide::depth];
         patch[Wide::depth - 1] = 0;  // the padding of an odd depth (overwritten when even)
         const int first_row = row * StridesT::rows - rows.pad_before;
@@ -128,9 +130,8 @@ struct Conv2D {
             to[kernel_column] = static_cast<std::int16_t>(inside ? line[in_column] + kRequantization.input_offset : 0);
           }
         }
-        detail::dot_wide<Wide::depth, kFilters>(patch, Wide::values.data(), sums);
+        detail::dot_wide<Wide::depth, kFilters>(patch, Wide::values.data(), detail::bias_start<kBias, kFilters>(), finish);
       } else {
-        detail::start_with_bias<kBias, kFilters>(sums);
         alignas(4) std::int16_t patch[gemm_depth];
         for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
           const int in_row = row * StridesT::rows - rows.pad_before + kernel_row * DilationT::rows;
@@ -145,9 +146,8 @@ struct Conv2D {
             }
           }
         }
-        detail::dot_patch<gemm_depth, kFilters>(patch, std::data(kKernel), sums);
+        detail::dot_patch<gemm_depth, kFilters>(patch, std::data(kKernel), detail::bias_start<kBias, kFilters>(), finish);
       }
-      for (int filter = 0; filter < kFilters; ++filter) out[filter] = requantize(kRequantization, filter, sums[filter]);
     }
 
     // The layer as a GEMM for EigenBackend (float only): one output row = patches (width x

@@ -54,10 +54,10 @@ struct Dense {
 
     static void compute(const Element* input, Element* out) noexcept {
       if constexpr (quantized) {
-        std::int32_t sums[kUnits];
-        detail::FoldedBias<kBias, kKernel, kUnits, inputs, kRequantization.input_offset>::start(sums);
-        detail::dot_int8<inputs, kUnits>(input, std::data(kKernel), sums);
-        for (int unit = 0; unit < kUnits; ++unit) out[unit] = requantize(kRequantization, unit, sums[unit]);
+        using Folded = detail::FoldedBias<kBias, kKernel, kUnits, inputs, kRequantization.input_offset>;
+        detail::dot_int8<inputs, kUnits>(input, std::data(kKernel), Folded::values.data(), [out](int unit, std::int32_t sum) {
+          out[unit] = requantize_value<has_fast_requantization(kRequantization)>(kRequantization, unit, sum);
+        });
       } else {
         detail::start_with_bias<kBias, kUnits>(out);
         detail::accumulate_rows<kUnits>(out, [&](auto&& visit) { visit(input, inputs, std::data(kKernel)); });

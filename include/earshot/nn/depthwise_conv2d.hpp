@@ -69,20 +69,36 @@ struct DepthwiseWindow {
                              std::int32_t* sums) noexcept {
     const auto offsets = static_cast<std::int32_t>((static_cast<std::uint32_t>(input_offset) & 0xffffu) |
                                                    (static_cast<std::uint32_t>(input_offset) << 16));
+    // The taps inside the input, found once per cell: rows one by one, columns as a range.
+    const int first_row = row * StridesT::rows - rows.pad_before;
+    const int first_column = column * StridesT::columns - columns.pad_before;
+    int column_begin = 0;
+    while (column_begin < KernelSize::columns && first_column + column_begin * DilationT::columns < 0) ++column_begin;
+    int column_end = KernelSize::columns;
+    while (column_end > column_begin && first_column + (column_end - 1) * DilationT::columns >= In::width) --column_end;
     for (int group = 0; group < channels; group += 4) {
       std::int32_t sum0 = sums[group], sum1 = sums[group + 1], sum2 = sums[group + 2], sum3 = sums[group + 3];
-      for_each_tap(input, kernel, rows, columns, row, column, [&](const std::int8_t* cell, const std::int8_t* weights) {
-        const std::uint32_t x = load_word(cell + group);
-        const std::uint32_t w = load_word(weights + group);
-        const std::int32_t x02 = __sxtab16(offsets, static_cast<std::int32_t>(x));
-        const std::int32_t x13 = __sxtab16(offsets, static_cast<std::int32_t>(rotate_8(x)));
-        const std::int32_t w02 = __sxtb16(static_cast<std::int32_t>(w));
-        const std::int32_t w13 = __sxtb16(static_cast<std::int32_t>(rotate_8(w)));
-        sum0 = __smlabb(x02, w02, sum0);
-        sum2 = __smlatt(x02, w02, sum2);
-        sum1 = __smlabb(x13, w13, sum1);
-        sum3 = __smlatt(x13, w13, sum3);
-      });
+      for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
+        const int in_row = first_row + kernel_row * DilationT::rows;
+        if (in_row < 0 || in_row >= In::height) continue;
+        const std::int8_t* cell =
+            input + (in_row * In::width + first_column + column_begin * DilationT::columns) * channels + group;
+        const std::int8_t* weights = kernel + (kernel_row * KernelSize::columns + column_begin) * channels + group;
+        for (int kernel_column = column_begin; kernel_column < column_end; ++kernel_column) {
+          const std::uint32_t x = load_word(cell);
+          const std::uint32_t w = load_word(weights);
+          const std::int32_t x02 = __sxtab16(offsets, static_cast<std::int32_t>(x));
+          const std::int32_t x13 = __sxtab16(offsets, static_cast<std::int32_t>(rotate_8(x)));
+          const std::int32_t w02 = __sxtb16(static_cast<std::int32_t>(w));
+          const std::int32_t w13 = __sxtb16(static_cast<std::int32_t>(rotate_8(w)));
+          sum0 = __smlabb(x02, w02, sum0);
+          sum2 = __smlatt(x02, w02, sum2);
+          sum1 = __smlabb(x13, w13, sum1);
+          sum3 = __smlatt(x13, w13, sum3);
+          cell += DilationT::columns * channels;
+          weights += channels;
+        }
+      }
       sums[group] = sum0;
       sums[group + 1] = sum1;
       sums[group + 2] = sum2;
@@ -173,9 +189,7 @@ struct DepthwiseConv2D {
         std::int32_t sums[Window::out_channels];
         detail::start_with_bias<kBias, Window::out_channels>(sums);
         Window::accumulate(input, std::data(kKernel), rows, columns, row, column, kRequantization.input_offset, sums);
-        for (int channel = 0; channel < Window::out_channels; ++channel) {
-          out[channel] = requantize(kRequantization, channel, sums[channel]);
-        }
+        requantize_cell<has_fast_requantization(kRequantization)>(kRequantization, sums, out);
       } else {
         detail::start_with_bias<kBias, Window::out_channels>(out);
         Window::accumulate(input, std::data(kKernel), rows, columns, row, column, out);

@@ -12,6 +12,10 @@
 #include <limits>
 #include <type_traits>
 
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#endif
+
 namespace earshot::nn {
 
 // The requantization argument of a float layer: none (the default).
@@ -102,6 +106,75 @@ constexpr std::int8_t requantize(const Requantization<kChannels>& quantization, 
   value = value < quantization.output_min ? quantization.output_min : value;
   value = value > quantization.output_max ? quantization.output_max : value;
   return static_cast<std::int8_t>(value);
+}
+
+namespace detail {
+
+// a + b saturated to int32 (QADD on cores with the DSP extension).
+inline std::int32_t saturating_add(std::int32_t a, std::int32_t b) noexcept {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+  return __qadd(a, b);
+#else
+  const std::int64_t sum = static_cast<std::int64_t>(a) + b;
+  return sum > std::numeric_limits<std::int32_t>::max()   ? std::numeric_limits<std::int32_t>::max()
+         : sum < std::numeric_limits<std::int32_t>::min() ? std::numeric_limits<std::int32_t>::min()
+                                                           : static_cast<std::int32_t>(sum);
+#endif
+}
+
+// value clamped to [low, high] within [-128, 127]: SSAT alone where the layer has no activation.
+inline std::int8_t clamp_to_int8(std::int32_t value, std::int32_t low, std::int32_t high) noexcept {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+  value = __ssat(value, 8);
+#endif
+  value = value < low ? low : value;
+  value = value > high ? high : value;
+  return static_cast<std::int8_t>(value);
+}
+
+}  // namespace detail
+
+// Whether requantize_cell may take its fast form for these constants: every shift a right shift
+// of 1 to 23 bits and no multiplier INT32_MIN (the converter's multipliers lie in [2^30, 2^31)).
+template <int kChannels>
+constexpr bool has_fast_requantization(const Requantization<kChannels>& quantization) noexcept {
+  for (int channel = 0; channel < kChannels; ++channel) {
+    const std::int32_t shift = quantization.shift[channel];
+    if (shift > -1 || shift < -23 || quantization.multiplier[channel] == std::numeric_limits<std::int32_t>::min()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// An int32 sum (requantize_value) or a whole output cell of them (requantize_cell) as int8, equal
+// to requantize() channel by channel. The fast
+// form (kFast, from has_fast_requantization) rearranges the same arithmetic: the high multiply
+// cannot saturate when the multiplier is not INT32_MIN, and for exponent e >= 1 the rounding
+// divide is floor((x + 2^(e-1) - [x < 0]) / 2^e), one add and one shift. The add saturates only
+// when x > 2^31 - 1 - 2^(e-1), where the exact quotient is at least 2^(31-e) - 1/2 >= 255.5 for
+// e <= 23, and the saturated one 2^31 - 1 >> e >= 255: both clamp to output_max (<= 127) after
+// any offset >= -128. With QADD and SSAT (the DSP extension) about 18 instructions a value on a
+// Cortex-M4 instead of 40.
+template <bool kFast, int kChannels>
+std::int8_t requantize_value(const Requantization<kChannels>& quantization, int channel, std::int32_t sum) noexcept {
+  if constexpr (kFast) {
+    const std::int64_t product = static_cast<std::int64_t>(sum) * quantization.multiplier[channel];
+    const auto high = static_cast<std::int32_t>((product + (std::int64_t{1} << 30)) >> 31);
+    const int exponent = -quantization.shift[channel];
+    const std::int32_t half = std::int32_t{1} << (exponent - 1);
+    // high + half, saturated, minus 1 when high < 0 (high >> 31 is -1 or 0).
+    const std::int32_t nudged = detail::saturating_add(high, half) + (high >> 31);
+    const std::int32_t value = (nudged >> exponent) + quantization.output_offset;
+    return detail::clamp_to_int8(value, quantization.output_min, quantization.output_max);
+  } else {
+    return requantize(quantization, channel, sum);
+  }
+}
+
+template <bool kFast, int kChannels>
+void requantize_cell(const Requantization<kChannels>& quantization, const std::int32_t* sums, std::int8_t* out) noexcept {
+  for (int channel = 0; channel < kChannels; ++channel) out[channel] = requantize_value<kFast>(quantization, channel, sums[channel]);
 }
 
 // The int8 value of a real x, as PyTorch's fake_quantize_per_tensor_affine computes it:

@@ -90,13 +90,13 @@ struct SeparableConv2D {
       Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column,
                          depthwise_quantization.input_offset, depthwise_sums);
       std::int8_t depthwise[middle];
-      for (int channel = 0; channel < middle; ++channel) {
-        depthwise[channel] = requantize(depthwise_quantization, channel, depthwise_sums[channel]);
-      }
-      std::int32_t sums[kFilters];
-      detail::FoldedBias<kBias, kPointwiseKernel, kFilters, middle, pointwise_quantization.input_offset>::start(sums);
-      detail::dot_int8<middle, kFilters>(depthwise, std::data(kPointwiseKernel), sums);
-      for (int filter = 0; filter < kFilters; ++filter) out[filter] = requantize(pointwise_quantization, filter, sums[filter]);
+      requantize_cell<has_fast_requantization(depthwise_quantization)>(depthwise_quantization, depthwise_sums, depthwise);
+      using Folded = detail::FoldedBias<kBias, kPointwiseKernel, kFilters, middle, pointwise_quantization.input_offset>;
+      detail::dot_int8<middle, kFilters>(depthwise, std::data(kPointwiseKernel), Folded::values.data(),
+                                         [out](int filter, std::int32_t sum) {
+                                           out[filter] = requantize_value<has_fast_requantization(pointwise_quantization)>(
+                                               pointwise_quantization, filter, sum);
+                                         });
     }
 
     static void compute_cell_float(const float* input, int row, int column, float* out) noexcept {

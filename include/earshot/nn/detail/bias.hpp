@@ -31,6 +31,20 @@ void start_with_bias(Sum* out) noexcept {
   }
 }
 
+// Where an int8 layer's sums start: its int32 bias, or zeros for no_bias (both in flash).
+template <int kCount>
+struct ZeroSums {
+  static constexpr std::array<std::int32_t, kCount> values{};
+};
+template <const auto& kBias, int kCount>
+const std::int32_t* bias_start() noexcept {
+  if constexpr (has_bias<kBias>) {
+    return std::data(kBias);
+  } else {
+    return ZeroSums<kCount>::values.data();
+  }
+}
+
 // bias[o] + input_offset x sum over d of kernel[o][d]: sum (x + offset) w = offset sum w + sum x w.
 template <const auto& kBias, const auto& kKernel, int kOutputs, int kDepth, std::int32_t kInputOffset>
 struct FoldedBias {
@@ -46,9 +60,6 @@ struct FoldedBias {
     return folded;
   }
   static constexpr std::array<std::int32_t, kOutputs> values = make();
-  static void start(std::int32_t* out) noexcept {
-    for (int index = 0; index < kOutputs; ++index) out[index] = values[static_cast<std::size_t>(index)];
-  }
 };
 
 }  // namespace earshot::nn::detail

@@ -1,6 +1,7 @@
 // The int8 multiply-accumulate loops of Conv2D, the pointwise half of SeparableConv2D and Dense:
-// sums[o] += sum over d of a[d] x weights[o][d], weights stored filter by filter (TFLite's OHWI,
-// Dense [units][inputs]) so each output's weights are one contiguous row.
+// for each output o, sum = start[o] + sum over d of a[d] x weights[o][d], handed to finish(o, sum)
+// (which requantizes and stores it while the sums are still in registers); weights stored filter
+// by filter (TFLite's OHWI, Dense [units][inputs]) so each output's weights are one contiguous row.
 // Two paths in one place, chosen by __ARM_FEATURE_DSP: portable C++ (the reference; hosts
 // vectorise it), and the Cortex-M4/M7 DSP extension, where SMLAD does two 16-bit
 // multiply-accumulates and SXTB16 widens two int8 lanes at once, for two outputs per pass over
@@ -46,12 +47,13 @@ inline std::uint32_t load_word(const void* bytes) noexcept {
 inline std::uint32_t rotate_8(std::uint32_t word) noexcept { return (word >> 8) | (word << 24); }
 
 // Two outputs' sums over one patch of kDepth values (patch_position order).
-template <int kDepth>
-inline void dot_patch_pair(const std::int16_t* patch, const std::int8_t* weights, std::int32_t* sums) noexcept {
+template <int kDepth, class Finish>
+inline void dot_patch_pair(const std::int16_t* patch, const std::int8_t* weights, const std::int32_t* start, int output,
+                           const Finish& finish) noexcept {
   const std::int8_t* first = weights;
   const std::int8_t* second = weights + kDepth;
-  std::int32_t sum0 = sums[0];
-  std::int32_t sum1 = sums[1];
+  std::int32_t sum0 = start[0];
+  std::int32_t sum1 = start[1];
   for (int group = 0; group < kDepth / 4; ++group) {
     const auto even = static_cast<std::int32_t>(load_word(patch + 4 * group));      // p0 p2
     const auto odd = static_cast<std::int32_t>(load_word(patch + 4 * group + 2));   // p1 p3
@@ -66,18 +68,19 @@ inline void dot_patch_pair(const std::int16_t* patch, const std::int8_t* weights
     sum0 += patch[element] * first[element];
     sum1 += patch[element] * second[element];
   }
-  sums[0] = sum0;
-  sums[1] = sum1;
+  finish(output, sum0);
+  finish(output + 1, sum1);
 }
 
 // Two outputs' sums over kDepth int8 values: activations and weights are widened alike, so
 // the pairs match without reordering.
-template <int kDepth>
-inline void dot_int8_pair(const std::int8_t* values, const std::int8_t* weights, std::int32_t* sums) noexcept {
+template <int kDepth, class Finish>
+inline void dot_int8_pair(const std::int8_t* values, const std::int8_t* weights, const std::int32_t* start, int output,
+                          const Finish& finish) noexcept {
   const std::int8_t* first = weights;
   const std::int8_t* second = weights + kDepth;
-  std::int32_t sum0 = sums[0];
-  std::int32_t sum1 = sums[1];
+  std::int32_t sum0 = start[0];
+  std::int32_t sum1 = start[1];
   for (int group = 0; group < kDepth / 4; ++group) {
     const std::uint32_t x = load_word(values + 4 * group);
     const std::int32_t even = __sxtb16(static_cast<std::int32_t>(x));
@@ -93,39 +96,54 @@ inline void dot_int8_pair(const std::int8_t* values, const std::int8_t* weights,
     sum0 += values[element] * first[element];
     sum1 += values[element] * second[element];
   }
-  sums[0] = sum0;
-  sums[1] = sum1;
+  finish(output, sum0);
+  finish(output + 1, sum1);
 }
 #endif
 
-// sums[o] += sum over d of patch[patch_position(d)] x weights[o * kDepth + d], for o < kOutputs.
-template <int kDepth, int kOutputs>
-void dot_patch(const std::int16_t* patch, const std::int8_t* weights, std::int32_t* sums) noexcept {
-  int output = 0;
-#if EARSHOT_INT8_DSP
-  for (; output + 2 <= kOutputs; output += 2) dot_patch_pair<kDepth>(patch, weights + output * kDepth, sums + output);
-#endif
-  for (; output < kOutputs; ++output) {
-    const std::int8_t* row = weights + output * kDepth;
-    std::int32_t sum = sums[output];
-    for (int element = 0; element < kDepth; ++element) sum += patch[patch_position(element, kDepth)] * row[element];
-    sums[output] = sum;
+// Outputs the DSP path takes in groups of kGroup; the rest, if any, go through the portable loop.
+// Both bounds are constants, so a loop with nothing left to do is not compiled at all.
+template <int kOutputs, int kGroup>
+inline constexpr int grouped_outputs = EARSHOT_INT8_DSP ? kOutputs / kGroup * kGroup : 0;
+
+// The portable loop over outputs [kFirst, kOutputs); values[d'] with d' = patch_position(d) when
+// kPatchOrder.
+template <int kDepth, int kFirst, int kOutputs, bool kPatchOrder, class Value, class Weight, class Finish>
+void portable_dot(const Value* values, const Weight* weights, const std::int32_t* start, const Finish& finish) noexcept {
+  for (int output = kFirst; output < kOutputs; ++output) {
+    const Weight* row = weights + output * kDepth;
+    std::int32_t sum = start[output];
+    for (int element = 0; element < kDepth; ++element) {
+      sum += values[kPatchOrder ? patch_position(element, kDepth) : element] * row[element];
+    }
+    finish(output, sum);
   }
 }
 
-// sums[o] += sum over d of values[d] x weights[o * kDepth + d], for o < kOutputs.
-template <int kDepth, int kOutputs>
-void dot_int8(const std::int8_t* values, const std::int8_t* weights, std::int32_t* sums) noexcept {
-  int output = 0;
+// A patch of int16 values (patch_position order) against int8 rows.
+template <int kDepth, int kOutputs, class Finish>
+void dot_patch(const std::int16_t* patch, const std::int8_t* weights, const std::int32_t* start,
+               const Finish& finish) noexcept {
+  constexpr int kGrouped = grouped_outputs<kOutputs, 2>;
 #if EARSHOT_INT8_DSP
-  for (; output + 2 <= kOutputs; output += 2) dot_int8_pair<kDepth>(values, weights + output * kDepth, sums + output);
-#endif
-  for (; output < kOutputs; ++output) {
-    const std::int8_t* row = weights + output * kDepth;
-    std::int32_t sum = sums[output];
-    for (int element = 0; element < kDepth; ++element) sum += values[element] * row[element];
-    sums[output] = sum;
+  for (int output = 0; output < kGrouped; output += 2) {
+    dot_patch_pair<kDepth>(patch, weights + output * kDepth, start + output, output, finish);
   }
+#endif
+  if constexpr (kGrouped < kOutputs) portable_dot<kDepth, kGrouped, kOutputs, true>(patch, weights, start, finish);
+}
+
+// int8 values (offset folded into `start`) against int8 rows.
+template <int kDepth, int kOutputs, class Finish>
+void dot_int8(const std::int8_t* values, const std::int8_t* weights, const std::int32_t* start,
+              const Finish& finish) noexcept {
+  constexpr int kGrouped = grouped_outputs<kOutputs, 2>;
+#if EARSHOT_INT8_DSP
+  for (int output = 0; output < kGrouped; output += 2) {
+    dot_int8_pair<kDepth>(values, weights + output * kDepth, start + output, output, finish);
+  }
+#endif
+  if constexpr (kGrouped < kOutputs) portable_dot<kDepth, kGrouped, kOutputs, false>(values, weights, start, finish);
 }
 
 // The kernel of a convolution from one input channel (the first layer of an audio model), widened
@@ -148,16 +166,17 @@ struct WideKernel {
   alignas(4) static constexpr std::array<std::int16_t, static_cast<std::size_t>(kOutputs) * depth> values = make();
 };
 
-// sums[o] += sum over d of patch[d] x weights[o * kDepth + d] for int16 patch and weights, kDepth
-// even; the DSP path takes four outputs per pass over the patch.
-template <int kDepth, int kOutputs>
-void dot_wide(const std::int16_t* patch, const std::int16_t* weights, std::int32_t* sums) noexcept {
+// An int16 patch against int16 rows (WideKernel), kDepth even; the DSP path takes four outputs
+// per pass over the patch.
+template <int kDepth, int kOutputs, class Finish>
+void dot_wide(const std::int16_t* patch, const std::int16_t* weights, const std::int32_t* start,
+              const Finish& finish) noexcept {
   static_assert(kDepth % 2 == 0, "dot_wide: the depth must be even (WideKernel pads it)");
-  int output = 0;
+  constexpr int kGrouped = grouped_outputs<kOutputs, 4>;
 #if EARSHOT_INT8_DSP
-  for (; output + 4 <= kOutputs; output += 4) {
+  for (int output = 0; output < kGrouped; output += 4) {
     const std::int16_t* row = weights + output * kDepth;
-    std::int32_t sum0 = sums[output], sum1 = sums[output + 1], sum2 = sums[output + 2], sum3 = sums[output + 3];
+    std::int32_t sum0 = start[output], sum1 = start[output + 1], sum2 = start[output + 2], sum3 = start[output + 3];
     for (int pair = 0; pair < kDepth; pair += 2) {
       const auto values = static_cast<std::int32_t>(load_word(patch + pair));
       sum0 = __smlad(static_cast<std::int32_t>(load_word(row + pair)), values, sum0);
@@ -165,18 +184,13 @@ void dot_wide(const std::int16_t* patch, const std::int16_t* weights, std::int32
       sum2 = __smlad(static_cast<std::int32_t>(load_word(row + 2 * kDepth + pair)), values, sum2);
       sum3 = __smlad(static_cast<std::int32_t>(load_word(row + 3 * kDepth + pair)), values, sum3);
     }
-    sums[output] = sum0;
-    sums[output + 1] = sum1;
-    sums[output + 2] = sum2;
-    sums[output + 3] = sum3;
+    finish(output, sum0);
+    finish(output + 1, sum1);
+    finish(output + 2, sum2);
+    finish(output + 3, sum3);
   }
 #endif
-  for (; output < kOutputs; ++output) {
-    const std::int16_t* row = weights + output * kDepth;
-    std::int32_t sum = sums[output];
-    for (int element = 0; element < kDepth; ++element) sum += patch[element] * row[element];
-    sums[output] = sum;
-  }
+  if constexpr (kGrouped < kOutputs) portable_dot<kDepth, kGrouped, kOutputs, false>(patch, weights, start, finish);
 }
 
 }  // namespace earshot::nn::detail
