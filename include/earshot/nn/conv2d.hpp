@@ -111,25 +111,8 @@ struct Conv2D {
         detail::dot_int8<in_channels, kFilters>(input + (row * In::width + column) * in_channels, std::data(kKernel),
                                                 Folded::values.data(), finish);
       } else if constexpr (in_channels == 1) {
-        // The first layer of an audio model: a kernel of its own (int16 weights, detail::WideKernel).
-        using Wide = detail::WideKernel<kKernel, kFilters, taps>;
         alignas(4) std::int16_t patch[Wide::depth];
-        patch[Wide::depth - 1] = 0;  // the padding of an odd depth (overwritten when even)
-        const int first_row = row * StridesT::rows - rows.pad_before;
-        const int first_column = column * StridesT::columns - columns.pad_before;
-        const bool interior = first_row >= 0 && first_row + (KernelSize::rows - 1) * DilationT::rows < In::height &&
-                              first_column >= 0 &&
-                              first_column + (KernelSize::columns - 1) * DilationT::columns < In::width;
-        for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
-          const int in_row = first_row + kernel_row * DilationT::rows;
-          const std::int8_t* line = input + in_row * In::width;
-          std::int16_t* to = patch + kernel_row * KernelSize::columns;
-          for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
-            const int in_column = first_column + kernel_column * DilationT::columns;
-            const bool inside = interior || (in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width);
-            to[kernel_column] = static_cast<std::int16_t>(inside ? line[in_column] + kRequantization.input_offset : 0);
-          }
-        }
+        fill_wide_patch(input, row, column, patch);
         detail::dot_wide<Wide::depth, kFilters>(patch, Wide::values.data(), detail::bias_start<kBias, kFilters>(), finish);
       } else {
         alignas(4) std::int16_t patch[gemm_depth];
@@ -148,6 +131,46 @@ struct Conv2D {
         }
         detail::dot_patch<gemm_depth, kFilters>(patch, std::data(kKernel), detail::bias_start<kBias, kFilters>(), finish);
       }
+    }
+
+    // The first layer of an audio model (one input channel) has a kernel of its own: int16
+    // weights (detail::WideKernel), a patch without reordering, and two output cells per pass
+    // over the weights (compute_cell_pair, which the stage calls for adjacent columns).
+    using Wide = detail::WideKernel<kKernel, kFilters, taps>;
+    static constexpr bool computes_pairs = quantized && in_channels == 1 && !pointwise;
+
+    static void fill_wide_patch(const std::int8_t* input, int row, int column, std::int16_t* patch) noexcept {
+      patch[Wide::depth - 1] = 0;  // the padding of an odd depth (overwritten when even)
+      const int first_row = row * StridesT::rows - rows.pad_before;
+      const int first_column = column * StridesT::columns - columns.pad_before;
+      const bool interior = first_row >= 0 && first_row + (KernelSize::rows - 1) * DilationT::rows < In::height &&
+                            first_column >= 0 && first_column + (KernelSize::columns - 1) * DilationT::columns < In::width;
+      for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
+        const int in_row = first_row + kernel_row * DilationT::rows;
+        const std::int8_t* line = input + in_row * In::width;
+        std::int16_t* to = patch + kernel_row * KernelSize::columns;
+        for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
+          const int in_column = first_column + kernel_column * DilationT::columns;
+          const bool inside = interior || (in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width);
+          to[kernel_column] = static_cast<std::int16_t>(inside ? line[in_column] + kRequantization.input_offset : 0);
+        }
+      }
+    }
+
+    // Output cells (row, column) and (row, column + 1), one after the other in `out`.
+    static void compute_cell_pair(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
+      static_assert(computes_pairs, "Conv2D: pairs of cells are computed by the 1-channel int8 kernel only");
+      alignas(4) std::int16_t first[Wide::depth];
+      alignas(4) std::int16_t second[Wide::depth];
+      fill_wide_patch(input, row, column, first);
+      fill_wide_patch(input, row, column + 1, second);
+      detail::dot_wide_pair<Wide::depth, kFilters>(
+          first, second, Wide::values.data(), detail::bias_start<kBias, kFilters>(),
+          [out](int filter, std::int32_t a, std::int32_t b) {
+            constexpr bool fast = has_fast_requantization(kRequantization);
+            out[filter] = requantize_value<fast>(kRequantization, filter, a);
+            out[kFilters + filter] = requantize_value<fast>(kRequantization, filter, b);
+          });
     }
 
     // The layer as a GEMM for EigenBackend (float only): one output row = patches (width x

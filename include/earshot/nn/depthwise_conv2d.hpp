@@ -4,6 +4,9 @@
 // layers keep it: an std::int8_t kernel, std::int32_t bias and Requantization<channels>).
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <type_traits>
 
@@ -17,6 +20,25 @@
 namespace earshot::nn {
 
 namespace detail {
+
+// A depthwise int8 kernel [taps][channels] as int16, each group of four channels stored c0 c2 c1 c3
+// (DepthwiseWindow::widened).
+template <const auto& kKernel, int kTaps, int kChannels>
+struct WideDepthwiseKernel {
+  static constexpr std::array<std::int16_t, static_cast<std::size_t>(kTaps) * kChannels> make() noexcept {
+    std::array<std::int16_t, static_cast<std::size_t>(kTaps) * kChannels> wide{};
+    constexpr int kOrder[4] = {0, 2, 1, 3};
+    for (int tap = 0; tap < kTaps; ++tap) {
+      for (int channel = 0; channel < kChannels; ++channel) {
+        const int group = channel & ~3;
+        wide[static_cast<std::size_t>(tap * kChannels + group + kOrder[channel & 3])] =
+            std::data(kKernel)[tap * kChannels + channel];
+      }
+    }
+    return wide;
+  }
+  alignas(4) static constexpr std::array<std::int16_t, static_cast<std::size_t>(kTaps) * kChannels> values = make();
+};
 
 // out[c * M + m] += sum over taps of cell[c] * kernel[tap][c][m]; shared with SeparableConv2D.
 // Taps run in kernel order (row-major) for every output, on both paths below, so the results
@@ -42,33 +64,37 @@ struct DepthwiseWindow {
 #endif
   }
 
+  // int8 with a depth multiplier of 1 and channels in fours (Stride-DS, DS-CNN, fsdd-cnn): the
+  // kernel is kept as int16 (WideDepthwiseKernel, twice the int8 bytes), four channels a group in
+  // the order c0 c2 c1 c3, so the DSP path loads each pair of weights as one word. Other
+  // depthwise layers keep the int8 kernel.
+  static constexpr bool widened = kDepthMultiplier == 1 && channels % 4 == 0;
+
   // int8: sums[c * M + m] += (cell[c] + input_offset) x kernel[tap][c][m] over the taps inside
   // the input (a padded tap is the zero point: it adds nothing).
-  static void accumulate(const std::int8_t* input, const std::int8_t* kernel, const WindowAxis& rows,
-                         const WindowAxis& columns, int row, int column, std::int32_t input_offset,
-                         std::int32_t* sums) noexcept {
-#if EARSHOT_INT8_DSP
-    if constexpr (kDepthMultiplier == 1 && channels % 4 == 0) {
-      accumulate_dsp(input, kernel, rows, columns, row, column, input_offset, sums);
-      return;
+  template <const auto& kKernel>
+  static void accumulate(const std::int8_t* input, const WindowAxis& rows, const WindowAxis& columns, int row,
+                         int column, std::int32_t input_offset, std::int32_t* sums) noexcept {
+    if constexpr (widened) {
+      using Wide = WideDepthwiseKernel<kKernel, KernelSize::rows * KernelSize::columns, channels>;
+      accumulate_widened(input, Wide::values.data(), rows, columns, row, column, input_offset, sums);
+    } else {
+      for_each_tap(input, std::data(kKernel), rows, columns, row, column,
+                   [&](const std::int8_t* cell, const std::int8_t* weights) {
+                     for (int index = 0; index < out_channels; ++index) {
+                       sums[index] += (cell[index / kDepthMultiplier] + input_offset) * weights[index];
+                     }
+                   });
     }
-#endif
-    for_each_tap(input, kernel, rows, columns, row, column, [&](const std::int8_t* cell, const std::int8_t* weights) {
-      for (int index = 0; index < out_channels; ++index) {
-        sums[index] += (cell[index / kDepthMultiplier] + input_offset) * weights[index];
-      }
-    });
   }
 
-#if EARSHOT_INT8_DSP
-  // Four channels at a time (NHWC keeps them in one word): SXTAB16 widens channels 0 and 2 (and,
-  // rotated, 1 and 3) and adds the offset to both halves; SMLABB/SMLATT multiply-accumulate the
-  // bottom and top halves into each channel's own sum.
-  static void accumulate_dsp(const std::int8_t* input, const std::int8_t* kernel, const WindowAxis& rows,
-                             const WindowAxis& columns, int row, int column, std::int32_t input_offset,
-                             std::int32_t* sums) noexcept {
-    const auto offsets = static_cast<std::int32_t>((static_cast<std::uint32_t>(input_offset) & 0xffffu) |
-                                                   (static_cast<std::uint32_t>(input_offset) << 16));
+ private:
+  // Four channels at a time (NHWC keeps them in one word). On the DSP extension SXTAB16 widens
+  // channels 0 and 2 (and, rotated, 1 and 3) adding the offset to both halves, and SMLABB/SMLATT
+  // multiply-accumulate the bottom and top halves into each channel's own sum.
+  static void accumulate_widened(const std::int8_t* input, const std::int16_t* kernel, const WindowAxis& rows,
+                                 const WindowAxis& columns, int row, int column, std::int32_t input_offset,
+                                 std::int32_t* sums) noexcept {
     // The taps inside the input, found once per cell: rows one by one, columns as a range.
     const int first_row = row * StridesT::rows - rows.pad_before;
     const int first_column = column * StridesT::columns - columns.pad_before;
@@ -76,6 +102,10 @@ struct DepthwiseWindow {
     while (column_begin < KernelSize::columns && first_column + column_begin * DilationT::columns < 0) ++column_begin;
     int column_end = KernelSize::columns;
     while (column_end > column_begin && first_column + (column_end - 1) * DilationT::columns >= In::width) --column_end;
+#if EARSHOT_INT8_DSP
+    const auto offsets = static_cast<std::int32_t>((static_cast<std::uint32_t>(input_offset) & 0xffffu) |
+                                                   (static_cast<std::uint32_t>(input_offset) << 16));
+#endif
     for (int group = 0; group < channels; group += 4) {
       std::int32_t sum0 = sums[group], sum1 = sums[group + 1], sum2 = sums[group + 2], sum3 = sums[group + 3];
       for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
@@ -83,18 +113,24 @@ struct DepthwiseWindow {
         if (in_row < 0 || in_row >= In::height) continue;
         const std::int8_t* cell =
             input + (in_row * In::width + first_column + column_begin * DilationT::columns) * channels + group;
-        const std::int8_t* weights = kernel + (kernel_row * KernelSize::columns + column_begin) * channels + group;
+        const std::int16_t* weights = kernel + (kernel_row * KernelSize::columns + column_begin) * channels + group;
         for (int kernel_column = column_begin; kernel_column < column_end; ++kernel_column) {
+#if EARSHOT_INT8_DSP
           const std::uint32_t x = load_word(cell);
-          const std::uint32_t w = load_word(weights);
           const std::int32_t x02 = __sxtab16(offsets, static_cast<std::int32_t>(x));
           const std::int32_t x13 = __sxtab16(offsets, static_cast<std::int32_t>(rotate_8(x)));
-          const std::int32_t w02 = __sxtb16(static_cast<std::int32_t>(w));
-          const std::int32_t w13 = __sxtb16(static_cast<std::int32_t>(rotate_8(w)));
+          const auto w02 = static_cast<std::int32_t>(load_word(weights));
+          const auto w13 = static_cast<std::int32_t>(load_word(weights + 2));
           sum0 = __smlabb(x02, w02, sum0);
           sum2 = __smlatt(x02, w02, sum2);
           sum1 = __smlabb(x13, w13, sum1);
           sum3 = __smlatt(x13, w13, sum3);
+#else
+          sum0 += (cell[0] + input_offset) * weights[0];
+          sum2 += (cell[2] + input_offset) * weights[1];
+          sum1 += (cell[1] + input_offset) * weights[2];
+          sum3 += (cell[3] + input_offset) * weights[3];
+#endif
           cell += DilationT::columns * channels;
           weights += channels;
         }
@@ -105,9 +141,7 @@ struct DepthwiseWindow {
       sums[group + 3] = sum3;
     }
   }
-#endif
 
- private:
   // visit(cell, weights) for each tap that falls inside the input (padding contributes zero):
   // the input's channels at that position and the tap's out_channels weights.
   template <class Element, class Visit>
@@ -182,13 +216,17 @@ struct DepthwiseConv2D {
     static constexpr long params = static_cast<long>(taps) * Window::out_channels + (has_bias ? Window::out_channels : 0);
     static constexpr long macc = static_cast<long>(Output::size) * taps;
     static constexpr long xcube_macc = macc;
-    static constexpr long weight_bytes = detail::array_bytes<kKernel> + detail::array_bytes<kBias> + detail::requantization_bytes<kRequantization>;
+    // A widened int8 kernel (DepthwiseWindow::widened) is int16 in flash: 2 bytes a weight.
+    static constexpr long kernel_bytes = quantized && Window::widened ? 2L * taps * Window::out_channels
+                                                                      : detail::array_bytes<kKernel>;
+    static constexpr long weight_bytes =
+        kernel_bytes + detail::array_bytes<kBias> + detail::requantization_bytes<kRequantization>;
 
     static void compute_cell(const Element* input, int row, int column, Element* out) noexcept {
       if constexpr (quantized) {
         std::int32_t sums[Window::out_channels];
         detail::start_with_bias<kBias, Window::out_channels>(sums);
-        Window::accumulate(input, std::data(kKernel), rows, columns, row, column, kRequantization.input_offset, sums);
+        Window::template accumulate<kKernel>(input, rows, columns, row, column, kRequantization.input_offset, sums);
         requantize_cell<has_fast_requantization(kRequantization)>(kRequantization, sums, out);
       } else {
         detail::start_with_bias<kBias, Window::out_channels>(out);

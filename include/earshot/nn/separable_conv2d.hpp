@@ -59,8 +59,13 @@ struct SeparableConv2D {
         static_cast<long>(taps) * middle + static_cast<long>(middle) * kFilters + (has_bias ? kFilters : 0);
     static constexpr long macc = static_cast<long>(Output::height) * Output::width * middle * (taps + kFilters);
     static constexpr long xcube_macc = macc;
-    static constexpr long weight_bytes = detail::array_bytes<kDepthwiseKernel> + detail::array_bytes<kPointwiseKernel> + detail::array_bytes<kBias> +
-                                          detail::requantization_bytes<kRequantization>;
+    // An int8 pointwise kernel is kept as int16 (WidePointwise): 2 bytes a weight.
+    static constexpr long pointwise_bytes =
+        quantized ? 2L * kFilters * (middle + middle % 2) : detail::array_bytes<kPointwiseKernel>;
+    static constexpr long depthwise_bytes = quantized && Window::widened ? 2L * taps * middle
+                                                                         : detail::array_bytes<kDepthwiseKernel>;
+    static constexpr long weight_bytes = depthwise_bytes + pointwise_bytes +
+                                         detail::array_bytes<kBias> + detail::requantization_bytes<kRequantization>;
 
     // The pointwise half as a GEMM for EigenBackend: patches are the depthwise results of one
     // output row (width x middle), times the pointwise kernel (middle x filters), plus the bias.
@@ -83,20 +88,30 @@ struct SeparableConv2D {
       }
     }
 
+    // int8: the depthwise sums are requantized straight into an int16 patch with the pointwise
+    // input offset added, which the pointwise kernel, widened to int16 at compile time
+    // (detail::WideKernel), multiplies four filters per pass.
+    using WidePointwise = detail::WideKernel<kPointwiseKernel, kFilters, middle>;
+
     static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
       constexpr auto& depthwise_quantization = kRequantization.depthwise;
       constexpr auto& pointwise_quantization = kRequantization.pointwise;
+      constexpr bool fast_depthwise = has_fast_requantization(depthwise_quantization);
+      constexpr bool fast_pointwise = has_fast_requantization(pointwise_quantization);
       std::int32_t depthwise_sums[middle] = {};
-      Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column,
-                         depthwise_quantization.input_offset, depthwise_sums);
-      std::int8_t depthwise[middle];
-      requantize_cell<has_fast_requantization(depthwise_quantization)>(depthwise_quantization, depthwise_sums, depthwise);
-      using Folded = detail::FoldedBias<kBias, kPointwiseKernel, kFilters, middle, pointwise_quantization.input_offset>;
-      detail::dot_int8<middle, kFilters>(depthwise, std::data(kPointwiseKernel), Folded::values.data(),
-                                         [out](int filter, std::int32_t sum) {
-                                           out[filter] = requantize_value<has_fast_requantization(pointwise_quantization)>(
-                                               pointwise_quantization, filter, sum);
-                                         });
+      Window::template accumulate<kDepthwiseKernel>(input, rows, columns, row, column,
+                                                    depthwise_quantization.input_offset, depthwise_sums);
+      alignas(4) std::int16_t patch[WidePointwise::depth];
+      patch[WidePointwise::depth - 1] = 0;  // the padding of an odd depth (overwritten when even)
+      for (int channel = 0; channel < middle; ++channel) {
+        patch[channel] = static_cast<std::int16_t>(
+            requantize_value<fast_depthwise>(depthwise_quantization, channel, depthwise_sums[channel]) +
+            pointwise_quantization.input_offset);
+      }
+      detail::dot_wide<WidePointwise::depth, kFilters>(
+          patch, WidePointwise::values.data(), detail::bias_start<kBias, kFilters>(), [out](int filter, std::int32_t sum) {
+            out[filter] = requantize_value<fast_pointwise>(kRequantization.pointwise, filter, sum);
+          });
     }
 
     static void compute_cell_float(const float* input, int row, int column, float* out) noexcept {

@@ -33,6 +33,12 @@ struct OpChain<List<Op, Rest...>> {
 
 // ---- stages ----
 
+template <class Producer, class = void>
+struct ComputesPairs : std::false_type {};
+template <class Producer>
+struct ComputesPairs<Producer, std::void_t<decltype(Producer::computes_pairs)>>
+    : std::bool_constant<Producer::computes_pairs> {};
+
 constexpr std::size_t max_size(std::size_t a, std::size_t b) noexcept { return a > b ? a : b; }
 
 // Arena bytes a row-streaming stage needs when its input sits at one end of the region and
@@ -90,10 +96,20 @@ struct WindowStage {
   using InElement = typename Input::Element;
   using OutElement = typename Output::Element;
 
-  // Writes output row `row` (all its columns) to `out_row`.
+  // Writes output row `row` (all its columns) to `out_row`. A producer that computes two adjacent
+  // cells at once (computes_pairs: the int8 1-channel convolution) gets the columns in pairs.
   static void run_row(const InElement* input, int row, OutElement* out_row, const OpChain<Pre>& pre,
                       const OpChain<Post>& post) noexcept {
-    for (int column = 0; column < Output::width; ++column) {
+    int first = 0;
+    if constexpr (!pooled && ComputesPairs<Producer>::value) {
+      for (; first + 1 < Output::width; first += 2) {
+        OutElement* out = out_row + first * Output::channels;
+        Producer::compute_cell_pair(input, row, first, out);
+        pre.apply(out);
+        pre.apply(out + Output::channels);
+      }
+    }
+    for (int column = first; column < Output::width; ++column) {
       OutElement* out = out_row + column * Output::channels;
       if constexpr (pooled) {
         typename Cell::Element cell[Cell::channels];
