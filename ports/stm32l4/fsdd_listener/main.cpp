@@ -1,6 +1,7 @@
 // Firmware for the NUCLEO-L476RG with a PDM microphone: listens for spoken digits with the
 // example model (examples/fsdd) and prints every analysis window's decision and what it cost in
-// cycles over USART2 (ST-LINK virtual COM port, 115200 8N1). Runs on hardware only.
+// cycles over USART2 (ST-LINK virtual COM port, 115200 8N1). Runs on hardware only. Built twice:
+// earshot-stm32l4-fsdd (float32) and, with EARSHOT_FSDD_INT8, earshot-stm32l4-fsdd-int8.
 //
 // DMA half (512 samples = 64 ms at 8 kHz) -> interrupt posts it -> main loop: int -> float,
 // StreamingClassifier::push (front-end every 16 ms, a window of 32 frames every 16 frames =
@@ -13,11 +14,16 @@
 #include "earshot/dsp/frontend.hpp"
 #include "earshot/pipeline/streaming_classifier.hpp"
 #include "earshot/pipeline/voter.hpp"
+#if EARSHOT_FSDD_INT8
+#include "fsdd_cnn_int8.hpp"
+namespace fsdd = earshot::examples::fsdd_cnn_int8;
+#else
 #include "fsdd_cnn.hpp"
+namespace fsdd = earshot::examples::fsdd_cnn;
+#endif
 
 namespace board = earshot::port::stm32l4;
 namespace cortex_m = earshot::port::cortex_m;
-namespace fsdd = earshot::examples::fsdd_cnn;
 
 namespace {
 
