@@ -1,5 +1,6 @@
 // Time per inference and MACC/s of the thesis models and of their heaviest layers, with the
-// plain loops (the MCU path) and with the Eigen backend (host).
+// plain loops (the MCU path) and with the Eigen backend (host); and the int8 models (fsdd-cnn-int8,
+// Stride-DS-24 int8 from its PyTorch-shaped test model) beside their float forms.
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -8,6 +9,9 @@
 #include "earshot/model/baseline.hpp"
 #include "earshot/model/stride_ds.hpp"
 #include "earshot/nn/eigen_backend.hpp"
+#include "fsdd_cnn.hpp"
+#include "fsdd_cnn_int8.hpp"
+#include "stride_ds_24_int8.hpp"
 
 namespace nn = earshot::nn;
 namespace model = earshot::model;
@@ -83,3 +87,9 @@ BENCHMARK_TEMPLATE(run_model, StrideDsSeparable3)->Name("layer/StrideDs24 separa
 BENCHMARK_TEMPLATE(run_eigen, StrideDsSeparable3)->Name("layer/StrideDs24 separable3/eigen")->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(run_model, StrideDsDense4)->Name("layer/StrideDs24 dense4/loops")->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(run_eigen, StrideDsDense4)->Name("layer/StrideDs24 dense4/eigen")->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_TEMPLATE(run_model, earshot::examples::fsdd_cnn::Model)->Name("fsdd-cnn/loops")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(run_model, earshot::examples::fsdd_cnn_int8::Model)->Name("fsdd-cnn/int8")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(run_model, earshot::examples::stride_ds_24_int8::Model)
+    ->Name("StrideDs24/int8")
+    ->Unit(benchmark::kMicrosecond);
