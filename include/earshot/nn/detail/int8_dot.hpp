@@ -46,45 +46,35 @@ inline std::uint32_t load_word(const void* bytes) noexcept {
 }
 inline std::uint32_t rotate_8(std::uint32_t word) noexcept { return (word >> 8) | (word << 24); }
 
-// Two outputs' sums over one patch of kDepth values (patch_position order).
-template <int kDepth, class Finish>
-inline void dot_patch_pair(const std::int16_t* patch, const std::int8_t* weights, const std::int32_t* start, int output,
-                           const Finish& finish) noexcept {
-  const std::int8_t* first = weights;
-  const std::int8_t* second = weights + kDepth;
-  std::int32_t sum0 = start[0];
-  std::int32_t sum1 = start[1];
-  for (int group = 0; group < kDepth / 4; ++group) {
-    const auto even = static_cast<std::int32_t>(load_word(patch + 4 * group));      // p0 p2
-    const auto odd = static_cast<std::int32_t>(load_word(patch + 4 * group + 2));   // p1 p3
-    const std::uint32_t w0 = load_word(first + 4 * group);
-    const std::uint32_t w1 = load_word(second + 4 * group);
-    sum0 = __smlad(__sxtb16(static_cast<std::int32_t>(w0)), even, sum0);
-    sum0 = __smlad(__sxtb16(static_cast<std::int32_t>(rotate_8(w0))), odd, sum0);
-    sum1 = __smlad(__sxtb16(static_cast<std::int32_t>(w1)), even, sum1);
-    sum1 = __smlad(__sxtb16(static_cast<std::int32_t>(rotate_8(w1))), odd, sum1);
+// Activations as the DSP path reads them, four at a time as two words of int16 pairs (a0 a2)
+// and (a1 a3), the order in which SXTB16 widens four weights: a patch already holds them so
+// (patch_position), int8 values are widened the same way as the weights.
+struct PatchPairs {
+  const std::int16_t* patch;
+  std::int32_t even(int group) const noexcept { return static_cast<std::int32_t>(load_word(patch + 4 * group)); }
+  std::int32_t odd(int group) const noexcept { return static_cast<std::int32_t>(load_word(patch + 4 * group + 2)); }
+};
+struct Int8Pairs {
+  const std::int8_t* values;
+  std::int32_t even(int group) const noexcept {
+    return __sxtb16(static_cast<std::int32_t>(load_word(values + 4 * group)));
   }
-  for (int element = kDepth / 4 * 4; element < kDepth; ++element) {
-    sum0 += patch[element] * first[element];
-    sum1 += patch[element] * second[element];
+  std::int32_t odd(int group) const noexcept {
+    return __sxtb16(static_cast<std::int32_t>(rotate_8(load_word(values + 4 * group))));
   }
-  finish(output, sum0);
-  finish(output + 1, sum1);
-}
+};
 
-// Two outputs' sums over kDepth int8 values: activations and weights are widened alike, so
-// the pairs match without reordering.
-template <int kDepth, class Finish>
-inline void dot_int8_pair(const std::int8_t* values, const std::int8_t* weights, const std::int32_t* start, int output,
-                          const Finish& finish) noexcept {
+// Two outputs' sums over kDepth activations (`tail`: the last kDepth % 4 in order).
+template <int kDepth, class Pairs, class Value, class Finish>
+inline void dot_pair(const Pairs& pairs, const Value* tail, const std::int8_t* weights, const std::int32_t* start,
+                     int output, const Finish& finish) noexcept {
   const std::int8_t* first = weights;
   const std::int8_t* second = weights + kDepth;
   std::int32_t sum0 = start[0];
   std::int32_t sum1 = start[1];
   for (int group = 0; group < kDepth / 4; ++group) {
-    const std::uint32_t x = load_word(values + 4 * group);
-    const std::int32_t even = __sxtb16(static_cast<std::int32_t>(x));
-    const std::int32_t odd = __sxtb16(static_cast<std::int32_t>(rotate_8(x)));
+    const std::int32_t even = pairs.even(group);
+    const std::int32_t odd = pairs.odd(group);
     const std::uint32_t w0 = load_word(first + 4 * group);
     const std::uint32_t w1 = load_word(second + 4 * group);
     sum0 = __smlad(__sxtb16(static_cast<std::int32_t>(w0)), even, sum0);
@@ -93,8 +83,8 @@ inline void dot_int8_pair(const std::int8_t* values, const std::int8_t* weights,
     sum1 = __smlad(__sxtb16(static_cast<std::int32_t>(rotate_8(w1))), odd, sum1);
   }
   for (int element = kDepth / 4 * 4; element < kDepth; ++element) {
-    sum0 += values[element] * first[element];
-    sum1 += values[element] * second[element];
+    sum0 += tail[element] * first[element];
+    sum1 += tail[element] * second[element];
   }
   finish(output, sum0);
   finish(output + 1, sum1);
@@ -127,7 +117,7 @@ void dot_patch(const std::int16_t* patch, const std::int8_t* weights, const std:
   constexpr int kGrouped = grouped_outputs<kOutputs, 2>;
 #if EARSHOT_INT8_DSP
   for (int output = 0; output < kGrouped; output += 2) {
-    dot_patch_pair<kDepth>(patch, weights + output * kDepth, start + output, output, finish);
+    dot_pair<kDepth>(PatchPairs{patch}, patch, weights + output * kDepth, start + output, output, finish);
   }
 #endif
   if constexpr (kGrouped < kOutputs) portable_dot<kDepth, kGrouped, kOutputs, true>(patch, weights, start, finish);
@@ -140,7 +130,7 @@ void dot_int8(const std::int8_t* values, const std::int8_t* weights, const std::
   constexpr int kGrouped = grouped_outputs<kOutputs, 2>;
 #if EARSHOT_INT8_DSP
   for (int output = 0; output < kGrouped; output += 2) {
-    dot_int8_pair<kDepth>(values, weights + output * kDepth, start + output, output, finish);
+    dot_pair<kDepth>(Int8Pairs{values}, values, weights + output * kDepth, start + output, output, finish);
   }
 #endif
   if constexpr (kGrouped < kOutputs) portable_dot<kDepth, kGrouped, kOutputs, false>(values, weights, start, finish);
