@@ -45,13 +45,20 @@ struct WindowScaling {
   float inverse_std = 0.0f;
   float peak = 0.0f;  // kMax
 
-  float operator()(float value) const noexcept {
-    switch (mode) {
-      case WindowNormalization::kMeanStd: return constant ? 0.0f : (value - mean) * inverse_std;
-      case WindowNormalization::kMax: return peak == 0.0f ? value : value / peak;
-      case WindowNormalization::kNone: break;
+  // Calls loop(scale) once with the function that scales one value, chosen here rather than
+  // for every value: loops over a window then run without a branch on the mode.
+  template <class Loop>
+  void with_function(const Loop& loop) const noexcept {
+    const auto unchanged = [](float value) { return value; };
+    if (mode == WindowNormalization::kMeanStd && constant) {
+      loop([](float) { return 0.0f; });
+    } else if (mode == WindowNormalization::kMeanStd) {
+      loop([shift = mean, factor = inverse_std](float value) { return (value - shift) * factor; });
+    } else if (mode == WindowNormalization::kMax && peak != 0.0f) {
+      loop([divisor = peak](float value) { return value / divisor; });
+    } else {
+      loop(unchanged);
     }
-    return value;
   }
 };
 
@@ -96,7 +103,9 @@ inline void normalize_window(WindowNormalization mode, float* values, std::size_
     for (std::size_t i = 0; i < count; ++i) visit(values[i]);
   });
   if (scaling.mode == WindowNormalization::kNone) return;
-  for (std::size_t i = 0; i < count; ++i) values[i] = scaling(values[i]);
+  scaling.with_function([&](const auto& scale) {
+    for (std::size_t i = 0; i < count; ++i) values[i] = scale(values[i]);
+  });
 }
 
 inline void normalize_mean_std(float* values, std::size_t count) noexcept {

@@ -172,10 +172,12 @@ class FeatureWindows {
         for (std::size_t t = 0; t < kFrames; ++t) visit(ring_value(t, m));
       }
     });
-    for (std::size_t t = 0; t < kFrames; ++t) {
-      const float* frame = ring_frame(t);
-      for (std::size_t m = 0; m < kFeatures; ++m) out[m * kFrames + t] = store(scaling(frame[m]));
-    }
+    scaling.with_function([&](const auto& scale) {
+      for (std::size_t t = 0; t < kFrames; ++t) {
+        const float* frame = ring_frame(t);
+        for (std::size_t m = 0; m < kFeatures; ++m) out[m * kFrames + t] = store(scale(frame[m]));
+      }
+    });
   }
 
   std::uint64_t samples_pushed() const noexcept { return samples_; }
