@@ -14,6 +14,7 @@
 #include "earshot/io/channel_order.hpp"
 #include "earshot/io/npy.hpp"
 #include "int8_models.hpp"  // written by CMake: the converted headers, EARSHOT_INT8_MODELS(X)
+#include "support/allocation_guard.hpp"
 
 namespace {
 
@@ -46,7 +47,10 @@ Outcome run(const std::string& name, float output_scale, const std::array<int, k
     } else {
       item.assign(source, source + Model::input_size);
     }
-    model.invoke(item.data(), out.data());
+    {
+      earshot::test::ForbidAllocations forbid;  // int8 invoke() allocates nothing either
+      model.invoke(item.data(), out.data());
+    }
     if constexpr (kOutRank == 4) {
       earshot::channels_last_to_first(out.data(), framework.data(), shape[1], shape[2], shape[3]);
     } else {
@@ -81,4 +85,5 @@ TEST_CASE("int8 models equal the host's results bit for bit and PyTorch's fake q
   EARSHOT_INT8_MODELS(EARSHOT_CHECK_INT8_MODEL)
 #undef EARSHOT_CHECK_INT8_MODEL
   CHECK(models == EARSHOT_INT8_MODEL_COUNT);
+  CHECK(earshot::test::forbidden_allocation_count() == 0);
 }
