@@ -8,7 +8,8 @@
 #                     [QUANTIZE int8 CALIBRATION calib.npy] [RUNNER])
 #
 # QUANTIZE int8: post-training quantization by TFLite's int8 specification, activation ranges
-# from CALIBRATION (float32 representative inputs, batch first, in the framework's layout); the
+# from CALIBRATION (float32 representative inputs, batch first, in the framework's layout), or,
+# for a model already quantized in QDQ form (QuantizeLinear/DequantizeLinear), its own scales; the
 # RUNNER of an int8 model still reads and writes float (quantized on the way in, dequantized out).
 # <target>: an existing target gets the include path and a build dependency; otherwise an
 # INTERFACE library of that name is made (link it). Source: `#include "my_model.hpp"`, type
@@ -62,9 +63,8 @@ function(earshot_add_model target)
   if(DEFINED ARG_QUANTIZE AND NOT ARG_QUANTIZE STREQUAL "int8")
     message(FATAL_ERROR "earshot_add_model(${target}): QUANTIZE must be int8, not '${ARG_QUANTIZE}'")
   endif()
-  if(ARG_QUANTIZE AND NOT ARG_CALIBRATION)
-    message(FATAL_ERROR "earshot_add_model(${target}): QUANTIZE int8 needs CALIBRATION calib.npy "
-      "(float32 representative inputs with the batch dimension, in the framework's layout)")
+  if(ARG_CALIBRATION AND NOT ARG_QUANTIZE)
+    message(FATAL_ERROR "earshot_add_model(${target}): CALIBRATION is only read with QUANTIZE int8")
   endif()
   _earshot_find_converter_python()
   # The function's own folder, wherever it is called from: the source tree or the install.

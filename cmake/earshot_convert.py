@@ -77,8 +77,6 @@ def main(argv=None):
             model = onnx.load_from_string(source)
         except Exception as error:
             raise ConvertError(f"'{args.model}' is not an ONNX model ({type(error).__name__})") from None
-        if args.quantize and not args.calibration:
-            raise ConvertError("--quantize int8 needs --calibration calib.npy (representative inputs)")
         if args.calibration and not args.quantize:
             raise ConvertError("--calibration is only read with --quantize int8")
         converter = Converter(model).run()

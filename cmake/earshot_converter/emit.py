@@ -151,7 +151,9 @@ class Emitter:
             if item.kind == "removed" or (self.q is not None and self.c.layers.index(item) in self.q.folded):
                 continue
             following = items[index + 1] if index + 1 < len(items) else None
-            if item.kind == "depthwise" and is_pointwise(following):
+            # int8 fuses only a bias-free depthwise half (quantize.prepare moves it; a QDQ model's stays).
+            fusable = self.q is None or not np.any(item.params["bias"]) if item.kind == "depthwise" else False
+            if item.kind == "depthwise" and is_pointwise(following) and fusable:
                 types.extend(self.separable(item, following, shape))
                 item, following.kind = following, "removed"
             else:
@@ -362,8 +364,9 @@ class Emitter:
             f"// Source sha256 {digest}, written by {model.producer_name or 'an unknown producer'} "
             f"{model.producer_version} at opset {c.opset}. " + (
                 "Weights are the ONNX float32 values, rearranged for earshot's NHWC layers." if self.q is None else
-                "int8 by TFLite's quantization specification (earshot_converter/quantize.py), calibrated on "
-                f"{self.q.samples} inputs of {os.path.basename(self.q.path)} (sha256 {self.q.digest})."),
+                "int8 by TFLite's quantization specification (earshot_converter/quantize.py), " + (
+                    f"calibrated on {self.q.samples} inputs of {os.path.basename(self.q.path)} (sha256 {self.q.digest})."
+                    if self.q.path else "with the scales of the QDQ model (its QuantizeLinear/DequantizeLinear pairs).")),
             "#pragma once",
             "",
             "#include <array>",

@@ -9,6 +9,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+from . import qdq
 from .errors import ConvertError, attributes, node_error
 
 NCHW = (0, 3, 1, 2)  # for each ONNX axis of an NCHW tensor, its axis in NHWC
@@ -20,7 +21,7 @@ SUPPORTED_OPERATORS = (
     "Add, AveragePool, BatchNormalization, Clip, Conv, Dropout, Flatten, Gemm, GlobalAveragePool, "
     "GlobalMaxPool, Identity, LeakyRelu, MatMul, MaxPool, Pad, Relu, Reshape, Sigmoid, Softmax, "
     "Squeeze, Transpose (and constant shape arithmetic: Shape, Gather, Concat, Unsqueeze, Slice, "
-    "Cast, ...)")
+    "Cast, ...), QuantizeLinear/DequantizeLinear (int8 QDQ models)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,6 +127,8 @@ FOLDERS = {
     "Where": lambda n, i, a: np.where(i[0], i[1], i[2]),
     "Min": lambda n, i, a: np.minimum.reduce(i),
     "Max": lambda n, i, a: np.maximum.reduce(i),
+    "QuantizeLinear": qdq.fold_quantize,
+    "DequantizeLinear": qdq.fold_dequantize,
 }
 
 
@@ -177,6 +180,11 @@ class Converter:
                 self.consumers.setdefault(name, []).append(node)
         self.input_layout = None
         self.input_onnx_shape = None
+        # QDQ models (qdq.py): weight constants from a DequantizeLinear, by name; run-time tensors
+        # between a QuantizeLinear and its DequantizeLinear; the scales found, by layer (-1: input).
+        self.weight_quantization = {}
+        self.pending_quantization = {}
+        self.activation_quantization = {}
 
     # --- helpers --------------------------------------------------------------------------
     def constant(self, node, index, what):
@@ -313,6 +321,9 @@ class Converter:
             raise node_error(node, f"group={group} with {c} input channels is not supported; supported: "
                              "group=1 and group=channels (depthwise)")
         bias = np.zeros(out_channels, np.float32) if bias is None else bias.astype(np.float32)
+        scales = qdq.weight_scales(self, node, node.input[1], 0, out_channels)
+        if scales is not None:
+            params["weight_scales"] = scales
         self.emit_spatial(node, kind, source, (oh, ow, out_channels),
                           weights=weights.astype(np.float32), bias=bias, **window, **params)
 
@@ -468,7 +479,7 @@ class Converter:
         shape = tuple(source.onnx_shape[p] for p in perm)
         self.values[node.output[0]] = Value(source.layer, shape, axes, None, node)
 
-    def dense(self, node, source, weights, bias):
+    def dense(self, node, source, weights, bias, scales=None):
         if len(source.onnx_shape) != 2:
             raise node_error(node, f"expects a [batch, features] input, got shape {list(source.onnx_shape)}")
         if weights.ndim != 2 or weights.shape[0] != source.onnx_shape[1]:
@@ -480,8 +491,9 @@ class Converter:
             weights = reordered
         outputs = weights.shape[1]
         bias = np.zeros(outputs, np.float32) if bias is None else np.broadcast_to(bias, (outputs,))
+        extra = {} if scales is None else dict(weight_scales=scales)
         layer = self.add_layer(node, "dense", [source.layer], (outputs,),
-                               weights=weights.astype(np.float32), bias=np.array(bias, np.float32))
+                               weights=weights.astype(np.float32), bias=np.array(bias, np.float32), **extra)
         self.values[node.output[0]] = Value(layer, (1, outputs))
 
     def op_Gemm(self, node):
@@ -492,10 +504,15 @@ class Converter:
         weights = (weights.T if attrs.get("transB", 0) else weights) * attrs.get("alpha", 1.0)
         bias = self.constant(node, 2, "C (the bias)")
         bias = None if bias is None else bias.astype(np.float64).reshape(-1) * attrs.get("beta", 1.0)
-        self.dense(node, self.value(node), weights, bias)
+        scales = qdq.weight_scales(self, node, node.input[1], 0 if attrs.get("transB", 0) else 1, weights.shape[1])
+        if scales is not None and attrs.get("alpha", 1.0) != 1.0:
+            raise node_error(node, "alpha != 1 on QDQ weights is not supported")
+        self.dense(node, self.value(node), weights, bias, scales)
 
     def op_MatMul(self, node):
-        self.dense(node, self.value(node), self.constant(node, 1, "the second operand"), None)
+        weights = self.constant(node, 1, "the second operand")
+        scales = qdq.weight_scales(self, node, node.input[1], 1, weights.shape[1]) if weights.ndim == 2 else None
+        self.dense(node, self.value(node), weights, None, scales)
 
     def op_Add(self, node):
         names = list(node.input)
@@ -528,6 +545,12 @@ class Converter:
                              "supported")
         self.pass_through(node, "softmax")
 
+    def op_QuantizeLinear(self, node):
+        qdq.quantize_activation(self, node)
+
+    def op_DequantizeLinear(self, node):
+        qdq.dequantize_activation(self, node)
+
     def op_Identity(self, node):
         self.alias(node, self.value(node))
 
@@ -551,6 +574,8 @@ class Converter:
         except Exception as error:  # a malformed constant subgraph
             raise node_error(node, f"cannot evaluate this constant expression: {error}") from None
         self.constants[node.output[0]] = np.asarray(result)
+        if node.op_type == "DequantizeLinear":
+            self.weight_quantization[node.output[0]] = qdq.constant_quantization(node, inputs, attributes(node))
         return True
 
     def run(self):

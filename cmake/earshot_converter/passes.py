@@ -26,6 +26,7 @@ def optimise(graph):
                 scale, shift = layer.params["scale"], layer.params["shift"]
                 conv.params["weights"] = (conv.params["weights"] * scale[:, None, None, None]).astype(np.float32)
                 conv.params["bias"] = (conv.params["bias"] * scale + shift).astype(np.float32)
+                conv.params["batch_norm_folded"] = True
                 layer.kind = "removed"
         if layer.kind == "pad" and count[graph.layers.index(layer)] == 1:
             merge_pad(graph, layer)

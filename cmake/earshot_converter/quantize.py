@@ -13,6 +13,8 @@
   (TFLite's QuantizeMultiplier); residual Adds as TFLite's ADD (left shift 20, both inputs
   scaled to twice the larger input scale).
 - Softmax runs in float on the dequantized logits (a Dequantize layer before it).
+A model already quantized in QDQ form (qdq.py) brings its own scales: they are used as they are
+(every layer's output must be quantized), and no calibration set is read.
 """
 import hashlib
 import math
@@ -72,12 +74,14 @@ def tensor_quantization(values, what):
     return TensorQuantization(scale, zero_point, low, high)
 
 
-def per_channel_weights(weights, axis):
-    """Symmetric int8 weights with one scale per index of `axis` (PyTorch's rounding, in float32)."""
+def per_channel_weights(weights, axis, scales=None):
+    """Symmetric int8 weights with one scale per index of `axis` (PyTorch's rounding, in float32);
+    the scales are max|w| / 127 unless given (a QDQ model's)."""
     weights = np.asarray(weights, np.float32)
-    moved = np.moveaxis(weights, axis, 0).reshape(weights.shape[axis], -1)
-    scales = (np.max(np.abs(moved), axis=1) / np.float32(127)).astype(np.float32)
-    scales[scales == 0] = np.float32(1.0)  # an all-zero channel: any scale gives zeros
+    if scales is None:
+        moved = np.moveaxis(weights, axis, 0).reshape(weights.shape[axis], -1)
+        scales = (np.max(np.abs(moved), axis=1) / np.float32(127)).astype(np.float32)
+        scales[scales == 0] = np.float32(1.0)  # an all-zero channel: any scale gives zeros
     inverse = (np.float32(1.0) / scales).astype(np.float32)
     shape = [1] * weights.ndim
     shape[axis] = -1
@@ -113,7 +117,17 @@ def read_calibration(graph, path):
     return data, digest
 
 
-def prepare(graph):
+def given_quantization(graph, index, what):
+    """A QDQ model's quantization of layer `index`'s output (-1: the input)."""
+    found = graph.activation_quantization.get(index)
+    if found is None:
+        raise ConvertError(f"QDQ model: {what} has no QuantizeLinear/DequantizeLinear pair; every layer's output "
+                           "must be quantized (or convert the float model with --calibration)")
+    scale, zero_point = found
+    return TensorQuantization(scale, zero_point, (-128 - zero_point) * float(scale), (127 - zero_point) * float(scale))
+
+
+def prepare(graph, move_depthwise_bias=True):
     """Rewrites that int8 needs: ReLU moved before a MaxPool (they commute), so that it becomes a
     clamp of the convolution; a depthwise bias moved into the 1x1 convolution after it (the
     emitter fuses the two into SeparableConv2D, whose int8 depthwise half has no bias); then
@@ -130,9 +144,12 @@ def prepare(graph):
                 layer.inputs, layer.shape = [below], graph.layers[below].shape
                 pool.inputs = [source]
                 graph.layers[source], graph.layers[index] = layer, pool
+                given = graph.activation_quantization
+                swapped = {source: given.get(index), index: given.get(source)}
+                given.update({k: v for k, v in swapped.items() if v is not None})
                 count = readers(graph)
     for index, layer in enumerate(graph.layers):
-        if layer.kind == "depthwise" and count[index] == 1:
+        if move_depthwise_bias and layer.kind == "depthwise" and count[index] == 1:
             after = next((l for l in graph.layers if index in l.inputs), None)
             if after is not None and after.kind == "conv" and after.params["kernel"] == (1, 1) and \
                     after.params["stride"] == (1, 1) and max(after.params["pads"]) == 0:
@@ -156,11 +173,22 @@ def prepare(graph):
 
 
 def quantize(graph, calibration_path):
-    prepare(graph)
-    data, digest = read_calibration(graph, calibration_path)
-    outputs = reference.run(graph, data)
+    from_qdq = bool(graph.activation_quantization)
+    if from_qdq and calibration_path:
+        raise ConvertError("the model is already quantized (QDQ): its own scales are used; drop --calibration")
+    if not from_qdq and not calibration_path:
+        raise ConvertError("--quantize int8 needs --calibration calib.npy (representative inputs)")
+    prepare(graph, move_depthwise_bias=not from_qdq)
+    if from_qdq:
+        digest, samples = "", 0
+        tensor_of = lambda index, what: given_quantization(graph, index, what)  # noqa: E731
+    else:
+        data, digest = read_calibration(graph, calibration_path)
+        samples = data.shape[0]
+        outputs = reference.run(graph, data)
+        tensor_of = lambda index, what: tensor_quantization(outputs[index], what)  # noqa: E731
     count = readers(graph)
-    tensors = {-1: tensor_quantization(outputs[-1], "the model's input")}
+    tensors = {-1: tensor_of(-1, "the model's input")}
     layers = {}
     folded = set()
     for index, layer in enumerate(graph.layers):
@@ -170,6 +198,10 @@ def quantize(graph, calibration_path):
         source = layer.inputs[0] if layer.inputs else -1
         if kind in KEEPS_QUANTIZATION:
             tensors[index] = tensors[source]
+            given = graph.activation_quantization.get(index)
+            if from_qdq and given is not None and (given[0] != tensors[source].scale or given[1] != tensors[source].zero_point):
+                raise ConvertError(f"node '{layer.name}' ({kind}): the QDQ model gives its output another scale than its "
+                                   "input's; TFLite's int8 pooling and flatten keep the input's")
             continue
         if kind == "softmax":
             layers[index] = LayerQuantization(dequantize=tensors[source])
@@ -181,8 +213,7 @@ def quantize(graph, calibration_path):
                 graph.layers[after].params["function"] in FOLDABLE_ACTIVATIONS:
             activation = graph.layers[after].params["function"]
             folded.add(after)
-        produced = outputs[after] if activation else outputs[index]
-        out = tensor_quantization(produced, f"the output of node '{layer.name}' ({kind})")
+        out = tensor_of(after if activation else index, f"the output of node '{layer.name}' ({kind})")
         tensors[index] = out
         if activation:
             tensors[after] = out
@@ -204,10 +235,13 @@ def quantize(graph, calibration_path):
                 output_min=low, output_max=high)
             continue
         given = tensors[source]
+        if p.get("weight_scales") is not None and p.get("batch_norm_folded"):
+            raise ConvertError(f"node '{layer.name}' ({kind}): a BatchNormalization after QDQ weights changes them; "
+                               "fold the batch norm before quantizing")
         if kind == "dense":
-            weights, scales = per_channel_weights(p["weights"], axis=1)  # [inputs][units]
+            weights, scales = per_channel_weights(p["weights"], 1, p.get("weight_scales"))  # [inputs][units]
         else:
-            weights, scales = per_channel_weights(p["weights"], axis=0)  # ONNX [out][in][rows][columns]
+            weights, scales = per_channel_weights(p["weights"], 0, p.get("weight_scales"))  # ONNX [out][in][rows][columns]
         bias_scale = float(given.scale) * scales.astype(np.float64)
         bias = np.rint(np.asarray(p["bias"], np.float64) / bias_scale)
         if np.max(np.abs(bias)) >= 2**31:
@@ -219,7 +253,7 @@ def quantize(graph, calibration_path):
             multipliers=np.array([m for m, _ in multipliers], np.int64), shifts=np.array([s for _, s in multipliers], np.int64),
             activation=activation)
     last = graph.output.layer
-    return Quantization(tensors, layers, folded, digest, calibration_path, data.shape[0],
+    return Quantization(tensors, layers, folded, digest, calibration_path, samples,
                         None if graph.layers[last].kind == "softmax" else tensors[last])
 
 

@@ -11,6 +11,7 @@ injected while the header is being made) and expects the same one line, not a tr
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -68,12 +69,39 @@ def check_int8_hash(converter, model, scratch, header):
     return 0 if done.returncode == 0 and done.stderr == "" and found else 1
 
 
+def check_qdq_scales(converter, model, header):
+    """A QDQ model's scales reach the header as they are: the input's (0.03, zero point 5) and the
+    first convolution's weight scales, read from the ONNX graph's constants."""
+    import onnx
+    from onnx import numpy_helper
+    done = subprocess.run([sys.executable, converter, model, "-o", header, "--name", "m", "--quantize", "int8"],
+                          capture_output=True, text=True)
+    text = open(header).read() if done.returncode == 0 else ""
+    graph = onnx.load(model).graph
+    made_by = {o: n for n in graph.node for o in n.output}
+    conv = next(n for n in graph.node if n.op_type == "Conv")
+    name = made_by[conv.input[1]].input[1]  # the DequantizeLinear's scale: an initialiser or a Constant
+    initialisers = {t.name: t for t in graph.initializer}
+    tensor = initialisers[name] if name in initialisers else made_by[name].attribute[0].t
+    scales = numpy_helper.to_array(tensor).astype(np.float32).reshape(-1)
+    match = re.search(r"layer0_weight_scales\[\d+\] = \{([^}]*)\}", text)
+    got = np.array([float(v.strip().rstrip("f")) for v in match.group(1).split(",") if v.strip()], np.float32) \
+        if match else np.zeros(0, np.float32)
+    input_ok = "TensorQuantization input_quantization{0.0299999993f, 5}" in text
+    same = got.size == scales.size and np.array_equal(got, scales)
+    print(f"exit code {done.returncode}; input scale {'found' if input_ok else 'NOT found'}; weight scales "
+          f"{'equal' if same else 'DIFFER'} ({got.size} in the header, {scales.size} in the model)")
+    return 0 if done.returncode == 0 and input_ok and same else 1
+
+
 def main():
     converter, work, case = sys.argv[1:4]
     scratch = tempfile.mkdtemp(prefix=case + ".", dir=work)
     header = os.path.join(scratch, "model.hpp")
     if case == "hash":
         return check_hash(converter, os.path.join(sys.argv[4], "residual.onnx"), header)
+    if case == "qdq_scales":
+        return check_qdq_scales(converter, os.path.join(sys.argv[4], "int8", "qdq_model.onnx"), header)
     if case == "int8_hash":
         return check_int8_hash(converter, os.path.join(sys.argv[4], "conv_bn_relu_maxpool.onnx"), scratch, header)
     if case == "reject":
@@ -99,6 +127,11 @@ def main():
                                      ["every value is 0.5"]),
             "calibration_not_npy": ([good] + int8 + [write(scratch, "text.npy", "not an array\n")], ["is not a .npy array"]),
             "calibration_absent": ([good] + int8 + [os.path.join(scratch, "absent.npy")], ["cannot read the calibration"]),
+            "qdq_uint8": ([os.path.join(data, "int8", "qdq_uint8.onnx"), "--quantize", "int8"],
+                          ["uint8 activations", "int8"]),
+            "qdq_calibration": ([os.path.join(data, "int8", "qdq_model.onnx")] + int8 +
+                                [calibration(scratch, "qdq.npy", noise(12, (1, 8, 6)))],
+                                ["already quantized (QDQ)", "drop --calibration"]),
             "int8_uncovered": ([os.path.join(data, "activations.onnx")] + int8 +
                                [calibration(scratch, "activations.npy", noise(12, (1, 8, 7)))],
                                ["int8 does not cover", "int8 covers"]),

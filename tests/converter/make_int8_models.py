@@ -66,6 +66,49 @@ def models():
     }
 
 
+class QdqModel(nn.Module):
+    """A model quantized in the framework (PyTorch's fake quantization exported as ONNX QDQ):
+    the converter takes its scales; its own output is the reference."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 6, 3, stride=2, padding=1)
+        self.point = nn.Conv2d(6, 8, 1)
+        self.dense = nn.Linear(8 * 4 * 3, 5)
+
+        # Symmetric per-channel weight scales, max|w| / 31 (constants of the graph): coarse, and not the
+        # converter's own max|w| / 127, so a test notices if the model's scales are not the ones used.
+        for name in ("conv", "point", "dense"):
+            w = getattr(self, name).weight.detach()
+            self.register_buffer(name + "_scales", (w.abs().amax(dim=list(range(1, w.dim()))) / 31).float())
+
+    def weights(self, name):
+        scales = getattr(self, name + "_scales")
+        return torch.fake_quantize_per_channel_affine(getattr(self, name).weight, scales,
+                                                      torch.zeros(len(scales), dtype=torch.int32), 0, -128, 127)
+
+    def forward(self, x):
+        x = torch.fake_quantize_per_tensor_affine(x, 0.03, 5, -128, 127)
+        x = F.relu(F.conv2d(x, self.weights("conv"), self.conv.bias, 2, 1))
+        x = torch.fake_quantize_per_tensor_affine(x, 0.02, -128, -128, 127)
+        x = F.conv2d(x, self.weights("point"), self.point.bias)
+        x = torch.fake_quantize_per_tensor_affine(x, 0.025, 3, -128, 127)
+        x = torch.flatten(x, 1)
+        x = F.linear(x, self.weights("dense"), self.dense.bias)
+        return torch.fake_quantize_per_tensor_affine(x, 0.05, -2, -128, 127)
+
+
+class Uint8Model(nn.Module):
+    """Outside the specification: uint8 activations."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+
+    def forward(self, x):
+        return self.conv(torch.fake_quantize_per_tensor_affine(x, 0.03, 128, 0, 255))
+
+
 def fq_tensor(x, t):
     return torch.fake_quantize_per_tensor_affine(x, float(t.scale), int(t.zero_point), -128, 127)
 
@@ -150,6 +193,20 @@ def main():
                        "tolerance_lsb": 2 if name == "separable" else 1}, f)
         names.append(name)
         print(name, expected.shape)
+    # The QDQ model: no calibration, PyTorch's own fake-quantized output as the reference.
+    torch.manual_seed(SEED + 1)
+    model = QdqModel().eval()
+    path = os.path.join(OUT, "qdq_model.onnx")
+    torch.onnx.export(model, torch.zeros(1, 1, 8, 6), path, input_names=["x"], output_names=["y"], opset_version=13)
+    inputs = rng.standard_normal((8, 1, 8, 6)).astype(np.float32)
+    np.save(os.path.join(OUT, "qdq_model.input.npy"), inputs)
+    with torch.no_grad():
+        np.save(os.path.join(OUT, "qdq_model.expected.npy"), model(torch.tensor(inputs)).numpy())
+    # A QDQ model outside the specification: uint8 activations (quant range 0-255).
+    torch.onnx.export(Uint8Model().eval(), torch.zeros(1, 1, 6, 6), os.path.join(OUT, "qdq_uint8.onnx"),
+                      opset_version=13)
+    with open(os.path.join(OUT, "qdq_model.json"), "w") as f:
+        json.dump({"output_scale": 0.05, "output_zero_point": -2, "tolerance_lsb": 1}, f)
     with open(os.path.join(OUT, "models.txt"), "w") as f:
         f.write("\n".join(names) + "\n")
 
