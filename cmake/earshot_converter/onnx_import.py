@@ -588,7 +588,11 @@ class Converter:
         self.set_input()
         for node in self.graph.node:
             if not self.fold(node):
-                getattr(self, "op_" + node.op_type)(node)
+                handler = getattr(self, "op_" + node.op_type, None)
+                if handler is None:  # an operator the converter folds on constants only (Mul, Concat, ...)
+                    raise node_error(node, "supported only on constants (shape arithmetic), not on tensors "
+                                     f"computed at run time; supported layers: {SUPPORTED_OPERATORS}")
+                handler(node)
         outputs = list(self.graph.output)
         if len(outputs) != 1:
             raise ConvertError(f"the model has {len(outputs)} outputs; earshot models have exactly one")

@@ -279,6 +279,18 @@ class Upsample(nn.Module):
         return F.interpolate(x, scale_factor=2, mode="nearest")
 
 
+class SiluTensors(nn.Module):
+    """x * sigmoid(x): a Mul of two run-time tensors (the converter folds Mul on constants only)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return y * torch.sigmoid(y)
+
+
 class CeilMaxPool(nn.Module):
     def forward(self, x):
         return F.max_pool2d(x, 2, ceil_mode=True)
@@ -509,6 +521,8 @@ def main():
                  reject=["Conv", "group=2"])
     export_torch("reject_clip_range", ClampRange(), (1, 1, 3, 3), 26, cases=cases,
                  reject=["Clip", "Clip(0, 6)"])
+    export_torch("reject_mul_tensors", SiluTensors(), (1, 1, 6, 6), 27, cases=cases,
+                 reject=["Mul", "only on constants"])
     make_handwritten_rejects(cases)
 
     with open(os.path.join(OUT, "cases.json"), "w") as f:

@@ -98,7 +98,6 @@ struct Conv2D {
       }
     }
 
-
     // int8: sum (x + input_offset) w in int32 from the bias, then requantize. A 1x1 layer reads the
     // cell directly with the offset folded into the bias; otherwise the taps are gathered into a
     // patch of int16 (x + offset; 0 for a padded tap) that every filter's row multiplies.
@@ -192,7 +191,6 @@ struct Conv2D {
         }
       }
     }
-
   };
 };
 
