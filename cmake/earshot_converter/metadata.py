@@ -51,10 +51,12 @@ def read_frontend(path):
              (kind == "number" and number) or (kind == "number_or_null" and (number or value is None)) or \
              (kind == "bool" and isinstance(value, bool)) or (isinstance(kind, tuple) and value in kind)
         if not ok:
-            expected = ("one of " + ", ".join(json.dumps(v) for v in kind)) if isinstance(kind, tuple) else kind
+            # The allowed values as they are written in the file ("mean_std"), a kind in words.
+            expected = ("one of " + ", ".join(json.dumps(v) for v in kind)) if isinstance(kind, tuple) \
+                else str(kind).replace("_", " ")
             raise ConvertError(f"front-end file '{path}': " + (
                 f"unknown key '{key}'; known: {', '.join(sorted(FRONTEND_KEYS))}" if kind is None
-                else f"'{key}' must be {expected.replace('_', ' ')}, got {json.dumps(value)}"))
+                else f"'{key}' must be {expected}, got {json.dumps(value)}"))
     for key in ("sample_rate", "n_fft", "hop_length", "n_mels"):
         if key not in config:
             raise ConvertError(f"front-end file '{path}': '{key}' is required")
