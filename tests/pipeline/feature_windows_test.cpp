@@ -222,6 +222,21 @@ TEST_CASE("windows below the level gate are flagged; digital silence is -inf dBF
   }
 }
 
+TEST_CASE("a NaN sample gives its windows a NaN level, which no gate takes for silence") {
+  earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(false);
+  config.level_gate_dbfs = -20.0;
+  auto windows = std::make_unique<Windows>();
+  REQUIRE(windows->configure(config) == PipelineStatus::kOk);
+  std::vector<float> signal(5000, 0.0f);
+  signal[100] = std::nanf("");
+  const auto collected = earshot::test::collect_windows(*windows, signal, 500, false);
+  REQUIRE(collected.views.size() == 1);
+  CHECK(std::isnan(collected.views[0].level_dbfs));
+  CHECK_FALSE(collected.views[0].gated);
+  CHECK(std::isnan(earshot::mean_square_to_dbfs(std::nan(""))));
+  CHECK(earshot::mean_square_to_dbfs(0.0) == -std::numeric_limits<double>::infinity());
+}
+
 TEST_CASE("configure reports what does not fit the window") {
   auto windows = std::make_unique<Windows>();
   earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(true);

@@ -14,8 +14,10 @@ namespace earshot {
 // A gate level that never gates: every finite level, and silence (-inf), is not below it.
 constexpr double kLevelGateOff = -std::numeric_limits<double>::infinity();
 
-// 10 log10(mean square); -infinity for digital silence.
+// 10 log10(mean square); -infinity for digital silence only: NaN samples give a NaN level,
+// which no gate takes for silence (pipeline README).
 inline double mean_square_to_dbfs(double mean_square) noexcept {
+  if (std::isnan(mean_square)) return mean_square;
   return mean_square > 0.0 ? 10.0 * std::log10(mean_square)
                            : -std::numeric_limits<double>::infinity();
 }
