@@ -29,6 +29,8 @@
 #include "earshot/nn/global_pooling.hpp"
 #include "earshot/nn/model.hpp"
 #include "earshot/nn/pooling.hpp"
+#include "earshot/nn/quantization.hpp"
+#include "earshot/nn/quantized_tensors.hpp"
 #include "earshot/nn/residual.hpp"
 #include "earshot/nn/separable_conv2d.hpp"
 #include "earshot/nn/zero_padding2d.hpp"
