@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "classify_common.hpp"
 #include "commands.hpp"
 #include "earshot/nn/layer_info.hpp"
 #include "model_registry.hpp"
@@ -16,7 +17,7 @@ using earshot::nn::LayerInfo;
 void print_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: earshot info --model NAME [--json]\n"
-               "       earshot info --list\n\n"
+               "       earshot info --list [--json]\n\n"
                "Shows each layer of a built-in model (type, output shape, parameters, MACC, activation\n"
                "bytes) and the totals: MACC, weight bytes and the arena (peak RAM of activations).\n");
 }
@@ -90,6 +91,20 @@ int earshot::cli::run_info(int argc, char** argv) {
     }
   }
   const auto& models = registered_models();
+  if (list && json) {
+    // One object per model: what a script needs to choose one.
+    std::printf("[");
+    for (std::size_t index = 0; index < models.size(); ++index) {
+      const RegisteredModel& model = models[index];
+      std::printf("%s{\"name\": %s, \"description\": %s, \"element\": \"%s\", \"trained\": %s, \"classes\": %zu, "
+                  "\"sample_rate\": %.9g, \"macc\": %ld, \"weight_bytes\": %ld, \"arena_bytes\": %zu}",
+                  index == 0 ? "" : ", ", earshot::cli::json_string(model.name).c_str(),
+                  earshot::cli::json_string(model.description).c_str(), model.element, model.trained ? "true" : "false",
+                  model.labels.size(), model.frontend.sample_rate, model.macc, model.weight_bytes, model.arena_bytes);
+    }
+    std::printf("]\n");
+    return kExitOk;
+  }
   if (list) {
     for (const RegisteredModel& model : models) std::printf("%s\n", model.name);
     return kExitOk;
