@@ -15,6 +15,9 @@ def read_labels(path, output_shape):
         raise ConvertError(f"cannot read the labels file '{path}': {error.strerror}") from None
     while labels and not labels[-1]:
         labels.pop()
+    blank = next((number for number, label in enumerate(labels, 1) if not label), None)
+    if blank is not None:
+        raise ConvertError(f"the labels file '{path}' has an empty label on line {blank} (one label a line)")
     outputs = int(np.prod(output_shape[1:]))
     if len(labels) != outputs:
         raise ConvertError(f"the labels file '{path}' has {len(labels)} labels but the model has "

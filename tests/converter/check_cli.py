@@ -143,6 +143,8 @@ def main():
             "bad_namespace": ([good, "--namespace", "a::b-c"], ["--namespace", "a::b-c"]),
             "label_count": ([good, "--labels", write(scratch, "labels.txt", "yes\nno\n")],
                             ["2 labels", "5 outputs"]),
+            "label_blank": ([good, "--labels", write(scratch, "blank.txt", "a\nb\n\nc\nd\ne\n")],
+                            ["empty label on line 3"]),
             "frontend_key": ([good, "--frontend", write(scratch, "key.json", json.dumps(dict(frontend, n_fttf=1)))],
                              ["unknown key 'n_fttf'"]),
             "frontend_value": ([good, "--frontend", write(scratch, "value.json", json.dumps(dict(frontend, scale="dB")))],
