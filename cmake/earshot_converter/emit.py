@@ -8,7 +8,7 @@ import numpy as np
 
 from .errors import ConvertError
 from .cpp import cpp_float, cpp_ratio, cpp_string
-from .metadata import frontend_lines, read_frontend, read_labels
+from .metadata import frontend_features, frontend_lines, read_frontend, read_labels
 from .onnx_import import Layer, same_padding
 from .passes import readers
 
@@ -354,8 +354,17 @@ class Emitter:
         output_shape = list(c.output.onnx_shape)
         labels = read_labels(args.labels, output_shape) if args.labels else []
         frontend = read_frontend(args.frontend) if args.frontend else None
+        fits = []
         if frontend is not None:
             self.headers.update({"earshot/dsp/frontend.hpp", "earshot/dsp/normalize.hpp"})
+            features = frontend_features(frontend)
+            if len(c.input_shape) == 3 and c.input_shape[0] != features:
+                raise ConvertError(f"the front-end file '{args.frontend}' gives {features} features a frame, but the "
+                                   f"model's input has {c.input_shape[0]} rows (input {list(c.input_onnx_shape)})")
+            if len(c.input_shape) == 3:
+                fits = ["", "// The front-end fills the model's input rows, one feature a row.",
+                        "static_assert(Model::InputShape::height == " + str(features) +
+                        ", \"the front-end's features must fill the model's input rows\");"]
         model = self.c.model
         digest = hashlib.sha256(self.source_bytes).hexdigest()
         source = os.path.basename(args.model)
@@ -411,6 +420,7 @@ class Emitter:
             + ", ".join(cpp_string(label) for label in labels) + "};",
         ]
         lines += frontend_lines(frontend)
+        lines += fits
         lines += ["", f"}}  // namespace {namespace}", ""]
         return "\n".join(lines)
 

@@ -1,5 +1,6 @@
 """The files that travel with a model: its labels and its front-end configuration."""
 import json
+import math
 
 import numpy as np
 
@@ -63,7 +64,40 @@ def read_frontend(path):
     for key in ("sample_rate", "n_fft", "hop_length", "n_mels"):
         if key not in config:
             raise ConvertError(f"front-end file '{path}': '{key}' is required")
+    problem = frontend_problem(config)
+    if problem:
+        raise ConvertError(f"front-end file '{path}': {problem}")
     return config
+
+
+def frontend_problem(config):
+    """What earshot::Frontend::validate() would refuse, in words (None if nothing): checked here so
+    that a bad file fails at conversion, not at run time on the device."""
+    rate, n_fft = config["sample_rate"], config["n_fft"]
+    if not (rate > 0 and math.isfinite(rate)):
+        return f"'sample_rate' must be positive and finite, got {rate}"
+    if n_fft < 4 or n_fft & (n_fft - 1):
+        return f"'n_fft' must be a power of two of at least 4 (the device's FFT), got {n_fft}"
+    if config["hop_length"] == 0:
+        return "'hop_length' must be positive"
+    if config.get("win_length", 0) > n_fft:
+        return f"'win_length' {config['win_length']} is longer than 'n_fft' {n_fft}"
+    if config["n_mels"] == 0:
+        return "'n_mels' must be positive"
+    fmin = config.get("fmin", 0.0)
+    fmax = config.get("fmax", 0.0) or rate / 2
+    if not (0 <= fmin < fmax <= rate / 2):
+        return f"the band must satisfy 0 <= fmin < fmax <= sample_rate / 2, got fmin {fmin}, fmax {fmax}"
+    if config.get("scale") == "mfcc" and not 1 <= config.get("n_mfcc", 20) <= config["n_mels"]:
+        return f"'n_mfcc' must be 1 to n_mels ({config['n_mels']}), got {config.get('n_mfcc', 20)}"
+    if not (config.get("ref", 1.0) > 0 and config.get("amin", 0.0) >= 0 and config.get("ln_offset", 1e-6) >= 0):
+        return "'ref' must be positive, 'amin' and 'ln_offset' not negative"
+    return None
+
+
+def frontend_features(config):
+    """Values a frame gives the model: the MFCCs or the mel bands."""
+    return config.get("n_mfcc", 20) if config.get("scale") == "mfcc" else config["n_mels"]
 
 
 def frontend_lines(config):

@@ -110,7 +110,7 @@ def main():
     else:
         data = sys.argv[4]
         good = os.path.join(data, "conv_bn_relu_maxpool.onnx")
-        frontend = {"sample_rate": 16000, "n_fft": 512, "hop_length": 256, "n_mels": 40}
+        frontend = {"sample_rate": 16000, "n_fft": 512, "hop_length": 256, "n_mels": 16}
         rng = np.random.default_rng(7)
         int8 = ["--quantize", "int8", "--calibration"]
         noise = lambda n, shape=(1, 16, 9): rng.standard_normal((n,) + shape).astype(np.float32)
@@ -152,6 +152,18 @@ def main():
             "frontend_normalization": ([good, "--frontend", write(scratch, "normalization.json",
                                                                   json.dumps(dict(frontend, normalization="mean std")))],
                                        ['"mean_std"', '"mean std"']),
+            "frontend_n_fft_zero": ([good, "--frontend", write(scratch, "n_fft0.json", json.dumps(dict(frontend, n_fft=0)))],
+                                    ["'n_fft' must be a power of two", "got 0"]),
+            "frontend_n_fft_odd": ([good, "--frontend", write(scratch, "n_fft.json", json.dumps(dict(frontend, n_fft=400)))],
+                                   ["'n_fft' must be a power of two", "got 400"]),
+            "frontend_rate": ([good, "--frontend", write(scratch, "rate.json", json.dumps(dict(frontend, sample_rate=-8000)))],
+                              ["'sample_rate' must be positive"]),
+            "frontend_band": ([good, "--frontend", write(scratch, "band.json", json.dumps(dict(frontend, fmin=4000, fmax=3000)))],
+                              ["fmin < fmax", "fmin 4000, fmax 3000"]),
+            "frontend_win_length": ([good, "--frontend", write(scratch, "win.json", json.dumps(dict(frontend, win_length=1024)))],
+                                    ["'win_length' 1024 is longer than 'n_fft' 512"]),
+            "frontend_model_rows": ([good, "--frontend", write(scratch, "rows.json", json.dumps(dict(frontend, n_mels=40)))],
+                                    ["gives 40 features a frame", "16 rows"]),
             "frontend_required": ([good, "--frontend", write(scratch, "required.json", json.dumps({"n_fft": 512}))],
                                   ["'sample_rate' is required"]),
             "internal_error": ([good], ["internal error", "ValueError: injected failure", "please report"]),
