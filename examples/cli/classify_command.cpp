@@ -32,6 +32,8 @@ options:
   --overlap F             overlap of the analysis windows in [0, 1) (default: the model's, 0.5)
   --vote RULE             mean (default, the thesis' choice), geometric, majority or max
   --threshold F           a confidence below F answers "unknown" (index -1); default 0
+  --gate DBFS             windows quieter than DBFS (RMS, e.g. -50) are left out of the vote; a
+                          clip with no louder window answers "silence" (index -2); default off
   --windows               also print every window's class probabilities
   --json                  one JSON object per line and file: file, label, index, confidence,
                           probabilities (the vote's scores), and windows with --windows
@@ -291,11 +293,13 @@ int run_classify(int argc, char** argv) {
            std::to_string(pipeline->minimum_clip_samples()) + "; without --no-pad short clips are padded)");
       continue;
     }
-    const int index = result.confidence >= static_cast<float>(options.pipeline.threshold) ? result.index : kUnknownClass;
+    const int index = result.index == kSilentClass ? kSilentClass
+                      : result.confidence >= static_cast<float>(options.pipeline.threshold) ? result.index
+                                                                                              : kUnknownClass;
     progress.clear();
     print_file(file, *model, result, index, options);
     if (truth != kUnknownClass) {
-      const std::size_t predicted = index == kUnknownClass ? classes : static_cast<std::size_t>(index);
+      const std::size_t predicted = index < 0 ? classes : static_cast<std::size_t>(index);  // unknown, silence
       ++accuracy.confusion[static_cast<std::size_t>(truth)][predicted];
       accuracy.correct += index == truth;
       ++accuracy.total;

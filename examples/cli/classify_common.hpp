@@ -37,14 +37,15 @@ struct PipelineOptions {
   double overlap = -1.0;  // negative: the model's default
   VoteRule rule = VoteRule::kMean;
   double threshold = 0.0;
+  double gate = kLevelGateOff;  // dBFS: quieter windows are silence, not classified
 };
 
-// Consumes --model, --overlap, --vote and --threshold; false if the cursor holds another option
+// Consumes --model, --overlap, --vote, --threshold and --gate; false if the cursor holds another option
 // (handled is then false) or a bad value (error set).
 inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& options, bool& handled,
                                   std::string& error) {
   const std::string name = cursor.name();
-  handled = name == "--model" || name == "--overlap" || name == "--vote" || name == "--threshold";
+  handled = name == "--model" || name == "--overlap" || name == "--vote" || name == "--threshold" || name == "--gate";
   if (!handled) return false;
   std::string value;
   if (!cursor.value(value, error)) return false;
@@ -67,6 +68,12 @@ inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& optio
     }
     error = "--vote must be one of mean, geometric, majority, max, got '" + value + "'";
     return false;
+  } else if (name == "--gate") {
+    if (!parse_number(value, name, options.gate, error)) return false;
+    if (!(options.gate <= 0.0)) {
+      error = "--gate is a level in dBFS, 0 or below (e.g. -50), got " + value;
+      return false;
+    }
   } else {
     if (!parse_number(value, name, options.threshold, error)) return false;
     if (!(options.threshold >= 0.0 && options.threshold <= 1.0)) {
@@ -95,6 +102,7 @@ inline const RegisteredModel* resolve_model(const PipelineOptions& options, Moni
       hop_frames_for_overlap(model->window_frames, options.overlap < 0.0 ? model->overlap : options.overlap);
   config.rule = options.rule;
   config.decision.threshold = static_cast<float>(options.threshold);
+  config.pipeline.level_gate_dbfs = options.gate;
   return model;
 }
 

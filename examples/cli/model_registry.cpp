@@ -42,16 +42,19 @@ class PipelineOf final : public ModelPipeline {
   ClipResult classify_clip(const float* samples, std::size_t count) override {
     ClipResult result;
     clip_voter_.reset();
+    std::size_t voted = 0;
     auto on_window = [&](const typename Classifier::Result& window) {
       result.windows.emplace_back(window.probabilities, window.probabilities + class_count);
+      if (window.window.gated) return;  // silence (below the gate): not a vote for any class
       clip_voter_.add(window.probabilities);
+      ++voted;
     };
     classifier_->begin();
     classifier_->push(samples, count, on_window);
     result.status = classifier_->finish(on_window);
     const Vote<class_count> vote = clip_voter_.vote();
-    result.index = vote.index;
-    result.confidence = vote.confidence;
+    result.index = voted == 0 && !result.windows.empty() ? kSilentClass : vote.index;
+    result.confidence = voted == 0 ? 0.0f : vote.confidence;
     result.scores.assign(vote.scores.begin(), vote.scores.end());
     return result;
   }

@@ -42,7 +42,6 @@ struct StreamOptions {
   std::string input;
   long horizon = 3;
   long min_windows = 2;
-  double gate = kLevelGateOff;
   long block = 512;
   bool windows = false;
   bool json = false;
@@ -74,7 +73,7 @@ bool parse_options(int argc, char** argv, StreamOptions& options, std::string& e
       options.help |= name == "-h" || name == "--help";
       continue;
     }
-    if (name != "--horizon" && name != "--min-windows" && name != "--gate" && name != "--block") {
+    if (name != "--horizon" && name != "--min-windows" && name != "--block") {
       error = "unknown option '" + name + "' (see 'earshot stream --help')";
       return false;
     }
@@ -83,8 +82,7 @@ bool parse_options(int argc, char** argv, StreamOptions& options, std::string& e
     const bool ok = name == "--horizon"       ? parse_integer(value, name, 1, static_cast<long>(kMaxStreamHorizon),
                                                               options.horizon, error)
                     : name == "--min-windows" ? parse_integer(value, name, 1, 1000000, options.min_windows, error)
-                    : name == "--block"       ? parse_integer(value, name, 1, 1L << 24, options.block, error)
-                                              : parse_number(value, name, options.gate, error);
+                                              : parse_integer(value, name, 1, 1L << 24, options.block, error);
     if (!ok) return false;
   }
   if (!options.help && options.input.empty()) {
@@ -102,7 +100,6 @@ int run_stream(int argc, char** argv) {
   int exit_code = kExitOk;
   const RegisteredModel* model = start_command("stream", kUsage, argc, argv, parse_options, options, config, exit_code);
   if (model == nullptr) return exit_code;
-  config.pipeline.level_gate_dbfs = options.gate;
   config.horizon = static_cast<std::size_t>(options.horizon);
   config.decision.min_consecutive = static_cast<std::size_t>(options.min_windows);
   const std::unique_ptr<ModelPipeline> pipeline = model->make_pipeline();
