@@ -1,7 +1,12 @@
-// Reading a WAV file for the `earshot` commands: the whole file, channels averaged to float32,
-// refused with a one-line reason (unreadable, not a WAV, unsupported, empty, non-finite samples).
+// Reading an audio file for the `earshot` commands: the whole file, channels averaged to float32,
+// refused with a one-line reason (unreadable, not audio, unsupported, empty, non-finite samples).
+// WAV in the encodings the library's device-safe parser reads (earshot/io/wav.hpp) goes through
+// it; with libsndfile (Debian libsndfile1-dev; EARSHOT_CLI_HAS_SNDFILE) the rest comes through
+// libsndfile: the WAV encodings the parser refuses (8-bit, float64, A-law, mu-law, ...), RF64,
+// FLAC and Ogg Vorbis. Channels are averaged the same way on both paths.
 #pragma once
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +20,10 @@
 
 #include "earshot/io/wav.hpp"
 
+#if EARSHOT_CLI_HAS_SNDFILE
+#include <sndfile.h>
+#endif
+
 namespace earshot::cli {
 
 struct AudioFile {
@@ -22,6 +31,69 @@ struct AudioFile {
   std::uint32_t sample_rate = 0;
   std::uint16_t channels = 0;
 };
+
+// The file names a folder contributes to `classify`.
+inline bool is_audio_file_name(std::string extension) {
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (extension == ".wav") return true;
+  return EARSHOT_CLI_HAS_SNDFILE && (extension == ".flac" || extension == ".ogg" || extension == ".oga");
+}
+
+namespace detail {
+
+// Whether libsndfile may read what the WAV parser refused: an encoding it does not decode, or
+// another container (FLAC, Ogg, RF64) by its signature. Broken files (truncated, ...) stay refused
+// with the parser's reason.
+inline bool for_sndfile(const std::vector<std::uint8_t>& bytes, WavError error) {
+  if (!EARSHOT_CLI_HAS_SNDFILE) return false;
+  if (error >= WavError::kUnsupported8BitPcm) return true;
+  if (error != WavError::kNotRiff || bytes.size() < 4) return false;
+  return std::memcmp(bytes.data(), "fLaC", 4) == 0 || std::memcmp(bytes.data(), "OggS", 4) == 0 ||
+         std::memcmp(bytes.data(), "RF64", 4) == 0;
+}
+
+#if EARSHOT_CLI_HAS_SNDFILE
+// The file through libsndfile, as float (its own scaling: x / 2^(bits-1) for integer PCM).
+inline bool read_with_sndfile(const std::string& path, AudioFile& audio, std::string& error) {
+  SF_INFO info{};
+  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
+  if (file == nullptr) {
+    error = std::string("cannot decode: ") + sf_strerror(nullptr);
+    return false;
+  }
+  bool ok = info.channels > 0 && info.samplerate > 0 && info.frames >= 0;
+  if (ok) {
+    audio.sample_rate = static_cast<std::uint32_t>(info.samplerate);
+    audio.channels = static_cast<std::uint16_t>(info.channels);
+    const auto channels = static_cast<std::size_t>(info.channels);
+    std::vector<float> block(4096 * channels);
+    audio.samples.clear();
+    sf_count_t got = 0;
+    while ((got = sf_readf_float(file, block.data(), 4096)) > 0) {
+      for (sf_count_t frame = 0; frame < got; ++frame) {
+        const float* values = block.data() + static_cast<std::size_t>(frame) * channels;
+        if (channels == 1) {
+          audio.samples.push_back(values[0]);
+          continue;
+        }
+        float sum = 0.0f;
+        for (std::size_t c = 0; c < channels; ++c) sum += values[c];
+        audio.samples.push_back(sum / static_cast<float>(channels));  // as the WAV parser averages
+      }
+    }
+    if (sf_error(file) != SF_ERR_NO_ERROR) {
+      error = std::string("cannot decode: ") + sf_strerror(file);
+      ok = false;
+    }
+  } else {
+    error = "cannot decode: no channels or no sample rate";
+  }
+  sf_close(file);
+  return ok;
+}
+#endif
+
+}  // namespace detail
 
 // On failure `error` says what is wrong, without the path (the caller names the file).
 inline bool read_audio_file(const std::string& path, AudioFile& audio, std::string& error) {
@@ -61,14 +133,19 @@ inline bool read_audio_file(const std::string& path, AudioFile& audio, std::stri
       return false;
     }
     const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
-    if (!parsed.ok()) {
+    if (!parsed.ok() && detail::for_sndfile(bytes, parsed.error)) {
+#if EARSHOT_CLI_HAS_SNDFILE
+      if (!detail::read_with_sndfile(path, audio, error)) return false;
+#endif
+    } else if (!parsed.ok()) {
       error = parsed.message();
       return false;
+    } else {
+      audio.sample_rate = parsed.file.sample_rate;
+      audio.channels = parsed.file.channels;
+      audio.samples.resize(parsed.file.frame_count);
+      parsed.file.read_mono(0, audio.samples.data(), audio.samples.size());
     }
-    audio.sample_rate = parsed.file.sample_rate;
-    audio.channels = parsed.file.channels;
-    audio.samples.resize(parsed.file.frame_count);
-    parsed.file.read_mono(0, audio.samples.data(), audio.samples.size());
   } catch (const std::ios_base::failure&) {  // an I/O error while reading (EIO)
     error = "cannot read: " + std::string(std::strerror(errno));
     return false;
@@ -77,7 +154,7 @@ inline bool read_audio_file(const std::string& path, AudioFile& audio, std::stri
     return false;
   }
   if (audio.samples.empty()) {
-    error = "the data chunk holds no samples";
+    error = "the file holds no samples";
     return false;
   }
   // Integer PCM is within +-1; float WAV may exceed it, but not by 120 dB: beyond 1e6 a frame's

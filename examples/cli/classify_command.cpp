@@ -93,14 +93,8 @@ bool parse_options(int argc, char** argv, ClassifyOptions& options, std::string&
   return true;
 }
 
-bool is_wav_name(const std::filesystem::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return extension == ".wav";
-}
-
-// Files in command-line order; a folder contributes its .wav files sorted by name. A missing
+// Files in command-line order; a folder contributes its audio files (.wav, and with libsndfile
+// .flac, .ogg, .oga) sorted by name. A missing
 // path stays in the list so that it is reported like any unreadable file.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> files;
@@ -112,7 +106,9 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
     }
     std::vector<std::string> found;
     for (const auto& entry : std::filesystem::directory_iterator(input, ec)) {
-      if (entry.is_regular_file(ec) && is_wav_name(entry.path())) found.push_back(entry.path().string());
+      if (entry.is_regular_file(ec) && is_audio_file_name(entry.path().extension().string())) {
+        found.push_back(entry.path().string());
+      }
     }
     std::sort(found.begin(), found.end());
     files.insert(files.end(), found.begin(), found.end());
