@@ -283,7 +283,7 @@ int run_classify(int argc, char** argv) {
       }
       truth = static_cast<int>(found - model->labels.begin());
     }
-    const ClipResult result = pipeline->classify_clip(samples.data(), samples.size());
+    const ClipResult result = pipeline->classify_clip(samples.data(), samples.size(), false);
     if (result.status != PipelineStatus::kOk) {
       fail(std::string(describe(result.status)) + " (" + std::to_string(samples.size()) + " samples, a window needs " +
            std::to_string(pipeline->minimum_clip_samples()) + "; without --no-pad short clips are padded)");

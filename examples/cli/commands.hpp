@@ -19,4 +19,6 @@ int run_classify(int argc, char** argv);
 // `earshot stream --model NAME FILE.wav`: continuous mode, printing changes of state with times.
 int run_stream(int argc, char** argv);
 
+int run_windows(int argc, char** argv);
+
 }  // namespace earshot::cli

@@ -17,6 +17,7 @@ constexpr Command kCommands[] = {
     {"info", earshot::cli::run_info, "show the layers, MACC and memory of a built-in model"},
     {"classify", earshot::cli::run_classify, "classify WAV recordings with a built-in model (clip mode)"},
     {"stream", earshot::cli::run_stream, "run a model over a long recording, printing changes of state"},
+    {"windows", earshot::cli::run_windows, "write the tensors a model receives for a recording (.npy)"},
 };
 
 void print_usage(std::FILE* out) {

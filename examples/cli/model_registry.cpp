@@ -39,12 +39,19 @@ class PipelineOf final : public ModelPipeline {
     return classifier_->windows().minimum_clip_samples();
   }
 
-  ClipResult classify_clip(const float* samples, std::size_t count) override {
+  ClipResult classify_clip(const float* samples, std::size_t count, bool keep_inputs) override {
     ClipResult result;
+    result.input_rows = static_cast<std::size_t>(Model::InputShape::height);
+    result.input_columns = static_cast<std::size_t>(Model::InputShape::width);
     clip_voter_.reset();
     std::size_t voted = 0;
     auto on_window = [&](const typename Classifier::Result& window) {
       result.windows.emplace_back(window.probabilities, window.probabilities + class_count);
+      if (keep_inputs) {  // the window's ring is still current during this call
+        const std::size_t first = result.inputs.size();
+        result.inputs.resize(first + Classifier::feature_count * Classifier::window_frames);
+        classifier_->windows().copy_window(result.inputs.data() + first);
+      }
       if (window.window.gated) return;  // silence (below the gate): not a vote for any class
       clip_voter_.add(window.probabilities);
       ++voted;

@@ -46,6 +46,11 @@ struct ClipResult {
   int index = kUnknownClass;
   float confidence = 0.0f;
   std::vector<float> scores;  // the vote's score per class
+  // With keep_inputs: every window's model input as float (normalised, before an int8 model
+  // quantizes it), window after window, each input_rows x input_columns (features x frames).
+  std::vector<float> inputs;
+  std::size_t input_rows = 0;
+  std::size_t input_columns = 0;
 };
 
 // A model's pipeline, configured once and run on many clips or one stream.
@@ -57,7 +62,7 @@ class ModelPipeline {
   virtual Status frontend_status() const = 0;
   virtual std::size_t minimum_clip_samples() const = 0;
   // Clip mode over a whole recording: windows, then the vote (status kClipTooShort: no window).
-  virtual ClipResult classify_clip(const float* samples, std::size_t count) = 0;
+  virtual ClipResult classify_clip(const float* samples, std::size_t count, bool keep_inputs) = 0;
   // Continuous mode: the recording fed in blocks of `block` samples as a device would.
   virtual void stream(const float* samples, std::size_t count, std::size_t block,
                       const EventCallback& on_event, const WindowCallback& on_window) = 0;
