@@ -306,6 +306,7 @@ struct Features {
   std::size_t frames = 0;
   std::vector<float> values;
   const char* fft_name = "";
+  std::size_t empty_bands = 0;  // mel bands that no FFT bin falls in (their output is 0)
 };
 
 template <class FrontendType>
@@ -324,6 +325,16 @@ bool compute(const FrontendConfig& config, const std::vector<float>& samples, Fe
   if (status != Status::kOk) {
     error = describe(status);
     return false;
+  }
+  // As librosa warns ("Empty filters detected in mel frequency basis"): a band with no positive
+  // weight gives 0 (its dB the floor) for any signal.
+  const auto& bank = frontend->filterbank();
+  for (std::size_t band = 0; band < bank.n_mels(); ++band) {
+    bool empty = true;
+    for (std::size_t bin = bank.first_bin(band); bin < bank.first_bin(band) + bank.bin_count(band); ++bin) {
+      empty = empty && !(bank.weight(band, bin) > 0.0f);
+    }
+    features.empty_bands += empty ? 1 : 0;
   }
   const std::size_t rows = frontend->feature_size();
   features.rows = rows;
@@ -438,6 +449,12 @@ int run_features(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     return fail("not enough memory for the features of " + options.input +
                 " (a larger --hop-length or fewer --n-mels needs less)");
+  }
+  if (features.empty_bands > 0) {
+    std::fprintf(stderr,
+                 "earshot features: warning: %zu of %zu mel bands are empty (no FFT bin falls in them; their "
+                 "output is 0): a larger n_fft or fmax, or fewer n_mels, avoids it\n",
+                 features.empty_bands, config.n_mels);
   }
   if (options.summary) print_summary(options, audio, config, features);
   return kExitOk;
