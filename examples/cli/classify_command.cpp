@@ -105,10 +105,16 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
       continue;
     }
     std::vector<std::string> found;
+    std::size_t subfolders = 0;
     for (const auto& entry : std::filesystem::directory_iterator(input, ec)) {
       if (entry.is_regular_file(ec) && is_audio_file_name(entry.path().extension().string())) {
         found.push_back(entry.path().string());
       }
+      subfolders += entry.is_directory(ec) ? 1 : 0;
+    }
+    if (subfolders > 0) {  // said, so that nobody takes a folder's total for the whole tree's
+      std::fprintf(stderr, "earshot classify: %s: %zu subfolder%s not read (a folder contributes its own audio "
+                   "files only)\n", input.c_str(), subfolders, subfolders == 1 ? "" : "s");
     }
     std::sort(found.begin(), found.end());
     files.insert(files.end(), found.begin(), found.end());
@@ -235,7 +241,7 @@ int run_classify(int argc, char** argv) {
 
   const std::vector<std::string> files = expand_inputs(options.inputs);
   if (files.empty()) {
-    std::fprintf(stderr, "earshot classify: no .wav files in the given folders\n");
+    std::fprintf(stderr, "earshot classify: no audio files in the given folders\n");
     return kExitBadInput;
   }
   const std::size_t classes = model->labels.size();
