@@ -8,7 +8,7 @@ import numpy as np
 
 from .errors import ConvertError
 from .cpp import cpp_float, cpp_ratio, cpp_string
-from .metadata import frontend_features, frontend_lines, read_frontend, read_labels
+from .metadata import frontend_features, frontend_lines, pipeline_lines, read_frontend, read_labels
 from .onnx_import import Layer, same_padding
 from .passes import readers
 
@@ -362,7 +362,9 @@ class Emitter:
                 raise ConvertError(f"the front-end file '{args.frontend}' gives {features} features a frame, but the "
                                    f"model's input has {c.input_shape[0]} rows (input {list(c.input_onnx_shape)})")
             if len(c.input_shape) == 3:
-                fits = ["", "// The front-end fills the model's input rows, one feature a row.",
+                self.headers.add("earshot/pipeline/voter.hpp")
+                fits = pipeline_lines(frontend, c.input_shape[1])
+                fits += ["", "// The front-end fills the model's input rows, one feature a row.",
                         "static_assert(Model::InputShape::height == " + str(features) +
                         ", \"the front-end's features must fill the model's input rows\");"]
         model = self.c.model
@@ -379,7 +381,9 @@ class Emitter:
             "#pragma once",
             "",
             "#include <array>",
+            "#include <cstddef>",
             "#include <cstdint>",
+            "#include <limits>",
             "#include <ratio>",
             "",
         ]

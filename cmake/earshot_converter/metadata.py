@@ -33,7 +33,15 @@ FRONTEND_KEYS = {
     "fmin": "number", "fmax": "number", "htk": "bool", "norm": ("slaney", "none", None),
     "scale": ("linear", "db", "ln", "mfcc"), "n_mfcc": "int", "ref": "number", "amin": "number",
     "top_db": "number_or_null", "ln_offset": "number", "normalization": ("none", "mean_std", "max"),
+    # The pipeline around the model (PipelineConfig, the vote and the decisions).
+    "window_frames": "int", "hop_frames": "int", "overlap": "number", "gate_dbfs": "number_or_null",
+    "threshold": "number", "vote": ("mean", "geometric", "majority", "max"),
 }
+
+# What an absent key means: `earshot features`' defaults for the features, PipelineConfig's for
+# the pipeline (the README's table lists them).
+DEFAULTS = {"scale": "db", "normalization": "mean_std", "overlap": 0.5, "gate_dbfs": None, "threshold": 0.0,
+            "vote": "mean"}
 
 
 def read_frontend(path):
@@ -92,7 +100,40 @@ def frontend_problem(config):
         return f"'n_mfcc' must be 1 to n_mels ({config['n_mels']}), got {config.get('n_mfcc', 20)}"
     if not (config.get("ref", 1.0) > 0 and config.get("amin", 0.0) >= 0 and config.get("ln_offset", 1e-6) >= 0):
         return "'ref' must be positive, 'amin' and 'ln_offset' not negative"
+    if "hop_frames" in config and "overlap" in config:
+        return "give 'hop_frames' or 'overlap', not both"
+    if config.get("hop_frames", 1) < 1:
+        return "'hop_frames' must be at least 1"
+    if not 0 <= config.get("overlap", 0.5) < 1:
+        return f"'overlap' must be in [0, 1), got {config['overlap']}"
+    if config.get("gate_dbfs") is not None and not config["gate_dbfs"] <= 0:
+        return f"'gate_dbfs' is a level in dBFS, 0 or below (or null: no gate), got {config['gate_dbfs']}"
+    if not 0 <= config.get("threshold", 0.0) <= 1:
+        return f"'threshold' must be in [0, 1], got {config['threshold']}"
     return None
+
+
+def pipeline_lines(config, window_frames):
+    """The pipeline the model was trained for, from the front-end file: the window (checked
+    against the model's input by the caller), the hop, gate, threshold and vote."""
+    given = config.get("window_frames")
+    if given is not None and given != window_frames:
+        raise ConvertError(f"'window_frames' is {given} in the front-end file, but the model's input has "
+                           f"{window_frames} columns (frames)")
+    if "hop_frames" in config:
+        hop = config["hop_frames"]
+    else:  # as earshot::hop_frames_for_overlap: the nearest frame, at least 1
+        hop = max(1, int(window_frames * (1.0 - config.get("overlap", DEFAULTS["overlap"])) + 0.5))
+    gate = config.get("gate_dbfs", DEFAULTS["gate_dbfs"])
+    vote = {"mean": "kMean", "geometric": "kGeometricMean", "majority": "kMajority", "max": "kMax"}[
+        config.get("vote", DEFAULTS["vote"])]
+    return ["", "// The pipeline around the model (front-end file; absent keys: PipelineConfig's defaults).",
+            f"inline constexpr std::size_t window_frames = {window_frames};",
+            f"inline constexpr std::size_t hop_frames = {hop};",
+            "inline constexpr double level_gate_dbfs = " +
+            ("-std::numeric_limits<double>::infinity();  // no gate" if gate is None else f"{float(gate)!r};"),
+            f"inline constexpr float decision_threshold = {cpp_float(config.get('threshold', DEFAULTS['threshold']))};",
+            f"inline constexpr earshot::VoteRule vote_rule = earshot::VoteRule::{vote};"]
 
 
 def frontend_features(config):
@@ -103,7 +144,7 @@ def frontend_features(config):
 def frontend_lines(config):
     if config is None:
         return ["inline constexpr bool has_frontend = false;"]
-    kind = {"linear": "kMel", "db": "kDecibel", "ln": "kNaturalLog", "mfcc": "kMfcc"}[config.get("scale", "linear")]
+    kind = {"linear": "kMel", "db": "kDecibel", "ln": "kNaturalLog", "mfcc": "kMfcc"}[config.get("scale", DEFAULTS["scale"])]
     fields = [
         ("sample_rate", str(float(config["sample_rate"]))),
         ("n_fft", str(config["n_fft"])),
@@ -124,7 +165,8 @@ def frontend_lines(config):
         ("ln_offset", cpp_float(config.get("ln_offset", 1e-6))),
         ("n_mfcc", str(config.get("n_mfcc", 20))),
     ]
-    normalization = {"none": "kNone", "mean_std": "kMeanStd", "max": "kMax"}[config.get("normalization", "none")]
+    normalization = {"none": "kNone", "mean_std": "kMeanStd", "max": "kMax"}[
+        config.get("normalization", DEFAULTS["normalization"])]
     lines = ["", "// The features the model was trained on (librosa's parameters).",
              "inline constexpr bool has_frontend = true;",
              "inline constexpr earshot::FrontendConfig frontend = [] {",

@@ -3,6 +3,10 @@
 // framework's tensor shapes. Model: conv_bn_relu_maxpool.onnx converted as earshot_test::tiny.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
+#include "earshot/pipeline/feature_windows.hpp"
+
 #include <fstream>
 #include <string>
 #include <vector>
@@ -49,4 +53,15 @@ TEST_CASE("the generated header records the framework's shapes and earshot's NHW
   CHECK(Input::channels == 1);
   CHECK(tiny::Model::output_size == 5);
   CHECK(std::string(tiny::source_file) == "conv_bn_relu_maxpool.onnx");
+}
+
+TEST_CASE("the generated header holds the pipeline of frontend.json, absent keys as PipelineConfig's defaults") {
+  // frontend.json gives no pipeline keys: the model's 9 input frames, 50% overlap (hop 5, the
+  // nearest frame to 4.5, as hop_frames_for_overlap), no gate, threshold 0, the mean vote.
+  STATIC_REQUIRE(tiny::window_frames == 9);
+  STATIC_REQUIRE(tiny::hop_frames == earshot::hop_frames_for_overlap(9, 0.5));
+  STATIC_REQUIRE(tiny::hop_frames == 5);
+  CHECK(tiny::level_gate_dbfs == -std::numeric_limits<double>::infinity());
+  CHECK(tiny::decision_threshold == 0.0f);
+  CHECK(tiny::vote_rule == earshot::VoteRule::kMean);
 }
