@@ -38,6 +38,7 @@ struct PipelineOptions {
   VoteRule rule = VoteRule::kMean;
   double threshold = 0.0;
   double gate = kLevelGateOff;  // dBFS: quieter windows are silence, not classified
+  bool gate_given = false;      // otherwise the model's own gate (its front-end file's gate_dbfs)
 };
 
 // Consumes --model, --overlap, --vote, --threshold and --gate; false if the cursor holds another option
@@ -70,6 +71,7 @@ inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& optio
     return false;
   } else if (name == "--gate") {
     if (!parse_number(value, name, options.gate, error)) return false;
+    options.gate_given = true;
     if (!(options.gate <= 0.0)) {
       error = "--gate is a level in dBFS, 0 or below (e.g. -50), got " + value;
       return false;
@@ -102,7 +104,7 @@ inline const RegisteredModel* resolve_model(const PipelineOptions& options, Moni
       hop_frames_for_overlap(model->window_frames, options.overlap < 0.0 ? model->overlap : options.overlap);
   config.rule = options.rule;
   config.decision.threshold = static_cast<float>(options.threshold);
-  config.pipeline.level_gate_dbfs = options.gate;
+  config.pipeline.level_gate_dbfs = options.gate_given ? options.gate : model->gate_dbfs;
   return model;
 }
 

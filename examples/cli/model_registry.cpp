@@ -103,7 +103,7 @@ const std::vector<std::string> kUrbanSoundLabels = {
 template <class Model, class FrontendType>
 RegisteredModel describe(const char* name, const char* description, XCubeFigures reported, bool trained,
                          std::vector<std::string> labels, const FrontendConfig& frontend,
-                         WindowNormalization normalization, double overlap) {
+                         WindowNormalization normalization, double overlap, double gate_dbfs = kLevelGateOff) {
   static constexpr auto rows = Model::layer_info();
   return {name,
           description,
@@ -122,6 +122,7 @@ RegisteredModel describe(const char* name, const char* description, XCubeFigures
           normalization,
           static_cast<std::size_t>(Model::InputShape::width),
           overlap,
+          gate_dbfs,
           [] { return std::unique_ptr<ModelPipeline>(new PipelineOf<Model, FrontendType>()); }};
 }
 
@@ -150,11 +151,11 @@ std::vector<RegisteredModel> make_registry() {
       thesis_frontend(), WindowNormalization::kMeanStd, 0.5));
   models.push_back(describe<fsdd::Model, Frontend<256, 40>>(
       "fsdd-cnn", "spoken digits 0-9 (FSDD, examples/fsdd), 40x32x1 -> 10", {0, 0}, true, digits,
-      fsdd::frontend, fsdd::normalization, 0.5));
+      fsdd::frontend, fsdd::normalization, 0.5, fsdd::level_gate_dbfs));
   namespace fsdd_int8 = earshot::examples::fsdd_cnn_int8;
   models.push_back(describe<fsdd_int8::Model, Frontend<256, 40>>(
       "fsdd-cnn-int8", "fsdd-cnn in int8 (TFLite's scheme; calibrated on 100 training windows)", {0, 0}, true,
-      digits, fsdd_int8::frontend, fsdd_int8::normalization, 0.5));
+      digits, fsdd_int8::frontend, fsdd_int8::normalization, 0.5, fsdd_int8::level_gate_dbfs));
   models.push_back(describe<earshot::examples::stride_ds_24_int8::Model, ThesisFrontend>(
       "stride-ds-24-int8", "Stride-DS-24 in int8 (PyTorch padding, stand-in weights), 60x31x1 -> 10", {477236, 56250},
       false, kUrbanSoundLabels, thesis_frontend(), WindowNormalization::kMeanStd, 0.5));

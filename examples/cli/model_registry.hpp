@@ -87,6 +87,7 @@ struct RegisteredModel {
   WindowNormalization normalization;
   std::size_t window_frames;
   double overlap;  // default overlap of the analysis windows
+  double gate_dbfs;  // default level gate (a converted model's front-end file; kLevelGateOff: none)
   std::function<std::unique_ptr<ModelPipeline>()> make_pipeline;
 };
 
