@@ -231,13 +231,8 @@ int run_classify(int argc, char** argv) {
       return kExitBadInput;
     }
   }
-  const std::unique_ptr<ModelPipeline> pipeline = model->make_pipeline();
-  const PipelineStatus status = pipeline->configure(config);
-  if (status != PipelineStatus::kOk) {
-    std::fprintf(stderr, "earshot classify: %s: %s\n", describe(status),
-                 status == PipelineStatus::kFrontendRejected ? describe(pipeline->frontend_status()) : "");
-    return kExitBadInput;
-  }
+  const std::unique_ptr<ModelPipeline> pipeline = configured_pipeline("classify", *model, config);
+  if (pipeline == nullptr) return kExitBadInput;
 
   const std::vector<std::string> files = expand_inputs(options.inputs);
   if (files.empty()) {

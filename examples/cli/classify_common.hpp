@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,22 @@ inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& optio
   return true;
 }
 
+// The start of a one-recording command's option loop (stream, windows): a plain argument is the
+// recording (a second one is an error), then the options both commands share. Returns true when
+// the argument was taken (`error` set if it was bad); false leaves it to the command.
+template <class Options>
+bool take_recording_or_pipeline_option(ArgumentCursor& cursor, Options& options, std::string& error) {
+  const std::string name = cursor.name();
+  if (!cursor.is_option()) {
+    if (!options.input.empty()) error = "unexpected argument '" + name + "' (one recording only)";
+    options.input = options.input.empty() ? name : options.input;
+    return true;
+  }
+  bool handled = false;
+  if (parse_pipeline_option(cursor, options.pipeline, handled, error)) return true;
+  return handled;  // a bad value of a shared option: error is set
+}
+
 // The model and the pipeline configuration the options ask for.
 inline const RegisteredModel* resolve_model(const PipelineOptions& options, MonitorConfig& config,
                                             std::string& error) {
@@ -123,6 +140,18 @@ const RegisteredModel* start_command(const char* command, const char* usage, int
   if (options.help && error.empty()) std::fputs(usage, stdout);
   if (model == nullptr && !error.empty()) std::fprintf(stderr, "earshot %s: %s\n", command, error.c_str());
   return model;
+}
+
+// The model's pipeline configured as `config` asks, or nullptr after one error line.
+inline std::unique_ptr<ModelPipeline> configured_pipeline(const char* command, const RegisteredModel& model,
+                                                          const MonitorConfig& config) {
+  std::unique_ptr<ModelPipeline> pipeline = model.make_pipeline();
+  const PipelineStatus status = pipeline->configure(config);
+  if (status == PipelineStatus::kOk) return pipeline;
+  std::fprintf(stderr, "earshot %s: %s%s%s\n", command, describe(status),
+               status == PipelineStatus::kFrontendRejected ? ": " : "",
+               status == PipelineStatus::kFrontendRejected ? describe(pipeline->frontend_status()) : "");
+  return nullptr;
 }
 
 // A class index as the commands print it.

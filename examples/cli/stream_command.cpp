@@ -52,17 +52,10 @@ bool parse_options(int argc, char** argv, StreamOptions& options, std::string& e
   ArgumentCursor cursor(argc, argv);
   while (cursor.next()) {
     const std::string name = cursor.name();
-    if (!cursor.is_option()) {
-      if (!options.input.empty()) {
-        error = "unexpected argument '" + name + "' (one recording only)";
-        return false;
-      }
-      options.input = name;
+    if (take_recording_or_pipeline_option(cursor, options, error)) {
+      if (!error.empty()) return false;
       continue;
     }
-    bool handled = false;
-    if (parse_pipeline_option(cursor, options.pipeline, handled, error)) continue;
-    if (handled) return false;
     if (name == "--windows" || name == "--json" || name == "-h" || name == "--help") {
       if (cursor.has_inline_value()) {
         error = name + " takes no value";
@@ -102,12 +95,8 @@ int run_stream(int argc, char** argv) {
   if (model == nullptr) return exit_code;
   config.horizon = static_cast<std::size_t>(options.horizon);
   config.decision.min_consecutive = static_cast<std::size_t>(options.min_windows);
-  const std::unique_ptr<ModelPipeline> pipeline = model->make_pipeline();
-  const PipelineStatus status = pipeline->configure(config);
-  if (status != PipelineStatus::kOk) {
-    std::fprintf(stderr, "earshot stream: %s\n", describe(status));
-    return kExitBadInput;
-  }
+  const std::unique_ptr<ModelPipeline> pipeline = configured_pipeline("stream", *model, config);
+  if (pipeline == nullptr) return kExitBadInput;
   std::vector<float> samples;
   std::string error;
   if (!load_clip(options.input, model->frontend.sample_rate, samples, error)) {

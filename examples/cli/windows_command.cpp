@@ -44,17 +44,10 @@ bool parse_options(int argc, char** argv, WindowsOptions& options, std::string& 
   ArgumentCursor cursor(argc, argv);
   while (cursor.next()) {
     const std::string name = cursor.name();
-    if (!cursor.is_option()) {
-      if (!options.input.empty()) {
-        error = "unexpected argument '" + name + "' (one recording only)";
-        return false;
-      }
-      options.input = name;
+    if (take_recording_or_pipeline_option(cursor, options, error)) {
+      if (!error.empty()) return false;
       continue;
     }
-    bool handled = false;
-    if (parse_pipeline_option(cursor, options.pipeline, handled, error)) continue;
-    if (handled) return false;
     if (name == "-o" || name == "--output") {
       if (!cursor.value(options.output, error)) return false;
       continue;
@@ -91,13 +84,8 @@ int run_windows(int argc, char** argv) {
   const RegisteredModel* model = start_command("windows", kUsage, argc, argv, parse_options, options, config, exit_code);
   if (model == nullptr) return exit_code;
   config.pipeline.pad_short_clips = options.pad;
-  const std::unique_ptr<ModelPipeline> pipeline = model->make_pipeline();
-  const PipelineStatus status = pipeline->configure(config);
-  if (status != PipelineStatus::kOk) {
-    std::fprintf(stderr, "earshot windows: %s: %s\n", describe(status),
-                 status == PipelineStatus::kFrontendRejected ? describe(pipeline->frontend_status()) : "");
-    return kExitBadInput;
-  }
+  const std::unique_ptr<ModelPipeline> pipeline = configured_pipeline("windows", *model, config);
+  if (pipeline == nullptr) return kExitBadInput;
   std::vector<float> samples;
   std::string error;
   if (!load_clip(options.input, model->frontend.sample_rate, samples, error)) {
