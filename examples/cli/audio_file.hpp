@@ -53,10 +53,37 @@ inline bool for_sndfile(const std::vector<std::uint8_t>& bytes, WavError error) 
 }
 
 #if EARSHOT_CLI_HAS_SNDFILE
-// The file through libsndfile, as float (its own scaling: x / 2^(bits-1) for integer PCM).
-inline bool read_with_sndfile(const std::string& path, AudioFile& audio, std::string& error) {
+// libsndfile reading the bytes already in memory (a file or stdin) through its virtual I/O.
+struct MemoryFile {
+  const std::vector<std::uint8_t>* bytes;
+  sf_count_t position = 0;
+  static sf_count_t length(void* self) { return static_cast<sf_count_t>(static_cast<MemoryFile*>(self)->bytes->size()); }
+  static sf_count_t seek(sf_count_t offset, int whence, void* self) {
+    auto* file = static_cast<MemoryFile*>(self);
+    const sf_count_t base = whence == SEEK_SET ? 0 : (whence == SEEK_CUR ? file->position : length(self));
+    const sf_count_t target = base + offset;
+    if (target < 0 || target > length(self)) return -1;
+    file->position = target;
+    return target;
+  }
+  static sf_count_t read(void* out, sf_count_t count, void* self) {
+    auto* file = static_cast<MemoryFile*>(self);
+    const sf_count_t left = length(self) - file->position;
+    const sf_count_t taken = count < left ? count : left;
+    if (taken > 0) std::memcpy(out, file->bytes->data() + file->position, static_cast<std::size_t>(taken));
+    file->position += taken > 0 ? taken : 0;
+    return taken > 0 ? taken : 0;
+  }
+  static sf_count_t write(const void*, sf_count_t, void*) { return 0; }
+  static sf_count_t tell(void* self) { return static_cast<MemoryFile*>(self)->position; }
+};
+
+// The bytes through libsndfile, as float (its own scaling: x / 2^(bits-1) for integer PCM).
+inline bool read_with_sndfile(const std::vector<std::uint8_t>& bytes, AudioFile& audio, std::string& error) {
+  MemoryFile memory{&bytes};
+  SF_VIRTUAL_IO io{MemoryFile::length, MemoryFile::seek, MemoryFile::read, MemoryFile::write, MemoryFile::tell};
   SF_INFO info{};
-  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
+  SNDFILE* file = sf_open_virtual(&io, SFM_READ, &info, &memory);
   if (file == nullptr) {
     error = std::string("cannot decode: ") + sf_strerror(nullptr);
     return false;
@@ -96,7 +123,35 @@ inline bool read_with_sndfile(const std::string& path, AudioFile& audio, std::st
 }  // namespace detail
 
 // On failure `error` says what is wrong, without the path (the caller names the file).
+// The whole of standard input (`-` as the file name), for a pipe: `sox ... -t wav - | earshot ...`.
+inline bool read_standard_input(std::vector<std::uint8_t>& bytes, std::string& error) {
+  try {
+    std::uint8_t chunk[65536];
+    std::size_t got = 0;
+    while ((got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
+    if (std::ferror(stdin)) {
+      error = "cannot read standard input: " + std::string(std::strerror(errno));
+      return false;
+    }
+  } catch (const std::bad_alloc&) {
+    error = "standard input is too large to read into memory";
+    return false;
+  }
+  return true;
+}
+
+inline bool decode_audio_bytes(const std::vector<std::uint8_t>& bytes, AudioFile& audio, std::string& error);
+
 inline bool read_audio_file(const std::string& path, AudioFile& audio, std::string& error) {
+  if (path == "-") {
+    try {
+      std::vector<std::uint8_t> bytes;
+      return read_standard_input(bytes, error) && decode_audio_bytes(bytes, audio, error);
+    } catch (const std::bad_alloc&) {
+      error = "standard input is too large to read into memory";
+      return false;
+    }
+  }
   // Only regular files are read: a directory opens as a stream on Linux and reading it throws
   // from inside libstdc++, a FIFO blocks its reader until a writer comes, and a device such as
   // /dev/zero never ends (std::bad_alloc once memory runs out).
@@ -132,26 +187,35 @@ inline bool read_audio_file(const std::string& path, AudioFile& audio, std::stri
       error = "cannot read: " + std::string(errno != 0 ? std::strerror(errno) : "the file shrank");
       return false;
     }
-    const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
-    if (!parsed.ok() && detail::for_sndfile(bytes, parsed.error)) {
-#if EARSHOT_CLI_HAS_SNDFILE
-      if (!detail::read_with_sndfile(path, audio, error)) return false;
-#endif
-    } else if (!parsed.ok()) {
-      error = parsed.message();
-      return false;
-    } else {
-      audio.sample_rate = parsed.file.sample_rate;
-      audio.channels = parsed.file.channels;
-      audio.samples.resize(parsed.file.frame_count);
-      parsed.file.read_mono(0, audio.samples.data(), audio.samples.size());
-    }
+    if (!decode_audio_bytes(bytes, audio, error)) return false;
   } catch (const std::ios_base::failure&) {  // an I/O error while reading (EIO)
     error = "cannot read: " + std::string(std::strerror(errno));
     return false;
   } catch (const std::bad_alloc&) {
     error = "too large to read into memory (" + std::to_string(size) + " bytes)";
     return false;
+  }
+  return true;
+}
+
+
+
+// WAV through the library's parser, or (with libsndfile) what it refuses; channels averaged; the
+// samples checked: finite, and within +-1e6.
+inline bool decode_audio_bytes(const std::vector<std::uint8_t>& bytes, AudioFile& audio, std::string& error) {
+  const WavParseResult parsed = parse_wav(bytes.data(), bytes.size());
+  if (!parsed.ok() && detail::for_sndfile(bytes, parsed.error)) {
+#if EARSHOT_CLI_HAS_SNDFILE
+    if (!detail::read_with_sndfile(bytes, audio, error)) return false;
+#endif
+  } else if (!parsed.ok()) {
+    error = parsed.message();
+    return false;
+  } else {
+    audio.sample_rate = parsed.file.sample_rate;
+    audio.channels = parsed.file.channels;
+    audio.samples.resize(parsed.file.frame_count);
+    parsed.file.read_mono(0, audio.samples.data(), audio.samples.size());
   }
   if (audio.samples.empty()) {
     error = "the file holds no samples";
