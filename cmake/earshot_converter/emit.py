@@ -152,8 +152,8 @@ class Emitter:
                 continue
             following = items[index + 1] if index + 1 < len(items) else None
             # int8 fuses only a bias-free depthwise half (quantize.prepare moves it; a QDQ model's stays).
-            fusable = self.q is None or not np.any(item.params["bias"]) if item.kind == "depthwise" else False
-            if item.kind == "depthwise" and is_pointwise(following) and fusable:
+            if item.kind == "depthwise" and is_pointwise(following) and (
+                    self.q is None or not np.any(item.params["bias"])):
                 types.extend(self.separable(item, following, shape))
                 item, following.kind = following, "removed"
             else:

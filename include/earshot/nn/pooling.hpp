@@ -71,9 +71,8 @@ struct AverageReduce {
     const int divisor = kPaddedCells == PaddedCells::kIncluded ? pool_cells : cells;
     for (int index = 0; index < count; ++index) {
       const std::int32_t sum = acc[index];
-      std::int32_t value = sum > 0 ? (sum + divisor / 2) / divisor : (sum - divisor / 2) / divisor;
-      value = value < -128 ? -128 : (value > 127 ? 127 : value);
-      out[index] = static_cast<std::int8_t>(value);
+      // A rounded average of int8 values is an int8 value: no clamp is needed.
+      out[index] = static_cast<std::int8_t>(sum > 0 ? (sum + divisor / 2) / divisor : (sum - divisor / 2) / divisor);
     }
   }
 };

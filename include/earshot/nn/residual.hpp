@@ -64,9 +64,9 @@ struct Int8Add {
       const std::int32_t branch = (block[index] + q.input_offset[1]) * (1 << q.left_shift);
       const std::int32_t total = multiply_by_quantized_multiplier(shortcut, q.input_multiplier[0], q.input_shift[0]) +
                                  multiply_by_quantized_multiplier(branch, q.input_multiplier[1], q.input_shift[1]);
-      std::int32_t value = multiply_by_quantized_multiplier(total, q.output_multiplier, q.output_shift) + q.output_offset;
-      value = value < q.output_min ? q.output_min : (value > q.output_max ? q.output_max : value);
-      sum[index] = static_cast<std::int8_t>(value);
+      const std::int32_t value =
+          multiply_by_quantized_multiplier(total, q.output_multiplier, q.output_shift) + q.output_offset;
+      sum[index] = detail::clamp_to_int8(value, q.output_min, q.output_max);
     }
   }
 };

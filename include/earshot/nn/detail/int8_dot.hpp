@@ -136,11 +136,11 @@ void dot_int8(const std::int8_t* values, const std::int8_t* weights, const std::
   if constexpr (kGrouped < kOutputs) portable_dot<kDepth, kGrouped, kOutputs, false>(values, weights, start, finish);
 }
 
-// The kernel of a convolution from one input channel (the first layer of an audio model), widened
-// to int16 at compile time, each filter's row padded to an even depth with a zero: the patch and
-// the weights are then both int16 pairs, and one SMLAD takes two multiply-accumulates with no
-// widening in the loop. Twice the flash of the int8 kernel, which for a 1-channel layer is small
-// (Stride-DS-24: 1,200 B instead of 600 B).
+// An int8 kernel [outputs][depth] widened to int16 at compile time, each output's row padded to
+// an even depth with a zero: the patch and the weights are then both int16 pairs, and one SMLAD
+// takes two multiply-accumulates with no widening in the loop. Used where the kernel is small
+// beside the model (twice its int8 flash): a convolution from one input channel (Stride-DS-24's
+// first layer: 1,200 B instead of 600 B) and the pointwise half of a separable convolution.
 template <const auto& kKernel, int kOutputs, int kDepth>
 struct WideKernel {
   static constexpr int depth = kDepth + kDepth % 2;
