@@ -5,7 +5,7 @@
 #
 #   earshot_add_model(<target> MODEL model.onnx NAME my_model [NAMESPACE ns]
 #                     [LABELS labels.txt] [FRONTEND frontend.json]
-#                     [QUANTIZE int8 CALIBRATION calib.npy] [RUNNER])
+#                     [QUANTIZE int8 CALIBRATION calib.npy] [DESCRIPTION text] [RUNNER] [TOOL])
 #
 # QUANTIZE int8: post-training quantization by TFLite's int8 specification, activation ranges
 # from CALIBRATION (float32 representative inputs, batch first, in the framework's layout), or,
@@ -14,7 +14,11 @@
 # <target>: an existing target gets the include path and a build dependency; otherwise an
 # INTERFACE library of that name is made (link it). Source: `#include "my_model.hpp"`, type
 # `ns::my_model::Model`. RUNNER also builds `<target>-run IN.npy OUT.npy` (see the README section "Bringing a trained model in").
+# TOOL also builds `<target>-earshot`, the `earshot` command-line tool with this model registered
+# under NAME beside the built-in ones (earshot_add_tool(), EarshotTool.cmake; needs FRONTEND);
+# DESCRIPTION is what its `info` says of the model.
 include_guard(GLOBAL)
+include(${CMAKE_CURRENT_LIST_DIR}/EarshotTool.cmake)
 
 # Sets EARSHOT_PYTHON (cache) to an interpreter that can import numpy and onnx. Debian's
 # /usr/bin/python3 comes first: the first `python3` on PATH may be another one without them.
@@ -53,7 +57,7 @@ function(_earshot_find_converter_python)
 endfunction()
 
 function(earshot_add_model target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "RUNNER" "MODEL;NAME;NAMESPACE;LABELS;FRONTEND;QUANTIZE;CALIBRATION" "")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "RUNNER;TOOL" "MODEL;NAME;NAMESPACE;LABELS;FRONTEND;QUANTIZE;CALIBRATION;DESCRIPTION" "")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "earshot_add_model(${target}): unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -65,6 +69,10 @@ function(earshot_add_model target)
   endif()
   if(ARG_CALIBRATION AND NOT ARG_QUANTIZE)
     message(FATAL_ERROR "earshot_add_model(${target}): CALIBRATION is only read with QUANTIZE int8")
+  endif()
+  if(ARG_TOOL AND NOT ARG_FRONTEND)
+    message(FATAL_ERROR "earshot_add_model(${target}): TOOL needs FRONTEND: the tool runs the model on audio "
+      "and needs the features it was trained on")
   endif()
   _earshot_find_converter_python()
   # The function's own folder, wherever it is called from: the source tree or the install.
@@ -110,20 +118,36 @@ function(earshot_add_model target)
     target_link_libraries(${target} INTERFACE earshot::earshot)
   endif()
   add_dependencies(${target} ${target}-header)
+  # What earshot_add_tool() needs to register the model.
+  if(ARG_NAMESPACE)
+    set(model_namespace "${ARG_NAMESPACE}::${ARG_NAME}")
+  else()
+    set(model_namespace "${ARG_NAME}")
+  endif()
+  if(NOT ARG_DESCRIPTION)
+    get_filename_component(source_name "${model}" NAME)
+    set(ARG_DESCRIPTION "converted from ${source_name}")
+  endif()
+  if(ARG_FRONTEND)
+    set(has_frontend ON)
+  else()
+    set(has_frontend OFF)
+  endif()
+  set_target_properties(${target} PROPERTIES EARSHOT_MODEL_NAME "${ARG_NAME}" EARSHOT_MODEL_HEADER "${header}"
+    EARSHOT_MODEL_NAMESPACE "${model_namespace}" EARSHOT_MODEL_DESCRIPTION "${ARG_DESCRIPTION}"
+    EARSHOT_MODEL_HAS_FRONTEND ${has_frontend})
 
   if(ARG_RUNNER)
-    if(ARG_NAMESPACE)
-      set(EARSHOT_MODEL_NAMESPACE "${ARG_NAMESPACE}::${ARG_NAME}")
-    else()
-      set(EARSHOT_MODEL_NAMESPACE "${ARG_NAME}")
-    endif()
     set(runner_source "${directory}/${target}-run.cpp")
-    _earshot_write_runner("${runner_source}" "${ARG_NAME}.hpp" "${EARSHOT_MODEL_NAMESPACE}")
+    _earshot_write_runner("${runner_source}" "${ARG_NAME}.hpp" "${model_namespace}")
     add_executable(${target}-run "${runner_source}")
     target_include_directories(${target}-run PRIVATE "${directory}")
     target_link_libraries(${target}-run PRIVATE earshot::earshot)
     target_compile_features(${target}-run PRIVATE cxx_std_17)
     add_dependencies(${target}-run ${target}-header)
+  endif()
+  if(ARG_TOOL)
+    earshot_add_tool(${target}-earshot MODELS ${target})
   endif()
 endfunction()
 

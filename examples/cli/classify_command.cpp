@@ -28,12 +28,14 @@ zero-padded at its end), per-window normalisation, the model, and a vote over th
 Prints one line per file: the file, the voted class and its confidence.
 
 options:
-  --model NAME            a built-in model (earshot info --list), e.g. fsdd-cnn
-  --overlap F             overlap of the analysis windows in [0, 1) (default: the model's, 0.5)
-  --vote RULE             mean (default, the thesis' choice), geometric, majority or max
-  --threshold F           a confidence below F answers "unknown" (index -1); default 0
+  --model NAME            a model of this tool (earshot info --list), e.g. fsdd-cnn
+  --overlap F             overlap of the analysis windows in [0, 1) (default: the model's hop)
+  --vote RULE             mean (the thesis' choice), geometric, majority or max
+  --threshold F           a confidence below F answers "unknown" (index -1)
   --gate DBFS             windows quieter than DBFS (RMS, e.g. -50) are left out of the vote; a
-                          clip with no louder window answers "silence" (index -2); default off
+                          clip with no louder window answers "silence" (index -2)
+The defaults of these four are the model's own (a converted model's front-end file: hop_frames
+or overlap, vote, threshold, gate_dbfs; otherwise 50% overlap, mean, 0, no gate).
   --windows               also print every window's class probabilities
   --json                  one JSON object per line and file: file, label, index, confidence,
                           probabilities (the vote's scores), and windows with --windows
@@ -291,8 +293,8 @@ int run_classify(int argc, char** argv) {
       continue;
     }
     const int index = result.index == kSilentClass ? kSilentClass
-                      : result.confidence >= static_cast<float>(options.pipeline.threshold) ? result.index
-                                                                                              : kUnknownClass;
+                      : result.confidence >= config.decision.threshold ? result.index
+                                                                       : kUnknownClass;
     progress.clear();
     print_file(file, *model, result, index, options);
     if (truth != kUnknownClass) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,13 +34,13 @@ inline bool load_clip(const std::string& path, double sample_rate, std::vector<f
 }
 
 // The options both commands take.
+// Each pipeline option not given takes the model's own value (a converted model's front-end file).
 struct PipelineOptions {
   std::string model;
-  double overlap = -1.0;  // negative: the model's default
-  VoteRule rule = VoteRule::kMean;
-  double threshold = 0.0;
-  double gate = kLevelGateOff;  // dBFS: quieter windows are silence, not classified
-  bool gate_given = false;      // otherwise the model's own gate (its front-end file's gate_dbfs)
+  std::optional<double> overlap;
+  std::optional<VoteRule> rule;
+  std::optional<double> threshold;
+  std::optional<double> gate;  // dBFS: quieter windows are silence, not classified
 };
 
 // Consumes --model, --overlap, --vote, --threshold and --gate; false if the cursor holds another option
@@ -54,8 +55,10 @@ inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& optio
   if (name == "--model") {
     options.model = value;
   } else if (name == "--overlap") {
-    if (!parse_number(value, name, options.overlap, error)) return false;
-    if (!(options.overlap >= 0.0 && options.overlap < 1.0)) {
+    double overlap = 0.0;
+    if (!parse_number(value, name, overlap, error)) return false;
+    options.overlap = overlap;
+    if (!(overlap >= 0.0 && overlap < 1.0)) {
       error = "--overlap must be in [0, 1) (0.5: windows overlap by half), got " + value;
       return false;
     }
@@ -71,15 +74,18 @@ inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& optio
     error = "--vote must be one of mean, geometric, majority, max, got '" + value + "'";
     return false;
   } else if (name == "--gate") {
-    if (!parse_number(value, name, options.gate, error)) return false;
-    options.gate_given = true;
-    if (!(options.gate <= 0.0)) {
+    double gate = 0.0;
+    if (!parse_number(value, name, gate, error)) return false;
+    options.gate = gate;
+    if (!(gate <= 0.0)) {
       error = "--gate is a level in dBFS, 0 or below (e.g. -50), got " + value;
       return false;
     }
   } else {
-    if (!parse_number(value, name, options.threshold, error)) return false;
-    if (!(options.threshold >= 0.0 && options.threshold <= 1.0)) {
+    double threshold = 0.0;
+    if (!parse_number(value, name, threshold, error)) return false;
+    options.threshold = threshold;
+    if (!(threshold >= 0.0 && threshold <= 1.0)) {
       error = "--threshold must be in [0, 1], got " + value;
       return false;
     }
@@ -118,10 +124,10 @@ inline const RegisteredModel* resolve_model(const PipelineOptions& options, Moni
   config.pipeline.frontend = model->frontend;
   config.pipeline.normalization = model->normalization;
   config.pipeline.hop_frames =
-      hop_frames_for_overlap(model->window_frames, options.overlap < 0.0 ? model->overlap : options.overlap);
-  config.rule = options.rule;
-  config.decision.threshold = static_cast<float>(options.threshold);
-  config.pipeline.level_gate_dbfs = options.gate_given ? options.gate : model->gate_dbfs;
+      options.overlap ? hop_frames_for_overlap(model->window_frames, *options.overlap) : model->hop_frames;
+  config.rule = options.rule.value_or(model->vote_rule);
+  config.decision.threshold = options.threshold ? static_cast<float>(*options.threshold) : model->decision_threshold;
+  config.pipeline.level_gate_dbfs = options.gate.value_or(model->gate_dbfs);
   return model;
 }
 

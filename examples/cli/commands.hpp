@@ -10,7 +10,7 @@ constexpr int kExitBadInput = 2;
 // `earshot features IN.wav -o OUT.npy [options]`: log-mel / MFCC features, as librosa computes them.
 int run_features(int argc, char** argv);
 
-// `earshot info --model NAME | --list [--json]`: the layers and costs of a built-in model.
+// `earshot info --model NAME | --list [--json]`: the layers and costs of a model.
 int run_info(int argc, char** argv);
 
 // `earshot classify --model NAME FILE.wav|DIR ...`: the voted class of each recording (clip mode).

@@ -1,8 +1,10 @@
 // `earshot info`: the layers, MACC, weights and arena of the models built into the tool
 // (model_registry.hpp), as a table or one JSON object. X-CUBE-AI 3.4's figures for the thesis
 // models (from the thesis) are printed beside earshot's for reference.
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "classify_common.hpp"
 #include "commands.hpp"
@@ -18,7 +20,7 @@ void print_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: earshot info --model NAME [--json]\n"
                "       earshot info --list [--json]\n\n"
-               "Shows each layer of a built-in model (type, output shape, parameters, MACC, activation\n"
+               "Shows each layer of a model (type, output shape, parameters, MACC, activation\n"
                "bytes) and the totals: MACC, weight bytes and the arena (peak RAM of activations).\n");
 }
 
@@ -45,6 +47,28 @@ void print_table(const RegisteredModel& model) {
   }
 }
 
+// The pipeline the model runs in (the defaults of classify, stream and windows), with the
+// front-end file's names and values.
+std::string pipeline_json(const RegisteredModel& model) {
+  using earshot::cli::json_number;
+  const earshot::FrontendConfig& frontend = model.frontend;
+  const char* scales[] = {"linear", "db", "ln", "mfcc"};
+  const char* normalizations[] = {"none", "mean_std", "max"};
+  const char* votes[] = {"mean", "geometric", "majority", "max"};
+  char text[640];
+  std::snprintf(text, sizeof text,
+                "{\"sample_rate\": %.9g, \"n_fft\": %zu, \"hop_length\": %zu, \"n_mels\": %zu, \"scale\": \"%s\", "
+                "\"top_db\": %s, \"normalization\": \"%s\", \"window_frames\": %zu, \"hop_frames\": %zu, "
+                "\"gate_dbfs\": %s, \"threshold\": %s, \"vote\": \"%s\"}",
+                frontend.sample_rate, frontend.n_fft, frontend.hop_length, frontend.n_mels,
+                scales[static_cast<int>(frontend.kind)],
+                frontend.top_db < 0.0f ? "null" : json_number(frontend.top_db).c_str(),
+                normalizations[static_cast<int>(model.normalization)], model.window_frames, model.hop_frames,
+                std::isinf(model.gate_dbfs) ? "null" : json_number(static_cast<float>(model.gate_dbfs)).c_str(),
+                json_number(model.decision_threshold).c_str(), votes[static_cast<int>(model.vote_rule)]);
+  return text;
+}
+
 void print_json(const RegisteredModel& model) {
   std::printf("{\"model\": \"%s\", \"layers\": [", model.name);
   for (std::size_t index = 0; index < model.layer_count; ++index) {
@@ -61,7 +85,11 @@ void print_json(const RegisteredModel& model) {
     std::printf(", \"xcube_ai_reported\": {\"macc\": %ld, \"ram_bytes\": %ld}", model.xcube_reported.macc,
                 model.xcube_reported.ram_bytes);
   }
-  std::printf("}\n");
+  std::printf(", \"labels\": [");
+  for (std::size_t index = 0; index < model.labels.size(); ++index) {
+    std::printf("%s%s", index == 0 ? "" : ", ", earshot::cli::json_string(model.labels[index]).c_str());
+  }
+  std::printf("], \"pipeline\": %s}\n", pipeline_json(model).c_str());
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
-// The models built into the `earshot` tool, in one list: their costs for `earshot info` and,
-// for `earshot classify` / `earshot stream`, their labels, the front-end they were trained on
-// and a pipeline (StreamingClassifier + Voter, or Monitor) behind a virtual interface, so that
-// the commands handle every model type alike.
+// The models a tool knows, in one list: their costs for `earshot info` and, for `earshot
+// classify` / `stream` / `windows`, their labels, the front-end and pipeline they were trained
+// with and a pipeline (StreamingClassifier + Voter, or Monitor) behind a virtual interface, so
+// that the commands handle every model type alike. The thesis models register themselves
+// (thesis_models.cpp); every converted model, built-in or a user's, is registered by the code
+// earshot_add_tool() generates from its header (converted_model.hpp).
 #pragma once
 
 #include <cstddef>
@@ -86,13 +88,18 @@ struct RegisteredModel {
   FrontendConfig frontend;
   WindowNormalization normalization;
   std::size_t window_frames;
-  double overlap;  // default overlap of the analysis windows
-  double gate_dbfs;  // default level gate (a converted model's front-end file; kLevelGateOff: none)
+  // Defaults of the pipeline options (a converted model's front-end file), each overridable.
+  std::size_t hop_frames;
+  double gate_dbfs;  // kLevelGateOff: no gate
+  float decision_threshold;
+  VoteRule vote_rule;
   std::function<std::unique_ptr<ModelPipeline>()> make_pipeline;
 };
 
+// Adds a model to the tool's list (at start-up, before a command runs).
+void register_model(RegisteredModel model);
 const std::vector<RegisteredModel>& registered_models();
-// nullptr when no model has that name.
+// nullptr when no model has that name; '_' and '-' are the same (NAME fsdd_cnn is fsdd-cnn).
 const RegisteredModel* find_model(const std::string& name);
 // "fsdd-cnn, baseline, ..." for error messages.
 std::string model_names();

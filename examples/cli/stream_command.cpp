@@ -24,11 +24,11 @@ of the window that completed the change), the new state and its confidence. Stat
 "unknown" (confidence below --threshold) or "silence" (below --gate).
 
 options:
-  --model NAME            a built-in model (earshot info --list), e.g. fsdd-cnn
-  --overlap F             overlap of the analysis windows in [0, 1) (default: the model's, 0.5)
-  --vote RULE             mean (default), geometric, majority or max, over the horizon
+  --model NAME            a model of this tool (earshot info --list), e.g. fsdd-cnn
+  --overlap F             overlap of the analysis windows in [0, 1) (default: the model's hop)
+  --vote RULE             mean, geometric, majority or max, over the horizon (default: the model's)
   --horizon N             windows in the vote (default 3, at most 64)
-  --threshold F           a confidence below F is "unknown" (default 0)
+  --threshold F           a confidence below F is "unknown" (default: the model's, else 0)
   --min-windows N         consecutive agreeing windows before the state changes (default 2)
   --gate DBFS             windows quieter than DBFS (RMS, e.g. -50) are "silence", not classified
   --block N               samples per block, as a DMA buffer delivers them (default 512)

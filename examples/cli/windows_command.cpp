@@ -25,9 +25,9 @@ its end, per-window normalisation): float32 .npy of shape (windows, 1, features,
 layout a PyTorch model takes. An int8 model receives these values quantized.
 
 options:
-  --model NAME            a built-in model (earshot info --list)
+  --model NAME            a model of this tool (earshot info --list)
   -o, --output OUT.npy    where to write
-  --overlap F             overlap of the analysis windows in [0, 1) (default: the model's)
+  --overlap F             overlap of the analysis windows in [0, 1) (default: the model's hop)
   --no-pad                a clip shorter than one window is an error instead of being padded
   -h, --help              this text
 )";
