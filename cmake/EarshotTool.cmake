@@ -53,8 +53,8 @@ function(_earshot_tool_core)
   endif()
   set(cli "${_earshot_cli_dir}")
   add_library(earshot-tool-core STATIC
-    "${cli}/tool.cpp" "${cli}/model_registry.cpp" "${cli}/thesis_models.cpp" "${cli}/features_command.cpp"
-    "${cli}/info_command.cpp" "${cli}/classify_command.cpp" "${cli}/stream_command.cpp"
+    "${cli}/tool.cpp" "${cli}/audio_file.cpp" "${cli}/model_registry.cpp" "${cli}/thesis_models.cpp" "${cli}/features_command.cpp"
+    "${cli}/feature_extraction.cpp" "${cli}/info_command.cpp" "${cli}/classify_command.cpp" "${cli}/stream_command.cpp"
     "${cli}/windows_command.cpp")
   target_include_directories(earshot-tool-core PUBLIC "${cli}")
   target_link_libraries(earshot-tool-core PUBLIC earshot::earshot PRIVATE kissfft::kissfft)

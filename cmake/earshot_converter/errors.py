@@ -1,5 +1,5 @@
-"""The converter's errors: one line for the user, exit code 2."""
-from onnx import helper
+"""The converter's errors: one line for the user, exit code 2. No onnx here: the front-end file
+checks (metadata.py) also serve the Python binding, which needs no onnx."""
 
 
 class ConvertError(Exception):
@@ -9,12 +9,3 @@ class ConvertError(Exception):
 def node_error(node, message):
     name = node.name or (node.output[0] if node.output else "?")
     return ConvertError(f"node '{name}' ({node.op_type}): {message}")
-
-
-def attributes(node):
-    values = {}
-    for attribute in node.attribute:
-        value = helper.get_attribute_value(attribute)
-        values[attribute.name] = value.decode() if isinstance(value, bytes) else value
-    return values
-

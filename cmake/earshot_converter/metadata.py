@@ -52,8 +52,14 @@ def read_frontend(path):
         raise ConvertError(f"cannot read the front-end file '{path}': {error.strerror}") from None
     except json.JSONDecodeError as error:
         raise ConvertError(f"the front-end file '{path}' is not JSON: {error}") from None
+    return check_frontend(config, f"front-end file '{path}'")
+
+
+def check_frontend(config, where):
+    """The front-end configuration `config` (a dict, as read from a file) with its aliases resolved,
+    or a ConvertError that starts with `where`."""
     if not isinstance(config, dict):
-        raise ConvertError(f"the front-end file '{path}' must hold one JSON object")
+        raise ConvertError(f"{where} must hold one JSON object")
     aliases = {"sr": "sample_rate", "normalisation": "normalization"}
     config = {aliases.get(k, k): v for k, v in config.items()}
     for key, value in config.items():
@@ -66,15 +72,15 @@ def read_frontend(path):
             # The allowed values as they are written in the file ("mean_std"), a kind in words.
             expected = ("one of " + ", ".join(json.dumps(v) for v in kind)) if isinstance(kind, tuple) \
                 else str(kind).replace("_", " ")
-            raise ConvertError(f"front-end file '{path}': " + (
+            raise ConvertError(f"{where}: " + (
                 f"unknown key '{key}'; known: {', '.join(sorted(FRONTEND_KEYS))}" if kind is None
                 else f"'{key}' must be {expected}, got {json.dumps(value)}"))
     for key in ("sample_rate", "n_fft", "hop_length", "n_mels"):
         if key not in config:
-            raise ConvertError(f"front-end file '{path}': '{key}' is required")
+            raise ConvertError(f"{where}: '{key}' is required")
     problem = frontend_problem(config)
     if problem:
-        raise ConvertError(f"front-end file '{path}': {problem}")
+        raise ConvertError(f"{where}: {problem}")
     return config
 
 

@@ -10,10 +10,20 @@ import onnx
 from onnx import helper, numpy_helper
 
 from . import qdq
-from .errors import ConvertError, attributes, node_error
+from .errors import ConvertError, node_error
 
 NCHW = (0, 3, 1, 2)  # for each ONNX axis of an NCHW tensor, its axis in NHWC
 NHWC = (0, 1, 2, 3)
+
+
+def attributes(node):
+    """A node's attributes as Python values (strings decoded)."""
+    values = {}
+    for attribute in node.attribute:
+        value = helper.get_attribute_value(attribute)
+        values[attribute.name] = value.decode() if isinstance(value, bytes) else value
+    return values
+
 
 MAX_PADDING = 127  # cells a side that earshot::nn::explicit_padding holds
 

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -15,25 +14,13 @@
 #include "audio_file.hpp"
 #include "commands.hpp"
 #include "earshot/dsp/frontend.hpp"
-#include "earshot/dsp/kiss_fft_backend.hpp"
 #include "earshot/io/csv.hpp"
 #include "earshot/io/npy.hpp"
+#include "feature_extraction.hpp"
 #include "feature_summary.hpp"
-#include "odd_kiss_fft_backend.hpp"
 
 namespace earshot::cli {
 namespace {
-
-// Capacities of the host front-ends. The built-in FFT covers the sizes a CMSIS-DSP backend
-// covers on the device (powers of two 32..4096); KissFFT takes every other size up to 32768.
-constexpr std::size_t kMaxBuiltInFft = 4096;
-constexpr std::size_t kMinBuiltInFft = 32;
-constexpr std::size_t kMaxFft = 32768;
-constexpr std::size_t kMaxMels = 512;
-
-using BuiltInFrontend = Frontend<kMaxBuiltInFft, kMaxMels>;
-using KissFrontend = Frontend<kMaxFft, kMaxMels, KissFftBackend<kMaxFft>>;
-using OddFrontend = Frontend<kMaxFft, kMaxMels, OddKissFftBackend<kMaxFft>>;
 
 enum class Scale { kLinear, kDecibel, kNaturalLog };
 
@@ -298,69 +285,6 @@ bool resolve_config(const FeatureOptions& options, const AudioFile& audio, Front
                                                      : FeatureKind::kNaturalLog;
   }
   return true;
-}
-
-// Features in librosa's orientation: rows x frames, row-major.
-struct Features {
-  std::size_t rows = 0;
-  std::size_t frames = 0;
-  std::vector<float> values;
-  const char* fft_name = "";
-  std::size_t empty_bands = 0;  // mel bands that no FFT bin falls in (their output is 0)
-};
-
-template <class FrontendType>
-bool compute(const FrontendConfig& config, const std::vector<float>& samples, Features& features,
-             std::string& error) {
-  // The front-end keeps every table inside the object: hundreds of kB at these capacities.
-  const auto frontend = std::make_unique<FrontendType>();
-  Status status = frontend->configure(config);
-  std::vector<float> time_major;
-  std::size_t frames = 0;
-  if (status == Status::kOk) {
-    time_major.resize(frontend->output_buffer_size(samples.size()));
-    status = frontend->process(samples.data(), samples.size(), time_major.data(), time_major.size(),
-                               &frames);
-  }
-  if (status != Status::kOk) {
-    error = describe(status);
-    return false;
-  }
-  // As librosa warns ("Empty filters detected in mel frequency basis"): a band with no positive
-  // weight gives 0 (its dB the floor) for any signal.
-  const auto& bank = frontend->filterbank();
-  for (std::size_t band = 0; band < bank.n_mels(); ++band) {
-    bool empty = true;
-    for (std::size_t bin = bank.first_bin(band); bin < bank.first_bin(band) + bank.bin_count(band); ++bin) {
-      empty = empty && !(bank.weight(band, bin) > 0.0f);
-    }
-    features.empty_bands += empty ? 1 : 0;
-  }
-  const std::size_t rows = frontend->feature_size();
-  features.rows = rows;
-  features.frames = frames;
-  features.values.resize(rows * frames);
-  for (std::size_t t = 0; t < frames; ++t) {
-    for (std::size_t r = 0; r < rows; ++r)
-      features.values[r * frames + t] = time_major[t * rows + r];
-  }
-  return true;
-}
-
-bool compute_features(const FrontendConfig& config, const std::vector<float>& samples,
-                      Features& features, std::string& error) {
-  const std::size_t n = config.n_fft;
-  const bool power_of_two = (n & (n - 1)) == 0;
-  if (power_of_two && n >= kMinBuiltInFft && n <= kMaxBuiltInFft) {
-    features.fft_name = "built-in FFT";
-    return compute<BuiltInFrontend>(config, samples, features, error);
-  }
-  if (n % 2 == 0) {
-    features.fft_name = "KissFFT real";
-    return compute<KissFrontend>(config, samples, features, error);
-  }
-  features.fft_name = "KissFFT complex (odd n_fft)";
-  return compute<OddFrontend>(config, samples, features, error);
 }
 
 bool write_features(const std::string& path, const Features& features, std::string& error) {
