@@ -1,9 +1,11 @@
 #include "audio_file.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +34,20 @@ bool for_sndfile(const std::vector<std::uint8_t>& bytes, WavError error) {
 }
 
 #if EARSHOT_CLI_HAS_SNDFILE
+// Interleaved frames to mono, as the WAV parser averages (the float sum divided by the count).
+void average_channels(const float* interleaved, std::size_t frames, std::size_t channels, float* out) {
+  for (std::size_t frame = 0; frame < frames; ++frame) {
+    const float* values = interleaved + frame * channels;
+    if (channels == 1) {
+      out[frame] = values[0];
+      continue;
+    }
+    float sum = 0.0f;
+    for (std::size_t c = 0; c < channels; ++c) sum += values[c];
+    out[frame] = sum / static_cast<float>(channels);
+  }
+}
+
 // libsndfile reading the bytes already in memory (a file or stdin) through its virtual I/O.
 struct MemoryFile {
   const std::vector<std::uint8_t>* bytes;
@@ -76,16 +92,9 @@ bool read_with_sndfile(const std::vector<std::uint8_t>& bytes, AudioFile& audio,
     audio.samples.clear();
     sf_count_t got = 0;
     while ((got = sf_readf_float(file, block.data(), 4096)) > 0) {
-      for (sf_count_t frame = 0; frame < got; ++frame) {
-        const float* values = block.data() + static_cast<std::size_t>(frame) * channels;
-        if (channels == 1) {
-          audio.samples.push_back(values[0]);
-          continue;
-        }
-        float sum = 0.0f;
-        for (std::size_t c = 0; c < channels; ++c) sum += values[c];
-        audio.samples.push_back(sum / static_cast<float>(channels));  // as the WAV parser averages
-      }
+      const std::size_t first = audio.samples.size();
+      audio.samples.resize(first + static_cast<std::size_t>(got));
+      average_channels(block.data(), static_cast<std::size_t>(got), channels, audio.samples.data() + first);
     }
     if (sf_error(file) != SF_ERR_NO_ERROR) {
       error = std::string("cannot decode: ") + sf_strerror(file);
@@ -116,6 +125,24 @@ bool read_standard_input(std::vector<std::uint8_t>& bytes, std::string& error) {
   return true;
 }
 
+// Only regular files are read: a directory opens as a stream on Linux and reading it throws
+// from inside libstdc++, a FIFO blocks its reader until a writer comes, and a device such as
+// /dev/zero never ends (std::bad_alloc once memory runs out). A path that does not exist passes:
+// opening it then names the problem.
+bool is_readable_file(const std::string& path, std::string& error) {
+  std::error_code code;
+  const std::filesystem::file_status status = std::filesystem::status(path, code);
+  if (std::filesystem::is_directory(status)) {
+    error = "is a directory, not a WAV file";
+    return false;
+  }
+  if (!code && !std::filesystem::is_regular_file(status)) {
+    error = "not a regular file (a FIFO, device or socket)";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool is_audio_file_name(std::string extension) {
@@ -134,19 +161,8 @@ bool read_audio_file(const std::string& path, AudioFile& audio, std::string& err
       return false;
     }
   }
-  // Only regular files are read: a directory opens as a stream on Linux and reading it throws
-  // from inside libstdc++, a FIFO blocks its reader until a writer comes, and a device such as
-  // /dev/zero never ends (std::bad_alloc once memory runs out).
+  if (!is_readable_file(path, error)) return false;
   std::error_code code;
-  const std::filesystem::file_status status = std::filesystem::status(path, code);
-  if (std::filesystem::is_directory(status)) {
-    error = "is a directory, not a WAV file";
-    return false;
-  }
-  if (!code && !std::filesystem::is_regular_file(status)) {
-    error = "not a regular file (a FIFO, device or socket)";
-    return false;
-  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open: " + std::string(std::strerror(errno));
@@ -200,6 +216,158 @@ bool decode_audio_bytes(const std::vector<std::uint8_t>& bytes, AudioFile& audio
     return false;
   }
   return check_samples(audio.samples.data(), audio.samples.size(), error);
+}
+
+
+AudioReader::~AudioReader() {
+  if (file_ != nullptr && !is_stdin_) std::fclose(file_);
+#if EARSHOT_CLI_HAS_SNDFILE
+  if (sndfile_ != nullptr) sf_close(static_cast<SNDFILE*>(sndfile_));
+#endif
+}
+
+bool AudioReader::open(const std::string& path, std::string& error) {
+  is_stdin_ = path == "-";
+  std::size_t file_size = SIZE_MAX;  // a pipe's is unknown
+  if (is_stdin_) {
+    file_ = stdin;
+  } else {
+    if (!is_readable_file(path, error)) return false;
+    file_ = std::fopen(path.c_str(), "rb");
+    if (file_ == nullptr) {
+      error = "cannot open: " + std::string(std::strerror(errno));
+      return false;
+    }
+    std::error_code code;
+    const std::uintmax_t size = std::filesystem::file_size(path, code);
+    if (code) {
+      error = "cannot read: " + code.message();
+      return false;
+    }
+    file_size = size < SIZE_MAX ? static_cast<std::size_t>(size) : SIZE_MAX - 1;
+  }
+  // The header: the chunks before the samples fit in the first MiB of any real file.
+  constexpr std::size_t kHeaderBytes = std::size_t{1} << 20;
+  bytes_.resize(std::min(kHeaderBytes, file_size));
+  const std::size_t got = std::fread(bytes_.data(), 1, bytes_.size(), file_);
+  if (std::ferror(file_)) {
+    error = "cannot read: " + std::string(std::strerror(errno));
+    return false;
+  }
+  bytes_.resize(got);
+  const WavParseResult header = parse_wav_header(bytes_.data(), bytes_.size(), is_stdin_ ? SIZE_MAX : file_size);
+  if (header.ok()) {
+    source_ = Source::kWav;
+    wav_ = header.file;
+    sample_rate_ = wav_.sample_rate;
+    frames_left_ = wav_.frame_count;
+    bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(std::min(wav_.data_offset, got)));
+    if (frames_left_ == 0) {
+      error = "the file holds no samples";
+      return false;
+    }
+    return true;
+  }
+  if (!for_sndfile(bytes_, header.error)) {
+    error = header.message();
+    return false;
+  }
+#if EARSHOT_CLI_HAS_SNDFILE
+  if (is_stdin_) {  // libsndfile seeks in what it decodes: standard input is read whole first
+    source_ = Source::kMemory;
+    std::vector<std::uint8_t> rest;
+    if (!read_standard_input(rest, error)) return false;
+    bytes_.insert(bytes_.end(), rest.begin(), rest.end());
+    if (!decode_audio_bytes(bytes_, whole_, error)) return false;
+    bytes_.clear();
+    bytes_.shrink_to_fit();
+    sample_rate_ = whole_.sample_rate;
+    return true;
+  }
+  std::fclose(file_);
+  file_ = nullptr;
+  SF_INFO info{};
+  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
+  if (file == nullptr) {
+    error = std::string("cannot decode: ") + sf_strerror(nullptr);
+    return false;
+  }
+  sndfile_ = file;
+  if (!(info.channels > 0 && info.samplerate > 0)) {
+    error = "cannot decode: no channels or no sample rate";
+    return false;
+  }
+  source_ = Source::kSndfile;
+  channels_ = static_cast<std::size_t>(info.channels);
+  sample_rate_ = static_cast<std::uint32_t>(info.samplerate);
+  return true;
+#else
+  return false;  // for_sndfile is false without libsndfile
+#endif
+}
+
+bool AudioReader::read_wav(float* out, std::size_t max, std::size_t& count, std::string& error) {
+  const std::size_t block_align = static_cast<std::size_t>(wav_.channels) * wav_.bytes_per_sample;
+  const std::size_t frames = static_cast<std::size_t>(std::min<std::uint64_t>(max, frames_left_));
+  const std::size_t wanted = frames * block_align;
+  if (bytes_.size() < wanted) {
+    const std::size_t had = bytes_.size();
+    bytes_.resize(wanted);
+    const std::size_t got = std::fread(bytes_.data() + had, 1, wanted - had, file_);
+    bytes_.resize(had + got);
+    if (std::ferror(file_)) {
+      error = "cannot read: " + std::string(std::strerror(errno));
+      return false;
+    }
+    if (bytes_.size() < wanted) {
+      if (!is_stdin_) {  // the data chunk's size was checked against the file's
+        error = "cannot read: the file shrank";
+        return false;
+      }
+      frames_left_ = bytes_.size() / block_align;  // a pipe ends where its writer stops
+    }
+  }
+  count = std::min(frames, bytes_.size() / block_align);
+  WavFile block = wav_;
+  block.data = bytes_.data();
+  block.frame_count = count;
+  block.read_mono(0, out, count);
+  bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(count * block_align));
+  frames_left_ -= count;
+  return true;
+}
+
+bool AudioReader::read(float* out, std::size_t max, std::size_t& count, std::string& error) {
+  count = 0;
+  switch (source_) {
+    case Source::kWav:
+      if (!read_wav(out, max, count, error)) return false;
+      break;
+    case Source::kMemory: {
+      const std::size_t first = static_cast<std::size_t>(samples_read_);
+      count = std::min(max, whole_.samples.size() - first);
+      std::copy(whole_.samples.begin() + static_cast<std::ptrdiff_t>(first),
+                whole_.samples.begin() + static_cast<std::ptrdiff_t>(first + count), out);
+      break;
+    }
+    case Source::kSndfile: {
+#if EARSHOT_CLI_HAS_SNDFILE
+      auto* file = static_cast<SNDFILE*>(sndfile_);
+      interleaved_.resize(max * channels_);
+      const sf_count_t got = sf_readf_float(file, interleaved_.data(), static_cast<sf_count_t>(max));
+      if (sf_error(file) != SF_ERR_NO_ERROR) {
+        error = std::string("cannot decode: ") + sf_strerror(file);
+        return false;
+      }
+      count = got > 0 ? static_cast<std::size_t>(got) : 0;
+      average_channels(interleaved_.data(), count, channels_, out);
+#endif
+      break;
+    }
+  }
+  if (!check_samples(out, count, error, samples_read_)) return false;
+  samples_read_ += count;
+  return true;
 }
 
 }  // namespace earshot::cli

@@ -16,17 +16,21 @@
 
 namespace earshot::cli {
 
-// Reads a WAV file (any PCM / float encoding, channels averaged) at the model's sample rate.
+// False, with `error` saying which rate the model needs, unless the recording has it.
+inline bool check_sample_rate(std::uint32_t rate, double model_rate, std::string& error) {
+  if (static_cast<double>(rate) == model_rate) return true;
+  char text[160];
+  std::snprintf(text, sizeof text, "sample rate %u Hz, but the model expects %g Hz (earshot does not resample)",
+                static_cast<unsigned>(rate), model_rate);
+  error = text;
+  return false;
+}
+
+// Reads a recording whole (channels averaged) at the model's sample rate.
 inline bool load_clip(const std::string& path, double sample_rate, std::vector<float>& samples,
                       std::string& error) {
   AudioFile audio;
-  if (!read_audio_file(path, audio, error)) return false;
-  if (static_cast<double>(audio.sample_rate) != sample_rate) {
-    char text[160];
-    std::snprintf(text, sizeof text,
-                  "sample rate %u Hz, but the model expects %g Hz (earshot does not resample)",
-                  static_cast<unsigned>(audio.sample_rate), sample_rate);
-    error = text;
+  if (!read_audio_file(path, audio, error) || !check_sample_rate(audio.sample_rate, sample_rate, error)) {
     return false;
   }
   samples = std::move(audio.samples);

@@ -54,19 +54,19 @@ bool compute(const FrontendConfig& config, const std::vector<float>& samples, Fe
 
 }  // namespace
 
-bool check_samples(const float* samples, std::size_t count, std::string& error) {
+bool check_samples(const float* samples, std::size_t count, std::string& error, std::uint64_t first_index) {
   constexpr float kLargestSample = 1e6f;
   for (std::size_t i = 0; i < count; ++i) {
     const float sample = samples[i];
     if (!std::isfinite(sample)) {
-      error = "sample " + std::to_string(i) + " is " + (std::isnan(sample) ? "NaN" : "infinite") +
+      error = "sample " + std::to_string(first_index + i) + " is " + (std::isnan(sample) ? "NaN" : "infinite") +
               " (the input must be finite audio)";
       return false;
     }
     if (std::fabs(sample) > kLargestSample) {
       char text[96];
-      std::snprintf(text, sizeof text, "sample %zu is %g, beyond the +-1e6 earshot reads (full scale is +-1)", i,
-                    static_cast<double>(sample));
+      std::snprintf(text, sizeof text, "sample %llu is %g, beyond the +-1e6 earshot reads (full scale is +-1)",
+                    static_cast<unsigned long long>(first_index + i), static_cast<double>(sample));
       error = text;
       return false;
     }

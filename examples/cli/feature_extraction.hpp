@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,9 @@ struct Features {
 // Samples are finite and within +-1e6: integer PCM is within +-1; float audio may exceed it, but
 // not by 120 dB: beyond 1e6 a frame's float32 power can overflow to inf (3e38 gave NaN or flat
 // -100 dB features and a confident class), and such values come from corrupt or mislabelled
-// data, not from a microphone. false with `error` naming the first bad sample.
-bool check_samples(const float* samples, std::size_t count, std::string& error);
+// data, not from a microphone. false with `error` naming the first bad sample (counted from
+// first_index: the samples' place in the recording).
+bool check_samples(const float* samples, std::size_t count, std::string& error, std::uint64_t first_index = 0);
 
 // The built-in FFT for powers of two 32..4096, KissFFT otherwise (odd sizes through its complex
 // transform). false with `error` set when the configuration is refused (describe(Status)).

@@ -65,15 +65,14 @@ class PipelineOf final : public ModelPipeline {
     return result;
   }
 
-  void stream(const float* samples, std::size_t count, std::size_t block, const EventCallback& on_event,
-              const WindowCallback& on_window) override {
-    monitor_->begin();
-    for (std::size_t first = 0; first < count; first += block) {
-      monitor_->push(samples + first, std::min(block, count - first), on_event,
-                     [&](const typename StreamMonitor::Result& window, const Vote<class_count>& vote) {
-                       on_window(WindowReport{window.window, window.probabilities, vote.index, vote.confidence});
-                     });
-    }
+  void begin_stream() override { monitor_->begin(); }
+
+  void push_stream(const float* samples, std::size_t count, const EventCallback& on_event,
+                   const WindowCallback& on_window) override {
+    monitor_->push(samples, count, on_event,
+                   [&](const typename StreamMonitor::Result& window, const Vote<class_count>& vote) {
+                     on_window(WindowReport{window.window, window.probabilities, vote.index, vote.confidence});
+                   });
   }
 
  private:

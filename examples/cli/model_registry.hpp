@@ -65,9 +65,10 @@ class ModelPipeline {
   virtual std::size_t minimum_clip_samples() const = 0;
   // Clip mode over a whole recording: windows, then the vote (status kClipTooShort: no window).
   virtual ClipResult classify_clip(const float* samples, std::size_t count, bool keep_inputs) = 0;
-  // Continuous mode: the recording fed in blocks of `block` samples as a device would.
-  virtual void stream(const float* samples, std::size_t count, std::size_t block,
-                      const EventCallback& on_event, const WindowCallback& on_window) = 0;
+  // Continuous mode, as a device runs: begin_stream(), then the recording block by block.
+  virtual void begin_stream() = 0;
+  virtual void push_stream(const float* samples, std::size_t count, const EventCallback& on_event,
+                           const WindowCallback& on_window) = 0;
 };
 
 struct RegisteredModel {

@@ -21,7 +21,8 @@ Runs the model over a long recording as a device would: blocks of samples into t
 (no centring), an analysis window every hop, a vote over the last windows, and a reported state
 that changes only when enough windows agree. Prints one line per change of state: the time (end
 of the window that completed the change), the new state and its confidence. States: a label,
-"unknown" (confidence below --threshold) or "silence" (below --gate).
+"unknown" (confidence below --threshold) or "silence" (below --gate). The recording is read in
+blocks as it goes (FILE or - for standard input), so its length does not matter.
 
 options:
   --model NAME            a model of this tool (earshot info --list), e.g. fsdd-cnn
@@ -97,9 +98,10 @@ int run_stream(int argc, char** argv) {
   config.decision.min_consecutive = static_cast<std::size_t>(options.min_windows);
   const std::unique_ptr<ModelPipeline> pipeline = configured_pipeline("stream", *model, config);
   if (pipeline == nullptr) return kExitBadInput;
-  std::vector<float> samples;
+  // Read block by block as it goes: an hour of audio needs no more memory than a second.
+  AudioReader reader;
   std::string error;
-  if (!load_clip(options.input, model->frontend.sample_rate, samples, error)) {
+  if (!reader.open(options.input, error) || !check_sample_rate(reader.sample_rate(), model->frontend.sample_rate, error)) {
     std::fprintf(stderr, "earshot stream: %s: %s\n", options.input.c_str(), error.c_str());
     return kExitBadInput;
   }
@@ -137,15 +139,25 @@ int run_stream(int argc, char** argv) {
                   static_cast<double>(report.vote_confidence));
     }
   };
-  pipeline->stream(samples.data(), samples.size(), static_cast<std::size_t>(options.block), on_event, on_window);
+  std::vector<float> block(static_cast<std::size_t>(options.block));
+  pipeline->begin_stream();
+  std::size_t count = 0;
+  while (reader.read(block.data(), block.size(), count, error) && count > 0) {
+    pipeline->push_stream(block.data(), count, on_event, on_window);
+  }
+  if (!error.empty()) {  // events up to the bad block are printed: as a device, it stops there
+    std::fprintf(stderr, "earshot stream: %s: %s\n", options.input.c_str(), error.c_str());
+    return kExitBadInput;
+  }
+  const auto samples = static_cast<unsigned long long>(reader.samples_read());
   if (windows == 0) {
-    std::fprintf(stderr, "earshot stream: %s: too short for one analysis window (%zu samples)\n",
-                 options.input.c_str(), samples.size());
+    std::fprintf(stderr, "earshot stream: %s: too short for one analysis window (%llu samples)\n",
+                 options.input.c_str(), samples);
     return kExitBadInput;
   }
   if (!options.json) {
     std::printf("%zu windows, %zu changes of state, %.3f s of audio\n", windows, events,
-                static_cast<double>(samples.size()) / model->frontend.sample_rate);
+                static_cast<double>(samples) / model->frontend.sample_rate);
   }
   return kExitOk;
 }

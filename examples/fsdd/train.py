@@ -1,78 +1,56 @@
 #!/usr/bin/python3
-"""Trains the example model `fsdd-cnn`: spoken digits (Free Spoken Digit Dataset) from log-mel
-windows computed by earshot itself (`earshot features`), exported to ONNX for earshot_add_model().
+"""Trains the example model `fsdd-cnn`: spoken digits (Free Spoken Digit Dataset) from the model
+inputs earshot itself computes (the Python binding's `earshot.windows`, which equals
+`earshot windows` bit for bit), exported to ONNX for earshot_add_model().
 
-Run with Debian's Python (numpy, torch 1.13, onnx, soundfile):
+Run with Debian's Python (numpy, torch 1.13, onnx) and the binding built by the default preset:
 
-    /usr/bin/python3 examples/fsdd/train.py --earshot build/default/examples/cli/earshot \
+    /usr/bin/python3 examples/fsdd/train.py --python build/default/python \
         --data ../shared/data/fsdd/recordings --out examples/fsdd
 
-The pipeline it trains for is the one `earshot classify` runs (include/earshot/pipeline/):
-  * front-end: frontend.json (8 kHz, n_fft 256, hop 128, 40 Slaney mels up to 4 kHz, power_to_db
-    with ref 1 and amin 1e-10, no top_db), center=True over the whole clip;
-  * a clip shorter than (W - 1) * hop samples is zero-padded at its end to that length, so it
-    gives exactly one window;
-  * analysis windows of W = 32 frames every H = 16 frames (50% overlap), each z-scored over the
-    whole window (population std, statistics in float64), fed as (mels, frames, 1);
+The pipeline it trains for is the one `earshot classify` runs (include/earshot/pipeline/), all of
+it recorded in frontend.json and so in the converted header:
+  * front-end: 8 kHz, n_fft 256, hop 128, 40 Slaney mels up to 4 kHz, power_to_db with ref 1 and
+    amin 1e-10, no top_db, center=True over the whole clip;
+  * analysis windows of 32 frames every 16 (window_frames, hop_frames), a clip shorter than one
+    window zero-padded at its end, each window z-scored (normalization "mean_std"), fed as
+    (1, mels, frames): exactly what earshot.windows returns, nothing re-implemented here;
   * clip decision: mean of the window probabilities (the thesis' voting), then argmax.
 Split: the dataset's official one, recordings 0-4 of every digit and speaker are the test set.
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
-import soundfile
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 SEED = 20261123
-WINDOW_FRAMES = 32
-WINDOW_HOP_FRAMES = 16
 HERE = os.path.dirname(os.path.abspath(__file__))
+FRONTEND = os.path.join(HERE, "frontend.json")
 
 
-def load_frontend():
-    with open(os.path.join(HERE, "frontend.json"), encoding="utf-8") as f:
-        return json.load(f)
+def import_earshot(python_dir):
+    """The binding from the build folder (-DEARSHOT_BUILD_PYTHON=ON)."""
+    sys.path.insert(0, python_dir)
+    try:
+        import earshot
+    except ImportError as error:
+        sys.exit(f"cannot import the earshot binding from {python_dir} ({error}): build it with "
+                 "`cmake --workflow --preset test` (the default preset has EARSHOT_BUILD_PYTHON=ON)")
+    return earshot
 
 
-def features_command(earshot, frontend, wav, npy):
-    return [earshot, "features", wav, "-o", npy, "--sr", str(frontend["sample_rate"]),
-            "--n-fft", str(frontend["n_fft"]), "--hop-length", str(frontend["hop_length"]),
-            "--n-mels", str(frontend["n_mels"]), "--fmin", str(frontend["fmin"]),
-            "--fmax", str(frontend["fmax"]), "--scale", "db", "--top-db", "none", "--center"]
-
-
-def clip_features(earshot, frontend, path, scratch):
-    """(n_mels, n_frames) dB features of one clip, after the clip-mode padding rule."""
-    samples, rate = soundfile.read(path, dtype="float32")
-    assert rate == frontend["sample_rate"], path
-    minimum = (WINDOW_FRAMES - 1) * frontend["hop_length"]
-    source = path
-    if len(samples) < minimum:
-        samples = np.concatenate([samples, np.zeros(minimum - len(samples), np.float32)])
-        source = os.path.join(scratch, "padded.wav")
-        soundfile.write(source, samples, rate, subtype="FLOAT")
-    target = os.path.join(scratch, "features.npy")
-    subprocess.run(features_command(earshot, frontend, source, target), check=True)
-    return np.load(target)
-
-
-def windows_of(features):
-    """The normalised analysis windows of one clip, shape (n, 1, mels, frames)."""
-    windows = []
-    for start in range(0, features.shape[1] - WINDOW_FRAMES + 1, WINDOW_HOP_FRAMES):
-        window = features[:, start:start + WINDOW_FRAMES].astype(np.float64)
-        std = window.std()
-        window = (window - window.mean()) / std if std > 0 else np.zeros_like(window)
-        windows.append(window.astype(np.float32))
-    return np.stack(windows)[:, None]
+def clip_windows(earshot, path):
+    """The model inputs of one clip, shape (windows, 1, mels, frames), as the device computes them."""
+    samples, rate = earshot.load(path)
+    config = earshot.read_frontend(FRONTEND)
+    if rate != config["sample_rate"]:
+        sys.exit(f"{path}: {rate} Hz, but the model expects {config['sample_rate']} Hz")
+    return earshot.windows(samples, config)
 
 
 class TfSamePad(nn.Module):
@@ -96,9 +74,9 @@ def separable(inputs, outputs, kernel, stride):
             nn.Conv2d(inputs, outputs, 1), nn.BatchNorm2d(outputs), nn.ReLU()]
 
 
-def make_model(n_mels, classes):
+def make_model(n_mels, window_frames, classes):
     """A Stride-DS-like network: strided convolutions instead of pooling keep the arena small."""
-    height, width = n_mels, WINDOW_FRAMES
+    height, width = n_mels, window_frames
     for _ in range(3):
         height, width = -(-height // 2), -(-width // 2)
     return nn.Sequential(
@@ -117,7 +95,7 @@ def split_of(name):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--earshot", required=True, help="path of the earshot tool")
+    parser.add_argument("--python", required=True, help="the folder of the earshot binding (<build>/python)")
     parser.add_argument("--data", required=True, help="FSDD recordings folder")
     parser.add_argument("--out", default=HERE, help="where model.onnx and the reports go")
     parser.add_argument("--epochs", type=int, default=40)
@@ -126,7 +104,8 @@ def main():
     torch.manual_seed(SEED)
     np.random.seed(SEED)
     torch.set_num_threads(2)
-    frontend = load_frontend()
+    earshot = import_earshot(args.python)
+    frontend = earshot.read_frontend(FRONTEND)
     log = open(os.path.join(args.out, "train.log"), "w", encoding="utf-8")
 
     def say(text):
@@ -136,14 +115,12 @@ def main():
     say(f"seed {SEED}, torch {torch.__version__}, numpy {np.__version__}")
     clips = {"train": [], "test": []}
     started = time.time()
-    with tempfile.TemporaryDirectory() as scratch:
-        for name in sorted(os.listdir(args.data)):
-            if not name.endswith(".wav"):
-                continue
-            digit, split = split_of(name)
-            features = clip_features(args.earshot, frontend, os.path.join(args.data, name), scratch)
-            clips[split].append((name, digit, windows_of(features)))
-    say(f"features of {sum(len(c) for c in clips.values())} clips by `earshot features` "
+    for name in sorted(os.listdir(args.data)):
+        if not name.endswith(".wav"):
+            continue
+        digit, split = split_of(name)
+        clips[split].append((name, digit, clip_windows(earshot, os.path.join(args.data, name))))
+    say(f"model inputs of {sum(len(c) for c in clips.values())} clips by earshot.windows "
         f"in {time.time() - started:.1f} s")
 
     x_train = torch.tensor(np.concatenate([w for _, _, w in clips["train"]]))
@@ -151,7 +128,7 @@ def main():
     say(f"train: {len(clips['train'])} clips, {len(x_train)} windows; "
         f"test: {len(clips['test'])} clips, {sum(len(w) for _, _, w in clips['test'])} windows")
 
-    model = make_model(frontend["n_mels"], 10)
+    model = make_model(frontend["n_mels"], frontend["window_frames"], 10)
     batch = 64
     steps = args.epochs * ((len(x_train) + batch - 1) // batch)
     optimizer = torch.optim.Adam(model.parameters(), 1e-3, weight_decay=1e-4)
@@ -200,7 +177,7 @@ def main():
     # Softmax is part of the deployed model (probabilities are what the voter averages); torch
     # exports it when the module ends with it.
     deployed = nn.Sequential(*model, nn.Softmax(dim=1)).eval()
-    torch.onnx.export(deployed, torch.zeros(1, 1, frontend["n_mels"], WINDOW_FRAMES), onnx_path,
+    torch.onnx.export(deployed, torch.zeros(1, 1, frontend["n_mels"], frontend["window_frames"]), onnx_path,
                       input_names=["features"], output_names=["probabilities"], opset_version=13)
     # Reference for the C++ pipeline: PyTorch's probabilities for every window of the test clips,
     # one row per window, in the order of test_window_clips.txt.

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "wav_builder.hpp"
 
@@ -16,6 +17,24 @@ bool write_file(const std::string& path, const earshot::test::Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out.flush());
+}
+
+// A 16-bit mono 8 kHz WAV holding data_bytes of silence, written sparse: the header, then one
+// byte at the end.
+bool write_sparse_silence(const std::string& path, std::uint32_t data_bytes) {
+  using namespace earshot::test;
+  Bytes header;
+  put_tag(header, "RIFF");
+  put_le(header, 4 + 8 + 16 + 8 + std::uint64_t{data_bytes}, 4);
+  put_tag(header, "WAVE");
+  put_chunk(header, "fmt ", fmt_body(1, 1, 8000, 16));
+  put_tag(header, "data");
+  put_le(header, data_bytes, 4);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(header.data()), static_cast<std::streamsize>(header.size()));
+  out.seekp(static_cast<std::streamoff>(header.size() + data_bytes - 1));
+  out.put('\0');
   return static_cast<bool>(out.flush());
 }
 
@@ -48,24 +67,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: cannot write minute.wav\n", argv[0]);
     return 1;
   }
-  // A 16-bit mono WAV declaring (and holding) 3,000,000,000 bytes of data, written sparse: the
-  // header, then one byte at the end.
-  {
-    constexpr std::uint32_t kDataBytes = 3000000000u;
-    Bytes header;
-    put_tag(header, "RIFF");
-    put_le(header, 4 + 8 + 16 + 8 + std::uint64_t{kDataBytes}, 4);
-    put_tag(header, "WAVE");
-    put_chunk(header, "fmt ", fmt_body(1, 1, 8000, 16));
-    put_tag(header, "data");
-    put_le(header, kDataBytes, 4);
-    std::ofstream out(directory + "/huge.wav", std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(header.data()),
-              static_cast<std::streamsize>(header.size()));
-    out.seekp(static_cast<std::streamoff>(header.size() + kDataBytes - 1));
-    out.put('\0');
-    if (!out.flush()) {
-      std::fprintf(stderr, "%s: cannot write huge.wav\n", argv[0]);
+  // A 16-bit mono WAV declaring (and holding) 3,000,000,000 bytes of data, and one hour of
+  // silence at 8 kHz (57.6 MB of data: `stream` must read it in blocks, as a device would, not
+  // whole, which took 173 MB as bytes and float samples).
+  for (const auto& [name, data_bytes] : {std::pair<const char*, std::uint32_t>{"huge.wav", 3000000000u},
+                                         std::pair<const char*, std::uint32_t>{"hour.wav", 2u * 8000u * 3600u}}) {
+    if (!write_sparse_silence(directory + "/" + name, data_bytes)) {
+      std::fprintf(stderr, "%s: cannot write %s\n", argv[0], name);
       return 1;
     }
   }

@@ -2,7 +2,9 @@
 // by hand) and against real files decoded by soundfile (tests/data/io/make_reference.py).
 #include "earshot/io/wav.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -199,6 +201,46 @@ TEST_CASE("reading in blocks gives the same samples as one call, then stops at t
   CHECK(result.file.read_mono(100, block, 3) == 0);
 }
 
+TEST_CASE("a header parsed from the first bytes lets blocks read from the file decode as the whole file does") {
+  // 24-bit stereo after a JUNK chunk: the data starts at 12 + 12 + 24 + 8 = 56; 5 frames of 6 bytes.
+  Bytes chunks;
+  earshot::test::put_chunk(chunks, "JUNK", Bytes{1, 2, 3, 4});
+  earshot::test::put_chunk(chunks, "fmt ", earshot::test::fmt_body(kPcm, 2, 8000, 24));
+  earshot::test::put_chunk(chunks, "data", int_samples({0x400000, 0, -0x400000, 0x200000, 1, 2, 3, 4, 5, 6}, 3));
+  const Bytes bytes = earshot::test::riff_wave(chunks);
+  const auto whole = parse(bytes);
+  REQUIRE(whole.ok());
+  const auto header = earshot::parse_wav_header(bytes.data(), 56, bytes.size());
+  REQUIRE(header.ok());
+  CHECK(header.file.data_offset == 56);
+  CHECK(header.file.frame_count == 5);
+  CHECK(header.file.data == nullptr);  // the first sample is not within the 56 bytes given
+  CHECK(earshot::parse_wav_header(bytes.data(), 57, bytes.size()).file.data == bytes.data() + 56);
+  std::vector<float> blocks;
+  for (std::size_t frame = 0; frame < 5; frame += 2) {  // blocks of 2, 2 and 1 frames, as a reader gets them
+    const Bytes block(bytes.begin() + 56 + frame * 6, bytes.begin() + 56 + std::min<std::size_t>(frame + 2, 5) * 6);
+    earshot::WavFile view = header.file;
+    view.data = block.data();
+    view.frame_count = block.size() / 6;
+    std::vector<float> out(view.frame_count);
+    CHECK(view.read_mono(0, out.data(), out.size()) == out.size());
+    blocks.insert(blocks.end(), out.begin(), out.end());
+  }
+  CHECK(blocks == read_all(whole.file));
+  CHECK(blocks[0] == 0.25f);  // (0.5 + 0) / 2, by hand
+
+  SECTION("chunks beyond the bytes given are reported as such") {
+    CHECK(earshot::parse_wav_header(bytes.data(), 30, bytes.size()).error == WavError::kHeaderBeyondBytes);
+    CHECK(earshot::parse_wav_header(bytes.data(), 50, bytes.size()).error == WavError::kHeaderBeyondBytes);
+  }
+  SECTION("a data chunk longer than the file is truncation; with the size unknown (a pipe) it is not") {
+    CHECK(earshot::parse_wav_header(bytes.data(), 56, bytes.size() - 1).error == WavError::kTruncated);
+    const auto pipe = earshot::parse_wav_header(bytes.data(), 56, SIZE_MAX);
+    REQUIRE(pipe.ok());
+    CHECK(pipe.file.frame_count == 5);
+  }
+}
+
 TEST_CASE("parsing and converting allocate nothing") {
   const Bytes bytes = earshot::test::wav_file(earshot::test::fmt_body(kPcm, 2, 8000, 16),
                                               int_samples({1, 2, 3, 4}, 2));
@@ -325,11 +367,22 @@ TEST_CASE("cut or corrupted files never make the parser read outside the bytes")
       check(corrupted);
     }
   }
+  // The header alone, from every prefix of the file (the whole file's size known, or a pipe's):
+  // an error, or a data offset and frame count, and never a read past the prefix.
+  for (std::size_t available = 0; available <= good.size(); ++available) {
+    const Bytes prefix(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(available));
+    for (const std::size_t file_size : {good.size(), static_cast<std::size_t>(SIZE_MAX)}) {
+      const auto result = earshot::parse_wav_header(prefix.data(), prefix.size(), file_size);
+      if (!result.ok()) continue;
+      CHECK(result.file.data_offset == 82);  // 12 + LIST 8 + 5 + pad + fmt 8 + 40 + data header 8
+      CHECK(result.file.frame_count == 3);
+    }
+  }
 }
 
 TEST_CASE("every error has its own one-line message") {
   std::vector<std::string> seen;
-  for (int code = 0; code <= static_cast<int>(WavError::kUnsupportedSubFormat); ++code) {
+  for (int code = 0; code <= static_cast<int>(WavError::kHeaderBeyondBytes); ++code) {
     const std::string message = earshot::wav_error_message(static_cast<WavError>(code));
     CHECK_FALSE(message.empty());
     CHECK(message.find('\n') == std::string::npos);

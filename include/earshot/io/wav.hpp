@@ -30,6 +30,7 @@ enum class WavError : std::uint8_t {
   kUnsupportedAdpcm,
   kUnsupportedEncoding,
   kUnsupportedSubFormat,
+  kHeaderBeyondBytes,
 };
 
 // One line, no trailing newline, suitable after a "program: file: " prefix.
@@ -41,6 +42,8 @@ constexpr const char* wav_error_message(WavError error) noexcept {
       return "not a WAV file (no RIFF header)";
     case WavError::kNotWave:
       return "not a WAV file (RIFF form type is not WAVE)";
+    case WavError::kHeaderBeyondBytes:
+      return "invalid WAV file: the chunks before the audio data are longer than the bytes read";
     case WavError::kNoFmt:
       return "invalid WAV file: no fmt chunk before the end of the file";
     case WavError::kNoData:
@@ -87,6 +90,7 @@ struct WavFile {
   std::uint16_t bytes_per_sample = 0;
   std::size_t frame_count = 0;  // samples per channel
   const std::uint8_t* data = nullptr;
+  std::size_t data_offset = 0;  // of the first sample in the file
 
   // Converts frames [first_frame, first_frame + max_frames) to float32, averaging the channels,
   // into out[0 .. returned). Returns how many frames were written (fewer at the end of the file).
@@ -102,6 +106,16 @@ struct WavParseResult {
 
 // Parses bytes[0, size): on success result.file views the samples inside bytes.
 inline WavParseResult parse_wav(const void* bytes, std::size_t size) noexcept;
+
+// Parses the header of a file of file_size bytes from its first `available` bytes, for reading
+// the samples in blocks (a long recording, a pipe): the chunks up to the data chunk's header must
+// lie within them (kHeaderBeyondBytes otherwise). result.file.data_offset says where the samples
+// start and frame_count how many the data chunk declares (checked against file_size, which is
+// SIZE_MAX when unknown, as for a pipe: its writer cannot go back to fix the size). data points at
+// the first sample if it is within the bytes, else nullptr. For a block of whole frames read
+// from the file, a copy of result.file with `data` and `frame_count` set to the block's decodes it
+// with read_mono exactly as parse_wav of the whole file would.
+inline WavParseResult parse_wav_header(const void* bytes, std::size_t available, std::size_t file_size) noexcept;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -225,30 +239,39 @@ inline float decode_sample(const std::uint8_t* p, WavSampleFormat format) noexce
 
 }  // namespace detail
 
-inline WavParseResult parse_wav(const void* bytes, std::size_t size) noexcept {
+inline WavParseResult parse_wav_header(const void* bytes, std::size_t available, std::size_t file_size) noexcept {
   WavParseResult result;
   const auto* base = static_cast<const std::uint8_t*>(bytes);
-  if (size < 8 || !detail::has_tag(base, "RIFF")) {
+  if (available > file_size) available = file_size;
+  if (available < 8 || !detail::has_tag(base, "RIFF")) {
     result.error = WavError::kNotRiff;
     return result;
   }
-  if (size < 12 || !detail::has_tag(base + 8, "WAVE")) {
+  if (available < 12 || !detail::has_tag(base + 8, "WAVE")) {
     result.error = WavError::kNotWave;
     return result;
   }
   // The RIFF size field is ignored: writers that stream often leave it wrong, and the chunks
   // themselves say where everything is. Chunks are walked until both fmt and data are found.
   bool have_fmt = false;
-  const std::uint8_t* data = nullptr;
+  bool have_data = false;
   std::uint32_t data_size = 0;
   std::size_t position = 12;
-  while (size - position >= 8 && !(have_fmt && data != nullptr)) {
+  while (file_size - position >= 8 && !(have_fmt && have_data)) {
+    if (position > available || available - position < 8) {  // in the file but not in the bytes
+      result.error = WavError::kHeaderBeyondBytes;
+      return result;
+    }
     const std::uint8_t* header = base + position;
     const std::uint32_t chunk_size = detail::read_le32(header + 4);
-    const std::size_t available = size - position - 8;
+    const std::size_t in_file = file_size - position - 8;
     if (detail::has_tag(header, "fmt ")) {
-      if (chunk_size > available) {
+      if (chunk_size > in_file) {
         result.error = WavError::kTruncated;
+        return result;
+      }
+      if (chunk_size > available - position - 8) {
+        result.error = WavError::kHeaderBeyondBytes;
         return result;
       }
       const WavError fmt_error = detail::parse_fmt(header + 8, chunk_size, result.file);
@@ -260,23 +283,24 @@ inline WavParseResult parse_wav(const void* bytes, std::size_t size) noexcept {
     } else if (detail::has_tag(header, "data")) {
       // A declared size past the end of the file is an error rather than silently shorter
       // audio: features of a cut-off recording should not pass for the real thing.
-      if (chunk_size > available) {
+      if (chunk_size > in_file) {
         result.error = WavError::kTruncated;
         return result;
       }
-      data = header + 8;
+      result.file.data_offset = position + 8;
       data_size = chunk_size;
+      have_data = true;
     }
     // Chunks are word aligned: an odd-sized chunk is followed by one pad byte.
     const std::size_t advance = 8 + static_cast<std::size_t>(chunk_size) + (chunk_size & 1u);
-    if (advance > size - position) break;
+    if (advance > file_size - position) break;
     position += advance;
   }
   if (!have_fmt) {
     result.error = WavError::kNoFmt;
     return result;
   }
-  if (data == nullptr) {
+  if (!have_data) {
     result.error = WavError::kNoData;
     return result;
   }
@@ -286,9 +310,13 @@ inline WavParseResult parse_wav(const void* bytes, std::size_t size) noexcept {
     result.error = WavError::kPartialFrame;
     return result;
   }
-  result.file.data = data;
+  result.file.data = result.file.data_offset < available ? base + result.file.data_offset : nullptr;
   result.file.frame_count = data_size / block_align;
   return result;
+}
+
+inline WavParseResult parse_wav(const void* bytes, std::size_t size) noexcept {
+  return parse_wav_header(bytes, size, size);
 }
 
 inline std::size_t WavFile::read_mono(std::size_t first_frame, float* out,

@@ -137,9 +137,17 @@ def make_bad_inputs():
     sf.write(bad / "short.wav", clip[:100], rate, subtype="PCM_16")
 
 
+def make_stream_inputs():
+    """digits.flac: tests/data/pipeline/digits.wav losslessly in FLAC, so `stream` through
+    libsndfile in blocks must print exactly what it prints for the WAV through earshot's parser."""
+    clip, rate = sf.read(HERE.parent / "pipeline" / "digits.wav", dtype="int16")
+    sf.write(HERE / "cli" / "digits.flac", clip, rate, subtype="PCM_16")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--check":
         check(sys.argv[2])
     else:
         make_cases()
         make_bad_inputs()
+        make_stream_inputs()
