@@ -11,8 +11,8 @@
 # `earshot_add_model(... TOOL)` calls this as earshot_add_tool(<target>-earshot MODELS <target>).
 #
 # The tool is a host program: it needs KissFFT (Debian: libkissfft-dev) for `features` with odd
-# FFT sizes, and reads FLAC, Ogg and other encodings when libsndfile is found (pkg-config
-# libsndfile1-dev); otherwise WAV only.
+# FFT sizes, reads FLAC, Ogg and other encodings when libsndfile is found (pkg-config
+# libsndfile1-dev; otherwise WAV only) and resamples (--resample) when libsoxr is (libsoxr-dev).
 include_guard(GLOBAL)
 
 # Where the tool's sources and the built-in models' files are: the source tree, or the layout
@@ -53,7 +53,7 @@ function(_earshot_tool_core)
   endif()
   set(cli "${_earshot_cli_dir}")
   add_library(earshot-tool-core STATIC
-    "${cli}/tool.cpp" "${cli}/audio_file.cpp" "${cli}/model_registry.cpp" "${cli}/thesis_models.cpp" "${cli}/features_command.cpp"
+    "${cli}/tool.cpp" "${cli}/audio_file.cpp" "${cli}/model_registry.cpp" "${cli}/resample.cpp" "${cli}/thesis_models.cpp" "${cli}/features_command.cpp"
     "${cli}/feature_extraction.cpp" "${cli}/info_command.cpp" "${cli}/classify_command.cpp" "${cli}/stream_command.cpp"
     "${cli}/windows_command.cpp")
   target_include_directories(earshot-tool-core PUBLIC "${cli}")
@@ -74,6 +74,18 @@ function(_earshot_tool_core)
   else()
     message(STATUS "earshot: libsndfile not found (Debian: pkg-config libsndfile1-dev): the tool reads WAV only")
     target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_SNDFILE=0)
+  endif()
+  # Resampling for desktop evaluation (--resample, earshot.load(sr=...)) through libsoxr, the
+  # resampler librosa.load uses, when it is installed (pkg-config libsoxr-dev).
+  if(PkgConfig_FOUND AND NOT TARGET PkgConfig::SOXR)
+    pkg_check_modules(SOXR QUIET IMPORTED_TARGET GLOBAL soxr)
+  endif()
+  if(TARGET PkgConfig::SOXR)
+    target_link_libraries(earshot-tool-core PRIVATE PkgConfig::SOXR)
+    target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_SOXR=1)
+  else()
+    message(STATUS "earshot: libsoxr not found (Debian: libsoxr-dev): the tool does not resample")
+    target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_SOXR=0)
   endif()
   # GCC 12 with the sanitizers (the asan preset) reports -Wmaybe-uninitialized inside libstdc++'s
   # <regex> (std::function members of a moved NFA state), which --labels-from needs: a false

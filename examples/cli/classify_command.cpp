@@ -42,6 +42,8 @@ or overlap, vote, threshold, gate_dbfs; otherwise 50% overlap, mean, 0, no gate)
   --labels-from REGEX     take the true label from the file name (the first group, or the
                           whole match), e.g. '^(\d)_'; prints accuracy and a confusion matrix
   --no-pad                a clip shorter than one window is an error instead of being padded
+  --resample              a recording at another sample rate is resampled to the model's
+                          (libsoxr, as librosa.load; desktop only: a device samples at its rate)
   -h, --help              this text
 
 Files that cannot be read, have another sample rate or are too short are reported on stderr,
@@ -259,7 +261,7 @@ int run_classify(int argc, char** argv) {
     // The file is read before its name meets the regex: libstdc++'s std::regex recurses once
     // per character, so a name of ~20,000 characters overflowed the stack (a crash, not an
     // error line), and only a path that names no file can be that long (NAME_MAX is 255).
-    if (!load_clip(file, model->frontend.sample_rate, samples, error)) {
+    if (!load_clip(file, model->frontend.sample_rate, options.pipeline.resample, samples, error)) {
       fail(error);
       continue;
     }

@@ -13,6 +13,7 @@
 #include "arguments.hpp"
 #include "audio_file.hpp"
 #include "model_registry.hpp"
+#include "resample.hpp"
 
 namespace earshot::cli {
 
@@ -26,11 +27,16 @@ inline bool check_sample_rate(std::uint32_t rate, double model_rate, std::string
   return false;
 }
 
-// Reads a recording whole (channels averaged) at the model's sample rate.
-inline bool load_clip(const std::string& path, double sample_rate, std::vector<float>& samples,
+// Reads a recording whole (channels averaged) at the model's sample rate; at another rate it is
+// an error, or with `resample` (--resample, desktop only) resampled by libsoxr.
+inline bool load_clip(const std::string& path, double sample_rate, bool resample_to_model, std::vector<float>& samples,
                       std::string& error) {
   AudioFile audio;
-  if (!read_audio_file(path, audio, error) || !check_sample_rate(audio.sample_rate, sample_rate, error)) {
+  if (!read_audio_file(path, audio, error)) return false;
+  if (resample_to_model) {
+    if (!resample(audio.samples, audio.sample_rate, sample_rate, error)) return false;
+  } else if (!check_sample_rate(audio.sample_rate, sample_rate, error)) {
+    if (resampling_available()) error += "; --resample converts it on the desktop";
     return false;
   }
   samples = std::move(audio.samples);
@@ -45,13 +51,20 @@ struct PipelineOptions {
   std::optional<VoteRule> rule;
   std::optional<double> threshold;
   std::optional<double> gate;  // dBFS: quieter windows are silence, not classified
+  bool resample = false;       // a recording at another rate is resampled (desktop only)
 };
 
-// Consumes --model, --overlap, --vote, --threshold and --gate; false if the cursor holds another option
+// Consumes --model, --overlap, --vote, --threshold, --gate and --resample; false if the cursor holds another option
 // (handled is then false) or a bad value (error set).
 inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& options, bool& handled,
                                   std::string& error) {
   const std::string name = cursor.name();
+  if (name == "--resample") {
+    handled = true;
+    options.resample = true;
+    if (cursor.has_inline_value()) error = "--resample takes no value";
+    return error.empty();
+  }
   handled = name == "--model" || name == "--overlap" || name == "--vote" || name == "--threshold" || name == "--gate";
   if (!handled) return false;
   std::string value;

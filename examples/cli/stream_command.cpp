@@ -98,6 +98,11 @@ int run_stream(int argc, char** argv) {
   config.decision.min_consecutive = static_cast<std::size_t>(options.min_windows);
   const std::unique_ptr<ModelPipeline> pipeline = configured_pipeline("stream", *model, config);
   if (pipeline == nullptr) return kExitBadInput;
+  if (options.pipeline.resample) {
+    std::fprintf(stderr, "earshot stream: --resample is for whole clips (classify, windows): stream reads a "
+                         "recording at the model's rate in blocks, as a device does\n");
+    return kExitBadInput;
+  }
   // Read block by block as it goes: an hour of audio needs no more memory than a second.
   AudioReader reader;
   std::string error;

@@ -29,6 +29,8 @@ options:
   -o, --output OUT.npy    where to write
   --overlap F             overlap of the analysis windows in [0, 1) (default: the model's hop)
   --no-pad                a clip shorter than one window is an error instead of being padded
+  --resample              a recording at another sample rate is resampled to the model's
+                          (libsoxr, as librosa.load; desktop only: a device samples at its rate)
   -h, --help              this text
 )";
 
@@ -88,7 +90,7 @@ int run_windows(int argc, char** argv) {
   if (pipeline == nullptr) return kExitBadInput;
   std::vector<float> samples;
   std::string error;
-  if (!load_clip(options.input, model->frontend.sample_rate, samples, error)) {
+  if (!load_clip(options.input, model->frontend.sample_rate, options.pipeline.resample, samples, error)) {
     std::fprintf(stderr, "earshot windows: %s: %s\n", options.input.c_str(), error.c_str());
     return kExitBadInput;
   }

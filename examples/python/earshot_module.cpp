@@ -20,6 +20,7 @@
 #include "audio_file.hpp"
 #include "earshot/dsp/normalize.hpp"
 #include "feature_extraction.hpp"
+#include "resample.hpp"
 
 namespace py = pybind11;
 
@@ -199,19 +200,38 @@ py::array_t<float> windows(const py::array& y, const FeatureArguments& arguments
   return out;
 }
 
-// A recording as the tool reads it (the same samples `earshot features FILE` computes from).
-py::tuple load(const std::string& path) {
+py::array_t<float> as_array(const std::vector<float>& values) {
+  py::array_t<float> out(values.size());
+  std::copy(values.begin(), values.end(), out.mutable_data());
+  return out;
+}
+
+// A recording as the tool reads it (the same samples `earshot features FILE` computes from), at
+// its own rate or resampled to `sr` as `classify --resample` resamples.
+py::tuple load(const std::string& path, std::optional<double> sr) {
   earshot::cli::AudioFile audio;
   std::string error;
   bool ok = false;
   {
     py::gil_scoped_release unlocked;
-    ok = earshot::cli::read_audio_file(path, audio, error);
+    ok = earshot::cli::read_audio_file(path, audio, error) &&
+         (!sr || earshot::cli::resample(audio.samples, audio.sample_rate, *sr, error));
   }
   if (!ok) bad_value(path + ": " + error);
-  py::array_t<float> samples(audio.samples.size());
-  std::copy(audio.samples.begin(), audio.samples.end(), samples.mutable_data());
-  return py::make_tuple(samples, audio.sample_rate);
+  if (sr) return py::make_tuple(as_array(audio.samples), *sr);
+  return py::make_tuple(as_array(audio.samples), audio.sample_rate);
+}
+
+py::array_t<float> resample(const py::array& y, double orig_sr, double target_sr) {
+  std::vector<float> samples = samples_of(y);
+  std::string error;
+  bool ok = false;
+  {
+    py::gil_scoped_release unlocked;
+    ok = earshot::cli::resample(samples, orig_sr, target_sr, error);
+  }
+  if (!ok) bad_value(error);
+  return as_array(samples);
 }
 
 }  // namespace
@@ -265,5 +285,6 @@ PYBIND11_MODULE(_earshot, module) {
         return windows(y, feature_arguments(std::move(kwargs)), normalization, window_frames, hop_frames, pad);
       },
       py::arg("y"), py::arg("normalization"), py::arg("window_frames"), py::arg("hop_frames"), py::arg("pad"));
-  module.def("load", &load, py::arg("path"));
+  module.def("load", &load, py::arg("path"), py::arg("sr"));
+  module.def("resample", &resample, py::arg("y"), py::arg("orig_sr"), py::arg("target_sr"));
 }

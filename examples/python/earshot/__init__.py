@@ -16,19 +16,26 @@ from . import _earshot
 from ._converter import metadata as _metadata
 from ._converter.errors import ConvertError as _ConvertError
 
-__all__ = ["load", "features", "windows", "read_frontend", "write_frontend", "FrontendError"]
+__all__ = ["load", "resample", "features", "windows", "read_frontend", "write_frontend", "FrontendError"]
 
 
 class FrontendError(ValueError):
     """A front-end file or dict that earshot_add_model would refuse (the same message)."""
 
 
-def load(path):
+def load(path, sr=None):
     """(y, sr): the recording at `path` as the `earshot` tool reads it: float32 mono (channels
     averaged), WAV through earshot's parser and, when the tool was built with libsndfile, FLAC, Ogg
-    Vorbis and the other WAV encodings through libsndfile; "-" reads standard input. No resampling.
-    ValueError names the file and the problem."""
-    return _earshot.load(str(path))
+    Vorbis and the other WAV encodings through libsndfile; "-" reads standard input. sr=None keeps
+    the file's rate; another rate resamples with libsoxr's HQ recipe, as librosa.load does by
+    default and as `earshot classify --resample` does (desktop only: a device samples at its
+    model's rate). ValueError names the file and the problem."""
+    return _earshot.load(str(path), sr)
+
+
+def resample(y, orig_sr, target_sr):
+    """y from orig_sr to target_sr Hz with libsoxr's HQ recipe (as load(path, sr) resamples)."""
+    return _earshot.resample(y, orig_sr, target_sr)
 
 
 def features(y, sr=22050, *, n_fft=2048, hop_length=512, win_length=None, window="hann", center=True, power=2.0,
