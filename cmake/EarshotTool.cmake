@@ -63,35 +63,31 @@ function(_earshot_tool_core)
     earshot_strict_warnings(earshot-tool-core)
   endif()
   # Audio beyond the WAV encodings the library's parser reads (FLAC, Ogg Vorbis, 8-bit, float64,
-  # A-law/mu-law, RF64) comes through libsndfile when it is installed.
-  find_package(PkgConfig QUIET)
-  if(PkgConfig_FOUND AND NOT TARGET PkgConfig::SNDFILE)
-    pkg_check_modules(SNDFILE QUIET IMPORTED_TARGET GLOBAL sndfile)
-  endif()
-  if(TARGET PkgConfig::SNDFILE)
-    target_link_libraries(earshot-tool-core PRIVATE PkgConfig::SNDFILE)
-    target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_SNDFILE=1)
-  else()
-    message(STATUS "earshot: libsndfile not found (Debian: pkg-config libsndfile1-dev): the tool reads WAV only")
-    target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_SNDFILE=0)
-  endif()
-  # Resampling for desktop evaluation (--resample, earshot.load(sr=...)) through libsoxr, the
-  # resampler librosa.load uses, when it is installed (pkg-config libsoxr-dev).
-  if(PkgConfig_FOUND AND NOT TARGET PkgConfig::SOXR)
-    pkg_check_modules(SOXR QUIET IMPORTED_TARGET GLOBAL soxr)
-  endif()
-  if(TARGET PkgConfig::SOXR)
-    target_link_libraries(earshot-tool-core PRIVATE PkgConfig::SOXR)
-    target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_SOXR=1)
-  else()
-    message(STATUS "earshot: libsoxr not found (Debian: libsoxr-dev): the tool does not resample")
-    target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_SOXR=0)
-  endif()
+  # A-law/mu-law, RF64) through libsndfile, and resampling for desktop evaluation (--resample,
+  # earshot.load(sr=...)) through libsoxr, the resampler librosa.load uses, when installed.
+  _earshot_tool_optional(SNDFILE sndfile "pkg-config libsndfile1-dev" "reads WAV only")
+  _earshot_tool_optional(SOXR soxr "libsoxr-dev" "does not resample")
   # GCC 12 with the sanitizers (the asan preset) reports -Wmaybe-uninitialized inside libstdc++'s
   # <regex> (std::function members of a moved NFA state), which --labels-from needs: a false
   # positive in the standard library's code, not in ours, so only that warning and only there.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
     set_source_files_properties("${cli}/classify_command.cpp" PROPERTIES COMPILE_OPTIONS -Wno-maybe-uninitialized)
+  endif()
+endfunction()
+
+# Links the tool core to a pkg-config module when it is installed and tells the code so
+# (EARSHOT_CLI_HAS_<prefix> 1 or 0).
+function(_earshot_tool_optional prefix module debian without)
+  find_package(PkgConfig QUIET)
+  if(PkgConfig_FOUND AND NOT TARGET PkgConfig::${prefix})
+    pkg_check_modules(${prefix} QUIET IMPORTED_TARGET GLOBAL ${module})
+  endif()
+  if(TARGET PkgConfig::${prefix})
+    target_link_libraries(earshot-tool-core PRIVATE PkgConfig::${prefix})
+    target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_${prefix}=1)
+  else()
+    message(STATUS "earshot: ${module} not found (Debian: ${debian}): the tool ${without}")
+    target_compile_definitions(earshot-tool-core PRIVATE EARSHOT_CLI_HAS_${prefix}=0)
   endif()
 endfunction()
 
