@@ -16,16 +16,26 @@ using OddFrontend = Frontend<kMaxFft, kMaxMels, OddKissFftBackend<kMaxFft>>;
 
 template <class FrontendType>
 bool compute(const FrontendConfig& config, const std::vector<float>& samples, Features& features,
-             std::string& error) {
+             std::string& error, FrameMode mode) {
   // The front-end keeps every table inside the object: hundreds of kB at these capacities.
   const auto frontend = std::make_unique<FrontendType>();
   Status status = frontend->configure(config);
   std::vector<float> time_major;
   std::size_t frames = 0;
-  if (status == Status::kOk) {
+  if (status == Status::kOk && mode == FrameMode::kWholeRecording) {
     time_major.resize(frontend->output_buffer_size(samples.size()));
     status = frontend->process(samples.data(), samples.size(), time_major.data(), time_major.size(),
                                &frames);
+  } else if (status == Status::kOk) {
+    time_major.reserve(frontend->output_buffer_size(samples.size()));
+    const std::size_t size = frontend->feature_size();
+    const auto on_frame = [&](const float* frame) {
+      time_major.insert(time_major.end(), frame, frame + size);
+      ++frames;
+    };
+    frontend->begin();
+    frontend->push(samples.data(), samples.size(), on_frame);
+    frontend->finish(on_frame);
   }
   if (status != Status::kOk) {
     error = describe(status);
@@ -75,19 +85,19 @@ bool check_samples(const float* samples, std::size_t count, std::string& error, 
 }
 
 bool compute_features(const FrontendConfig& config, const std::vector<float>& samples,
-                      Features& features, std::string& error) {
+                      Features& features, std::string& error, FrameMode mode) {
   const std::size_t n = config.n_fft;
   const bool power_of_two = (n & (n - 1)) == 0;
   if (power_of_two && n >= kMinBuiltInFft && n <= kMaxBuiltInFft) {
     features.fft_name = "built-in FFT";
-    return compute<BuiltInFrontend>(config, samples, features, error);
+    return compute<BuiltInFrontend>(config, samples, features, error, mode);
   }
   if (n % 2 == 0) {
     features.fft_name = "KissFFT real";
-    return compute<KissFrontend>(config, samples, features, error);
+    return compute<KissFrontend>(config, samples, features, error, mode);
   }
   features.fft_name = "KissFFT complex (odd n_fft)";
-  return compute<OddFrontend>(config, samples, features, error);
+  return compute<OddFrontend>(config, samples, features, error, mode);
 }
 
 }  // namespace earshot::cli

@@ -35,10 +35,16 @@ struct Features {
 // first_index: the samples' place in the recording).
 bool check_samples(const float* samples, std::size_t count, std::string& error, std::uint64_t first_index = 0);
 
+// How the frames are computed: as librosa does over a whole recording (Frontend::process, top_db
+// against the loudest frame of the recording: `earshot features`), or as the device's streaming
+// front-end does (Frontend::push, top_db against the loudest frame so far: what a model receives,
+// `earshot windows`). The two differ only with top_db, before a recording's loudest frame.
+enum class FrameMode { kWholeRecording, kStreaming };
+
 // The built-in FFT for powers of two 32..4096, KissFFT otherwise (odd sizes through its complex
 // transform). false with `error` set when the configuration is refused (describe(Status)).
 // Throws std::bad_alloc when the features do not fit in memory.
 bool compute_features(const FrontendConfig& config, const std::vector<float>& samples, Features& features,
-                      std::string& error);
+                      std::string& error, FrameMode mode = FrameMode::kWholeRecording);
 
 }  // namespace earshot::cli

@@ -126,14 +126,15 @@ std::vector<float> samples_of(const py::array& y) {
   return samples;
 }
 
-earshot::cli::Features compute(const FrontendConfig& config, const std::vector<float>& samples) {
+earshot::cli::Features compute(const FrontendConfig& config, const std::vector<float>& samples,
+                               earshot::cli::FrameMode mode) {
   earshot::cli::Features features;
   std::string error;
   bool ok = false;
   {
     py::gil_scoped_release unlocked;
     try {
-      ok = earshot::cli::compute_features(config, samples, features, error);
+      ok = earshot::cli::compute_features(config, samples, features, error, mode);
     } catch (const std::bad_alloc&) {
       error = "not enough memory for the features (a larger hop_length or fewer n_mels needs less)";
     }
@@ -149,7 +150,7 @@ py::array_t<float> features(const py::array& y, const FeatureArguments& argument
     bad_value("y has " + std::to_string(samples.size()) + " samples, fewer than n_fft = " +
               std::to_string(config.n_fft) + ": with center=False there is no complete frame");
   }
-  earshot::cli::Features result = compute(config, samples);
+  earshot::cli::Features result = compute(config, samples, earshot::cli::FrameMode::kWholeRecording);
   py::array_t<float> out({result.rows, result.frames});
   std::copy(result.values.begin(), result.values.end(), out.mutable_data());
   return out;
@@ -177,7 +178,8 @@ py::array_t<float> windows(const py::array& y, const FeatureArguments& arguments
   // FeatureWindows::minimum_clip_samples(): the samples of one window.
   const std::size_t needed = (frames_per_window - 1) * config.hop_length + n_fft - 2 * edge;
   if (pad && samples.size() < needed) samples.resize(needed, 0.0f);
-  const earshot::cli::Features features = compute(config, samples);
+  // The device's front-end: top_db against the loudest frame so far, as FeatureWindows gets them.
+  const earshot::cli::Features features = compute(config, samples, earshot::cli::FrameMode::kStreaming);
   if (features.frames < frames_per_window) {
     bad_value("too short for one analysis window (" + std::to_string(samples.size()) + " samples, a window needs " +
               std::to_string(needed) + "; pad=True pads short clips)");

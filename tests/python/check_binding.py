@@ -109,7 +109,21 @@ def windows_vs_tool():
             check(got.shape == expected.shape and np.array_equal(got, expected),
                   f"windows {os.path.basename(clip)} overlap {overlap}: {got.shape} vs {expected.shape}")
             compared += len(expected)
-    print(f"windows: {len(clips)} clips x 2 overlaps, {compared} windows equal to `earshot windows` bit for bit")
+    # top_db (ESC-10's front-end floors at 80 dB): the device floors each frame against the loudest
+    # so far, and so must windows(); a clip that starts quietly and grows loud shows the difference.
+    esc10 = os.path.join(source, "examples/esc10")
+    clip = os.path.join(esc10, "clips", "helicopter__5-177957-A.ogg")
+    out = os.path.join(work, "esc10_windows.npy")
+    done = subprocess.run([tool, "windows", "--model", "esc10-stride-ds-24", "--resample", clip, "-o", out])
+    if done.returncode == 0:  # a tool with libsndfile and libsoxr
+        y, _ = earshot.load(clip, sr=16000)
+        got = earshot.windows(y, os.path.join(esc10, "frontend.json"))
+        expected = np.load(out)
+        check(got.shape == expected.shape and np.array_equal(got, expected),
+              f"windows with top_db differ from `earshot windows` by {np.max(np.abs(got - expected))}")
+        compared += len(expected)
+    print(f"windows: {compared} windows of {len(clips)} clips at two overlaps and an ESC-10 clip with top_db equal "
+          "to `earshot windows` bit for bit")
     y, _ = earshot.load(clips[0])
     try:
         earshot.windows(y, frontend, window_frames=32, pad=False)

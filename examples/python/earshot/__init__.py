@@ -101,7 +101,9 @@ def windows(y, frontend, *, window_frames=None, hop_frames=None, overlap=None, p
     path or its dict; window_frames, hop_frames or overlap override its keys (window_frames is
     required when the file has none). Centred frames, a window every hop_frames frames, a clip
     shorter than one window zero-padded at its end (pad=False: an error instead), each window
-    normalised as the file's "normalization" says (default "mean_std")."""
+    normalised as the file's "normalization" says (default "mean_std"). The frames are the
+    device's: with top_db, each is floored against the loudest frame so far (the streaming
+    front-end), not against the clip's loudest as features() and librosa do."""
     config = read_frontend(frontend) if isinstance(frontend, (str, bytes)) or hasattr(frontend, "__fspath__") \
         else _check(frontend)
     frames = window_frames if window_frames is not None else config.get("window_frames")
