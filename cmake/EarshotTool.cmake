@@ -7,7 +7,8 @@
 # runs on audio must record the features it was trained on); it is registered under its NAME
 # (fsdd_cnn and fsdd-cnn both select it) with the front-end, normalisation, window, hop, gate,
 # threshold and vote from its header. Every tool also has the thesis models and earshot's example
-# models (fsdd-cnn, fsdd-cnn-int8, stride-ds-24-int8), registered the same way as MODELS.
+# models (fsdd-cnn, fsdd-cnn-int8, esc10-stride-ds-24, esc10-stride-ds-24-int8,
+# stride-ds-24-int8), registered the same way as MODELS.
 # `earshot_add_model(... TOOL)` calls this as earshot_add_tool(<target>-earshot MODELS <target>).
 #
 # The tool is a host program: it needs KissFFT (Debian: libkissfft-dev) for `features` with odd
@@ -24,12 +25,14 @@ macro(_earshot_tool_paths)
     get_filename_component(_earshot_root "${_EARSHOT_TOOL_LIST_DIR}/.." ABSOLUTE)
     set(_earshot_cli_dir "${_earshot_root}/examples/cli")
     set(_earshot_fsdd_dir "${_earshot_root}/examples/fsdd")
+    set(_earshot_esc10_dir "${_earshot_root}/examples/esc10")
     set(_earshot_stride_onnx "${_earshot_root}/tests/data/converter/stride_ds_24_torch.onnx")
     set(_earshot_stride_calibration "${_earshot_root}/tests/data/converter/stride_ds_24_torch.calibration.npy")
     set(_earshot_thesis_dir "${_earshot_root}/examples/cli/models")
   else()
     set(_earshot_cli_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/cli")
     set(_earshot_fsdd_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/fsdd")
+    set(_earshot_esc10_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/esc10")
     set(_earshot_stride_onnx "${_EARSHOT_TOOL_LIST_DIR}/tool/thesis/stride_ds_24_torch.onnx")
     set(_earshot_stride_calibration "${_EARSHOT_TOOL_LIST_DIR}/tool/thesis/stride_ds_24_torch.calibration.npy")
     set(_earshot_thesis_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/thesis")
@@ -91,23 +94,30 @@ function(_earshot_tool_optional prefix module debian without)
   endif()
 endfunction()
 
+# One example model of a folder holding model.onnx, labels.txt and frontend.json, unless the build
+# has it already; further arguments go to earshot_add_model (QUANTIZE, CALIBRATION).
+function(_earshot_tool_example target directory name description)
+  if(NOT TARGET ${target})
+    earshot_add_model(${target} MODEL "${directory}/model.onnx" NAME ${name} NAMESPACE earshot::examples
+      LABELS "${directory}/labels.txt" FRONTEND "${directory}/frontend.json" DESCRIPTION "${description}" ${ARGN})
+  endif()
+endfunction()
+
 # earshot's converted example models, made here unless the build already has them (earshot's own
-# build defines them in examples/fsdd and examples/cli). Sets <out> to their targets.
+# build defines them in examples/fsdd and examples/esc10 with the same arguments). Sets <out> to
+# their targets.
 function(_earshot_tool_builtin_models out)
   _earshot_tool_paths()
-  if(NOT TARGET earshot-fsdd-model)
-    earshot_add_model(earshot-fsdd-model MODEL "${_earshot_fsdd_dir}/model.onnx" NAME fsdd_cnn
-      NAMESPACE earshot::examples LABELS "${_earshot_fsdd_dir}/labels.txt"
-      FRONTEND "${_earshot_fsdd_dir}/frontend.json"
-      DESCRIPTION "spoken digits 0-9 (FSDD, examples/fsdd), 40x32x1 -> 10")
-  endif()
-  if(NOT TARGET earshot-fsdd-model-int8)
-    earshot_add_model(earshot-fsdd-model-int8 MODEL "${_earshot_fsdd_dir}/model.onnx" NAME fsdd_cnn_int8
-      NAMESPACE earshot::examples LABELS "${_earshot_fsdd_dir}/labels.txt"
-      FRONTEND "${_earshot_fsdd_dir}/frontend.json" QUANTIZE int8
-      CALIBRATION "${_earshot_fsdd_dir}/calibration.npy"
-      DESCRIPTION "fsdd-cnn in int8 (TFLite's scheme; calibrated on 100 training windows)")
-  endif()
+  _earshot_tool_example(earshot-fsdd-model "${_earshot_fsdd_dir}" fsdd_cnn
+    "spoken digits 0-9 (FSDD, examples/fsdd), 40x32x1 -> 10")
+  _earshot_tool_example(earshot-fsdd-model-int8 "${_earshot_fsdd_dir}" fsdd_cnn_int8
+    "fsdd-cnn in int8 (TFLite's scheme; calibrated on 100 training windows)" QUANTIZE int8
+    CALIBRATION "${_earshot_fsdd_dir}/calibration.npy")
+  _earshot_tool_example(earshot-esc10-model "${_earshot_esc10_dir}" esc10_stride_ds_24
+    "environmental sounds (ESC-10, examples/esc10), Stride-DS-24, 60x31x1 -> 10")
+  _earshot_tool_example(earshot-esc10-model-int8 "${_earshot_esc10_dir}" esc10_stride_ds_24_int8
+    "esc10-stride-ds-24 in int8 (calibrated on 100 windows of training clips)" QUANTIZE int8
+    CALIBRATION "${_earshot_esc10_dir}/calibration.npy")
   if(NOT TARGET earshot-stride-ds-24-int8)
     # Stride-DS-24 in int8: the Stride-DS-24-shaped PyTorch test model (stand-in weights),
     # calibrated on 32 synthetic z-scored windows (smoothed noise: it has no trained weights to be
@@ -118,7 +128,8 @@ function(_earshot_tool_builtin_models out)
       DESCRIPTION "Stride-DS-24 in int8 (PyTorch padding, stand-in weights), 60x31x1 -> 10")
     set_property(TARGET earshot-stride-ds-24-int8 PROPERTY EARSHOT_MODEL_STAND_IN ON)
   endif()
-  set(${out} earshot-fsdd-model earshot-fsdd-model-int8 earshot-stride-ds-24-int8 PARENT_SCOPE)
+  set(${out} earshot-fsdd-model earshot-fsdd-model-int8 earshot-esc10-model earshot-esc10-model-int8
+    earshot-stride-ds-24-int8 PARENT_SCOPE)
 endfunction()
 
 # A C++ string literal of `text`.

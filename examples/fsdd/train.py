@@ -31,17 +31,8 @@ import torch.nn.functional as F
 SEED = 20261123
 HERE = os.path.dirname(os.path.abspath(__file__))
 FRONTEND = os.path.join(HERE, "frontend.json")
-
-
-def import_earshot(python_dir):
-    """The binding from the build folder (-DEARSHOT_BUILD_PYTHON=ON)."""
-    sys.path.insert(0, python_dir)
-    try:
-        import earshot
-    except ImportError as error:
-        sys.exit(f"cannot import the earshot binding from {python_dir} ({error}): build it with "
-                 "`cmake --workflow --preset test` (the default preset has EARSHOT_BUILD_PYTHON=ON)")
-    return earshot
+sys.path.insert(0, os.path.join(HERE, "..", "train"))
+from binding import import_earshot  # noqa: E402
 
 
 def clip_windows(earshot, path):
@@ -63,7 +54,9 @@ class TfSamePad(nn.Module):
     def forward(self, x):
         pads = []
         for size in (x.shape[3], x.shape[2]):
-            total = max((-(-size // self.stride) - 1) * self.stride + self.kernel - size, 0)
+            # ceil(size / stride) without dividing a negative number: torch.onnx records `//` on
+            # a traced size as ONNX's truncating Div (-(-31 // 2) would export as 15, not 16).
+            total = max(((size + self.stride - 1) // self.stride - 1) * self.stride + self.kernel - size, 0)
             pads += [total // 2, total - total // 2]
         return F.pad(x, pads)
 

@@ -129,8 +129,10 @@ def main():
     # Models.
     thesis = {"stride_ds_24": ("Stride-DS-24", 477236, 6527943), "baseline": ("Baseline", 10185806, 77743690),
               "fsdd": ("fsdd-cnn (examples/fsdd)", 0, 0), "fsdd_int8": ("fsdd-cnn int8", 0, 0),
-              "stride_ds_24_int8": ("Stride-DS-24 int8 (PyTorch-shaped, stand-in weights)", 477236, 6527943)}
-    for key in ("fsdd", "fsdd_int8", "stride_ds_24", "stride_ds_24_int8", "baseline"):
+              "stride_ds_24_int8": ("Stride-DS-24 int8 (PyTorch-shaped, stand-in weights)", 477236, 6527943),
+              "esc10": ("esc10-stride-ds-24 (trained, examples/esc10)", 477236, 6527943),
+              "esc10_int8": ("esc10-stride-ds-24 int8 (trained)", 477236, 6527943)}
+    for key in ("fsdd", "fsdd_int8", "stride_ds_24", "stride_ds_24_int8", "esc10", "esc10_int8", "baseline"):
         label, xcube_macc, cycles = thesis[key]
         instructions, macc = c[f"model.{key}.instructions"], c[f"model.{key}.macc"]
         text = f"{n(instructions)} instr ({ms(instructions)}), {instructions / macc:.2f} instr/MACC ({n(macc)} MACC)"
@@ -139,7 +141,7 @@ def main():
             text += f"; {instructions / xcube_macc:.2f} per X-CUBE-AI MACC"
             reference = (f"X-CUBE-AI: {n(cycles)} cycles = {cycles / CLOCK_HZ * 1e3:.1f} ms, "
                          f"{cycles / xcube_macc:.1f} cycles/MACC ({n(xcube_macc)} MACC)")
-        if key.startswith("stride_ds_24"):
+        if key.startswith(("stride_ds_24", "esc10")):
             reference += "; CMSIS-NN int8 peers: conv 5.4, depthwise 10.5, 1x1 3.3, FC 2.0 instr/MAC"
         row(f"inference: {label}", text, reference)
 

@@ -1,4 +1,5 @@
-// Instructions per inference on the Cortex-M4F of the example model (fsdd-cnn) and the thesis'
+// Instructions per inference on the Cortex-M4F of the example models (fsdd-cnn, and the trained
+// ESC-10 Stride-DS-24 of examples/esc10, float and int8) and the thesis'
 // Stride-DS-24 and Baseline (deterministic stand-in weights: the cost does not depend on the
 // values), with each model's MACC count so that cost_table.py can give instructions per MACC;
 // and Stride-DS-24's layers alone (its weights), its separable convolution split into the
@@ -14,6 +15,8 @@
 #include "earshot/model/baseline.hpp"
 #include "earshot/model/stride_ds.hpp"
 #include "earshot/nn/model.hpp"
+#include "esc10_stride_ds_24.hpp"
+#include "esc10_stride_ds_24_int8.hpp"
 #include "fsdd_cnn.hpp"
 #include "fsdd_cnn_int8.hpp"
 #include "stride_ds_24_int8.hpp"
@@ -63,6 +66,8 @@ Separable3 separable3;
 Dense4 dense4;
 earshot::examples::fsdd_cnn_int8::Model fsdd_int8;
 earshot::examples::stride_ds_24_int8::Model stride_ds_24_int8;
+earshot::examples::esc10_stride_ds_24::Model esc10;
+earshot::examples::esc10_stride_ds_24_int8::Model esc10_int8;
 alignas(16) unsigned char int8_arena[Separable2Int8::arena_bytes > Conv1Int8::arena_bytes ? Separable2Int8::arena_bytes
                                                                                           : Conv1Int8::arena_bytes];
 constexpr std::size_t kMaxValues = 30 * 16 * 24;  // the largest input or output: depthwise2's
@@ -114,6 +119,8 @@ int main() {
   measure(dense4, "dense4", "layer");
   measure(fsdd_int8, "fsdd_int8");
   measure(stride_ds_24_int8, "stride_ds_24_int8");
+  measure(esc10, "esc10");
+  measure(esc10_int8, "esc10_int8");
   measure_int8_layer<Conv1Int8>("conv1_int8");
   measure_int8_layer<Separable2Int8>("separable2_int8");
   measure_int8_layer<Separable3Int8>("separable3_int8");

@@ -1,0 +1,353 @@
+#!/usr/bin/python3
+"""Trains a sound classifier for earshot on any labelled collection of recordings, from the model
+inputs earshot itself computes, and reports clip accuracy the way the device decides (a vote over
+analysis windows).
+
+    /usr/bin/python3 examples/train/train.py --python build/default/python \\
+        --manifest manifest.csv --frontend frontend.json --arch stride-ds-24 --out runs/esc10
+
+Input:
+  * a manifest CSV with a header line `file,label[,fold]` (paths relative to the manifest);
+    make_esc10_manifest.py writes ESC-10's;
+  * a front-end file (the one earshot_add_model reads: features, normalisation, window_frames,
+    hop_frames or overlap, vote): the recordings are loaded at its sample_rate (resampled with
+    libsoxr if they are at another, as librosa.load does) and cut into windows by earshot.windows,
+    exactly as `earshot classify` cuts them: nothing is re-implemented here;
+  * an architecture of zoo.py.
+Protocol: k-fold cross-validation over the manifest's folds (default), or --holdout F to train on
+every other fold and test on F only. A clip's decision is the vote (mean of the window
+probabilities, or the front-end file's vote) over its windows at the file's hop; the accuracy of
+those decisions is what is reported and what architectures and augmentations are compared by.
+Augmentation (--augment, comma separated): shift (training windows every --train-hop frames
+instead of the file's hop: every time shift the device can see), mixup (between-class mixing of
+two windows and their labels, Beta(0.4, 0.4)), freqmask and timemask (SpecAugment: up to 8 bands
+/ 6 frames set to the window mean, 0 after z-scoring), gain (+-6 dB on the samples before the
+front-end; a no-op under per-window z-scoring, kept to show it).
+Outputs in --out: train.log (the command, the seed, every epoch, wall time per fold), results.json,
+confusion.png (summed over the test folds) and curves.png (loss and test clip accuracy per
+epoch, for looking at only: the epoch count is fixed in advance, never chosen on the test fold).
+With --holdout F: model.onnx (softmax included), labels.txt, frontend.json and calibration.npy
+(100 training windows) for earshot_add_model(... QUANTIZE int8 CALIBRATION calibration.npy), and
+reference/ with PyTorch's probabilities for every window of the held-out clips.
+Deterministic for a seed on a given machine (torch.use_deterministic_algorithms, 2 threads)."""
+import argparse
+import csv
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import zoo  # noqa: E402
+from binding import import_earshot  # noqa: E402
+
+
+def read_manifest(path):
+    folder = os.path.dirname(os.path.abspath(path))
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or "file" not in rows[0] or "label" not in rows[0]:
+        sys.exit(f"{path}: a manifest needs a header line with the columns file,label[,fold]")
+    clips = []
+    for number, row in enumerate(rows, 2):
+        if not row["file"] or not row["label"]:
+            sys.exit(f"{path}:{number}: empty file or label")
+        fold = row.get("fold") or "1"
+        clips.append({"file": os.path.join(folder, row["file"]), "label": row["label"], "fold": fold})
+    return clips
+
+
+class Features:
+    """Every clip's windows, computed once: at the file's hop (evaluation) and at the training hop."""
+
+    OVERLAPS = (0.1, 0.5, 0.9)  # also evaluated: the vote's overlap is a device setting, not a trained one
+
+    def __init__(self, earshot, clips, frontend, train_hop, gain):
+        self.eval, self.train, self.gained = [], [], []
+        self.overlaps = {overlap: [] for overlap in self.OVERLAPS}
+        rate = frontend["sample_rate"]
+        for clip in clips:
+            y, _ = earshot.load(clip["file"], sr=rate)
+            self.eval.append(earshot.windows(y, frontend))
+            for overlap, windows in self.overlaps.items():
+                windows.append(earshot.windows(y, frontend, overlap=overlap))
+            self.train.append(earshot.windows(y, frontend, hop_frames=train_hop))
+            if gain:  # +-6 dB: a constant in dB, which per-window z-scoring takes out again
+                self.gained.append(earshot.windows(y * np.float32(10 ** (-6 / 20)), frontend, hop_frames=train_hop))
+
+
+def cached_features(args, earshot, clips, frontend, train_hop, gain):
+    """Features, kept beside the manifest between runs (.windows-<hash>.pickle): the hash covers the
+    manifest, the front-end, the training hop, gain and the binding's build, so a change of any
+    recomputes them."""
+    key = hashlib.sha256()
+    for path in (args.manifest, args.frontend, earshot._earshot.__file__):
+        with open(path, "rb") as f:
+            key.update(f.read())
+    key.update(f"{train_hop} {gain}".encode())
+    cache = os.path.join(os.path.dirname(os.path.abspath(args.manifest)), f".windows-{key.hexdigest()[:16]}.pickle")
+    if os.path.exists(cache):
+        with open(cache, "rb") as f:
+            return pickle.load(f)
+    features = Features(earshot, clips, frontend, train_hop, gain)
+    with open(cache, "wb") as f:
+        pickle.dump(features, f)
+    return features
+
+
+def mask(batch, generator, axis, most):
+    """SpecAugment: in each window one band (axis 2) or span of frames (axis 3) of up to `most`
+    set to 0, the mean of a z-scored window."""
+    size = batch.shape[axis]
+    width = generator.integers(0, most + 1, len(batch))
+    start = generator.integers(0, size - width + 1)
+    cells = np.arange(size)
+    masked = torch.from_numpy((cells >= start[:, None]) & (cells < (start + width)[:, None]))
+    shape = (len(batch), 1, size, 1) if axis == 2 else (len(batch), 1, 1, size)
+    return batch.masked_fill(masked.reshape(shape), 0.0)
+
+
+def vote(probabilities, rule):
+    if rule == "majority":
+        return np.bincount(probabilities.argmax(1), minlength=probabilities.shape[1]) / len(probabilities)
+    if rule == "max":
+        return probabilities.max(0)
+    if rule == "geometric":
+        scores = np.exp(np.log(np.maximum(probabilities, 1e-30)).mean(0))
+        return scores / scores.sum()
+    return probabilities.mean(0)
+
+
+def evaluate(model, windows, labels, indices, rule):
+    """(clip accuracy, decisions) over `indices`, each clip decided by the vote over its windows."""
+    model.eval()
+    decisions = []
+    with torch.no_grad():
+        for index in indices:
+            probabilities = F.softmax(model(torch.from_numpy(windows[index])), 1).numpy()
+            decisions.append(int(vote(probabilities, rule).argmax()))
+    correct = sum(d == labels[i] for d, i in zip(decisions, indices))
+    return correct / len(indices), decisions
+
+
+def train_one(args, features, labels, train, test, classes, shape, augment, say, seed):
+    torch.manual_seed(seed)
+    generator = np.random.default_rng(seed)
+    sources = [features.train] + ([features.gained] if "gain" in augment else [])
+    x = np.concatenate([source[i] for source in sources for i in train])
+    y = np.concatenate([[labels[i]] * len(source[i]) for source in sources for i in train])
+    x, y = torch.from_numpy(x), torch.from_numpy(y)
+    # An epoch is as many windows as the training clips have at the front-end file's hop: with
+    # shift, a different draw of the denser training windows each epoch, at the same cost.
+    per_epoch = min(len(x), sum(len(features.eval[i]) for i in train) * len(sources))
+    model = zoo.make(args.arch, classes, *shape)
+    steps = args.epochs * ((per_epoch + args.batch - 1) // args.batch)
+    optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=1e-3)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, args.learning_rate, total_steps=steps)
+    curve = []
+    for epoch in range(args.epochs):
+        model.train()
+        order = torch.from_numpy(generator.permutation(len(x))[:per_epoch])
+        total = 0.0
+        for first in range(0, per_epoch, args.batch):
+            index = order[first:first + args.batch]
+            batch = x[index].clone()
+            target = F.one_hot(y[index], classes).float()
+            if "freqmask" in augment:
+                batch = mask(batch, generator, 2, 8)
+            if "timemask" in augment:
+                batch = mask(batch, generator, 3, 6)
+            if "mixup" in augment:
+                weight = torch.from_numpy(generator.beta(0.4, 0.4, len(index)).astype(np.float32))
+                partner = torch.from_numpy(generator.permutation(len(index)))
+                batch = weight[:, None, None, None] * batch + (1 - weight[:, None, None, None]) * batch[partner]
+                target = weight[:, None] * target + (1 - weight[:, None]) * target[partner]
+            loss = torch.sum(-target * F.log_softmax(model(batch), 1), 1).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += float(loss) * len(index)
+        accuracy = evaluate(model, features.eval, labels, test, args.vote)[0] if test else float("nan")
+        curve.append((total / per_epoch, accuracy))
+        if (epoch + 1) % 10 == 0 or epoch + 1 == args.epochs:
+            say(f"  epoch {epoch + 1:3d}  loss {total / per_epoch:.4f}  test clip accuracy {100 * accuracy:.2f}%")
+    return model, curve
+
+
+def plot(out, names, confusion, curves):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    figure, axes = plt.subplots(figsize=(7, 6))
+    axes.imshow(confusion, cmap="Blues")
+    for (row, column), value in np.ndenumerate(confusion):
+        axes.text(column, row, str(value), ha="center", va="center",
+                  color="white" if value > confusion.max() / 2 else "black", fontsize=8)
+    axes.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
+    axes.set_yticks(range(len(names)), names, fontsize=8)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("true")
+    axes.set_title(f"clip decisions over the test folds ({np.trace(confusion)}/{confusion.sum()})")
+    figure.tight_layout()
+    figure.savefig(os.path.join(out, "confusion.png"), dpi=110)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for fold, curve in curves.items():
+        left.plot([c[0] for c in curve], label=f"fold {fold}")
+        right.plot([100 * c[1] for c in curve], label=f"fold {fold}")
+    left.set_xlabel("epoch")
+    left.set_ylabel("training loss")
+    right.set_xlabel("epoch")
+    right.set_ylabel("test clip accuracy (%)")
+    right.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(os.path.join(out, "curves.png"), dpi=110)
+    plt.close("all")
+
+
+def check_export(path, deployed, windows, say):
+    """The exported file as earshot's converter reads it (its layer list run in numpy) against the
+    PyTorch model: an export that computes something else (a traced size turned into a constant,
+    a shape arithmetic exported differently) stops here, not on the device."""
+    import onnx
+    from earshot._converter import passes, reference
+    from earshot._converter.onnx_import import Converter
+    graph = Converter(onnx.load(path)).run()
+    passes.optimise(graph)
+    converted = reference.run(graph, np.transpose(windows, (0, 2, 3, 1)))[len(graph.layers) - 1]
+    with torch.no_grad():
+        expected = deployed(torch.from_numpy(windows)).numpy()
+    worst = float(np.max(np.abs(converted.reshape(expected.shape) - expected)))
+    if not worst <= 1e-5:
+        sys.exit(f"{path}: the converter's reading of the export differs from PyTorch by {worst:.3g}")
+    say(f"export checked: the converter's layer list gives PyTorch's probabilities within {worst:.2g}")
+
+
+def export(args, model, names, frontend, features, clips, train, test, shape, say):
+    deployed = nn.Sequential(*model, nn.Softmax(dim=1)).eval()
+    # PyTorch's probabilities for every window of the held-out clips, for checking the C++
+    # pipeline (`earshot classify --windows --json`) against: one row per window.
+    os.makedirs(os.path.join(args.out, "reference"), exist_ok=True)
+    with torch.no_grad():
+        rows = [deployed(torch.from_numpy(features.eval[i])).numpy() for i in test]
+    np.save(os.path.join(args.out, "reference", "test_window_probabilities.npy"), np.concatenate(rows))
+    with open(os.path.join(args.out, "reference", "test_window_clips.txt"), "w", encoding="utf-8") as f:
+        f.write("".join(f"{os.path.basename(clips[i]['file'])}\n" * len(r) for i, r in zip(test, rows)))
+    path = os.path.join(args.out, "model.onnx")
+    torch.onnx.export(deployed, torch.zeros(1, 1, *shape), path, input_names=["features"],
+                      output_names=["probabilities"], opset_version=13)
+    check_export(path, deployed, features.eval[test[0]], say)
+    with open(os.path.join(args.out, "labels.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(names) + "\n")
+    shutil.copyfile(args.frontend, os.path.join(args.out, "frontend.json"))
+    # 100 windows of training clips for the int8 activation ranges: every clip's middle window, in order.
+    calibration = [features.eval[i][len(features.eval[i]) // 2] for i in train][:100]
+    np.save(os.path.join(args.out, "calibration.npy"), np.stack(calibration).astype(np.float32))
+    say(f"exported {path}, labels.txt, frontend.json and calibration.npy ({len(calibration)} windows)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--python", required=True, help="the folder of the earshot binding (<build>/python)")
+    parser.add_argument("--manifest", required=True)
+    parser.add_argument("--frontend", required=True)
+    parser.add_argument("--arch", default="stride-ds-24", help="an architecture of zoo.py")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--holdout", help="train on the other folds, test on this one (and export the model)")
+    parser.add_argument("--folds", help="the test folds of the cross-validation, comma separated (default: all)")
+    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--learning-rate", type=float, default=3e-3)
+    parser.add_argument("--augment", default="shift,mixup,freqmask", help="shift, mixup, freqmask, timemask, gain")
+    parser.add_argument("--train-hop", type=int, default=4, help="training windows every this many frames (shift)")
+    parser.add_argument("--seed", type=int, default=20261201)
+    args = parser.parse_args()
+
+    torch.set_num_threads(2)
+    torch.use_deterministic_algorithms(True)
+    os.makedirs(args.out, exist_ok=True)
+    log = open(os.path.join(args.out, "train.log"), "w", encoding="utf-8")
+
+    def say(text):
+        print(text, flush=True)
+        log.write(text + "\n")
+
+    earshot = import_earshot(args.python)
+    frontend = earshot.read_frontend(args.frontend)
+    if "window_frames" not in frontend:
+        sys.exit(f"{args.frontend}: give 'window_frames' (the model's input frames)")
+    augment = {a for a in args.augment.split(",") if a}
+    unknown = augment - {"shift", "mixup", "freqmask", "timemask", "gain"}
+    if unknown:
+        sys.exit(f"--augment: unknown {', '.join(sorted(unknown))} (shift, mixup, freqmask, timemask, gain)")
+    clips = read_manifest(args.manifest)
+    names = sorted({c["label"] for c in clips})
+    labels = [names.index(c["label"]) for c in clips]
+    folds = sorted({c["fold"] for c in clips})
+    say(f"command: {' '.join(sys.argv)}")
+    say(f"seed {args.seed}, torch {torch.__version__}, numpy {np.__version__}; {len(clips)} clips, "
+        f"{len(names)} classes, folds {', '.join(folds)}; augmentation {', '.join(sorted(augment)) or 'none'}")
+    started = time.time()
+    train_hop = args.train_hop if "shift" in augment else frontend.get("hop_frames", max(
+        1, int(frontend["window_frames"] * (1 - frontend.get("overlap", 0.5)) + 0.5)))
+    features = cached_features(args, earshot, clips, frontend, train_hop, "gain" in augment)
+    shape = features.eval[0].shape[2:]
+    say(f"windows {shape[0]} x {shape[1]} by earshot.windows in {time.time() - started:.1f} s: "
+        f"{sum(len(w) for w in features.eval)} at the front-end file's hop, "
+        f"{sum(len(w) for w in features.train)} for training (hop {train_hop})")
+    probe = zoo.make(args.arch, len(names), *shape)
+    parameters = sum(p.numel() for p in probe.parameters())
+    say(f"{args.arch}: {zoo.macc(probe, *shape):,} MACC per window, {parameters:,} parameters (batch norms "
+        f"included; earshot folds them)")
+
+    rule = args.vote = frontend.get("vote", "mean")
+    test_folds = [args.holdout] if args.holdout else (args.folds.split(",") if args.folds else folds)
+    confusion = np.zeros((len(names), len(names)), dtype=int)
+    results, curves, by_overlap = {}, {}, {}
+    for fold in test_folds:
+        if fold not in folds:
+            sys.exit(f"fold '{fold}' is not in the manifest (folds: {', '.join(folds)})")
+        test = [i for i, c in enumerate(clips) if c["fold"] == fold]
+        train = [i for i, c in enumerate(clips) if c["fold"] != fold]
+        if not train:
+            sys.exit("one fold only: nothing to train on (give the manifest a fold column)")
+        say(f"fold {fold}: {len(train)} training clips, {len(test)} test clips")
+        fold_start = time.time()
+        model, curve = train_one(args, features, labels, train, test, len(names), shape, augment, say, args.seed)
+        accuracy, decisions = evaluate(model, features.eval, labels, test, rule)
+        for index, decision in zip(test, decisions):
+            confusion[labels[index], decision] += 1
+        results[fold] = accuracy
+        curves[fold] = curve
+        for overlap, windows in features.overlaps.items():
+            by_overlap.setdefault(overlap, {})[fold] = evaluate(model, windows, labels, test, rule)[0]
+        say(f"fold {fold}: clip accuracy {100 * accuracy:.2f}% ({round(accuracy * len(test))}/{len(test)}), "
+            f"{time.time() - fold_start:.0f} s; with windows overlapping by " +
+            ", ".join(f"{overlap}: {100 * by_overlap[overlap][fold]:.2f}%" for overlap in features.OVERLAPS))
+        if args.holdout:
+            export(args, model, names, frontend, features, clips, train, test, shape, say)
+    values = np.array(list(results.values()))
+    say(f"{args.arch}: clip accuracy {100 * values.mean():.2f}% mean, {100 * values.std():.2f}% standard deviation "
+        f"over {len(values)} test fold(s) ({', '.join(f'{100 * v:.1f}' for v in values)}); vote {rule}")
+    for overlap, accuracies in by_overlap.items():
+        say(f"  windows overlapping by {overlap}: {100 * np.mean(list(accuracies.values())):.2f}% mean")
+    with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
+        json.dump({"arch": args.arch, "augment": sorted(augment), "epochs": args.epochs, "seed": args.seed,
+                   "macc": zoo.macc(probe, *shape), "parameters": parameters, "folds": results,
+                   "mean": values.mean(), "std": values.std(), "labels": names,
+                   "overlaps": {str(o): float(np.mean(list(a.values()))) for o, a in by_overlap.items()},
+                   "confusion": confusion.tolist()}, f, indent=1)
+    plot(args.out, names, confusion, curves)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
