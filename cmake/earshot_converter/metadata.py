@@ -119,6 +119,14 @@ def frontend_problem(config):
     return None
 
 
+def hop_frames_of(config, window_frames):
+    """The hop of a checked configuration's windows: its hop_frames, or from its overlap (default
+    0.5) as earshot::hop_frames_for_overlap rounds it: the nearest frame, at least 1."""
+    if "hop_frames" in config:
+        return config["hop_frames"]
+    return max(1, int(window_frames * (1.0 - config.get("overlap", DEFAULTS["overlap"])) + 0.5))
+
+
 def pipeline_lines(config, window_frames):
     """The pipeline the model was trained for, from the front-end file: the window (checked
     against the model's input by the caller), the hop, gate, threshold and vote."""
@@ -126,10 +134,7 @@ def pipeline_lines(config, window_frames):
     if given is not None and given != window_frames:
         raise ConvertError(f"'window_frames' is {given} in the front-end file, but the model's input has "
                            f"{window_frames} columns (frames)")
-    if "hop_frames" in config:
-        hop = config["hop_frames"]
-    else:  # as earshot::hop_frames_for_overlap: the nearest frame, at least 1
-        hop = max(1, int(window_frames * (1.0 - config.get("overlap", DEFAULTS["overlap"])) + 0.5))
+    hop = hop_frames_of(config, window_frames)
     gate = config.get("gate_dbfs", DEFAULTS["gate_dbfs"])
     vote = {"mean": "kMean", "geometric": "kGeometricMean", "majority": "kMajority", "max": "kMax"}[
         config.get("vote", DEFAULTS["vote"])]

@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train import clip_windows, import_earshot, split_of  # noqa: E402
+from train import FRONTEND, clip_windows, import_earshot, split_of  # noqa: E402
 
 WINDOWS = 100
 STEP = 27
@@ -29,10 +29,11 @@ def main():
     parser.add_argument("--out", required=True, help="the .npy to write")
     args = parser.parse_args()
     earshot = import_earshot(args.python)
+    frontend = earshot.read_frontend(FRONTEND)
     names = [n for n in sorted(os.listdir(args.data)) if n.endswith(".wav") and split_of(n)[1] == "train"]
     windows = []
     for name in names[::STEP]:
-        windows.extend(clip_windows(earshot, os.path.join(args.data, name)))
+        windows.extend(clip_windows(earshot, frontend, os.path.join(args.data, name)))
         if len(windows) >= WINDOWS:
             break
     calibration = np.stack(windows[:WINDOWS]).astype(np.float32)

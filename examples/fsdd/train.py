@@ -35,10 +35,10 @@ sys.path.insert(0, os.path.join(HERE, "..", "train"))
 from binding import import_earshot  # noqa: E402
 
 
-def clip_windows(earshot, path):
-    """The model inputs of one clip, shape (windows, 1, mels, frames), as the device computes them."""
+def clip_windows(earshot, config, path):
+    """The model inputs of one clip, shape (windows, 1, mels, frames), as the device computes them
+    with the front-end configuration `config` (frontend.json, read once)."""
     samples, rate = earshot.load(path)
-    config = earshot.read_frontend(FRONTEND)
     if rate != config["sample_rate"]:
         sys.exit(f"{path}: {rate} Hz, but the model expects {config['sample_rate']} Hz")
     return earshot.windows(samples, config)
@@ -112,7 +112,7 @@ def main():
         if not name.endswith(".wav"):
             continue
         digit, split = split_of(name)
-        clips[split].append((name, digit, clip_windows(earshot, os.path.join(args.data, name))))
+        clips[split].append((name, digit, clip_windows(earshot, frontend, os.path.join(args.data, name))))
     say(f"model inputs of {sum(len(c) for c in clips.values())} clips by earshot.windows "
         f"in {time.time() - started:.1f} s")
 

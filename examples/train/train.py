@@ -138,7 +138,7 @@ def evaluate(model, windows, labels, indices, rule):
     return correct / len(indices), decisions
 
 
-def train_one(args, features, labels, train, test, classes, shape, augment, say, seed):
+def train_one(args, features, labels, train, test, classes, shape, augment, rule, say, seed):
     torch.manual_seed(seed)
     generator = np.random.default_rng(seed)
     sources = [features.train] + ([features.gained] if "gain" in augment else [])
@@ -176,7 +176,7 @@ def train_one(args, features, labels, train, test, classes, shape, augment, say,
             optimizer.step()
             schedule.step()
             total += float(loss) * len(index)
-        accuracy = evaluate(model, features.eval, labels, test, args.vote)[0] if test else float("nan")
+        accuracy = evaluate(model, features.eval, labels, test, rule)[0] if test else float("nan")
         curve.append((total / per_epoch, accuracy))
         if (epoch + 1) % 10 == 0 or epoch + 1 == args.epochs:
             say(f"  epoch {epoch + 1:3d}  loss {total / per_epoch:.4f}  test clip accuracy {100 * accuracy:.2f}%")
@@ -296,19 +296,18 @@ def main():
     say(f"seed {args.seed}, torch {torch.__version__}, numpy {np.__version__}; {len(clips)} clips, "
         f"{len(names)} classes, folds {', '.join(folds)}; augmentation {', '.join(sorted(augment)) or 'none'}")
     started = time.time()
-    train_hop = args.train_hop if "shift" in augment else frontend.get("hop_frames", max(
-        1, int(frontend["window_frames"] * (1 - frontend.get("overlap", 0.5)) + 0.5)))
+    train_hop = args.train_hop if "shift" in augment else None  # None: the front-end file's hop
     features = cached_features(args, earshot, clips, frontend, train_hop, "gain" in augment)
     shape = features.eval[0].shape[2:]
     say(f"windows {shape[0]} x {shape[1]} by earshot.windows in {time.time() - started:.1f} s: "
         f"{sum(len(w) for w in features.eval)} at the front-end file's hop, "
-        f"{sum(len(w) for w in features.train)} for training (hop {train_hop})")
+        f"{sum(len(w) for w in features.train)} for training (hop {train_hop or 'of the front-end file'})")
     probe = zoo.make(args.arch, len(names), *shape)
     parameters = sum(p.numel() for p in probe.parameters())
     say(f"{args.arch}: {zoo.macc(probe, *shape):,} MACC per window, {parameters:,} parameters (batch norms "
         f"included; earshot folds them)")
 
-    rule = args.vote = frontend.get("vote", "mean")
+    rule = frontend.get("vote", "mean")
     test_folds = [args.holdout] if args.holdout else (args.folds.split(",") if args.folds else folds)
     confusion = np.zeros((len(names), len(names)), dtype=int)
     results, curves, by_overlap = {}, {}, {}
@@ -321,7 +320,7 @@ def main():
             sys.exit("one fold only: nothing to train on (give the manifest a fold column)")
         say(f"fold {fold}: {len(train)} training clips, {len(test)} test clips")
         fold_start = time.time()
-        model, curve = train_one(args, features, labels, train, test, len(names), shape, augment, say, args.seed)
+        model, curve = train_one(args, features, labels, train, test, len(names), shape, augment, rule, say, args.seed)
         accuracy, decisions = evaluate(model, features.eval, labels, test, rule)
         for index, decision in zip(test, decisions):
             confusion[labels[index], decision] += 1

@@ -111,14 +111,12 @@ def windows(y, frontend, *, window_frames=None, hop_frames=None, overlap=None, p
         raise ValueError("window_frames: give it (the model's input frames) or put it in the front-end file")
     if hop_frames is not None and overlap is not None:
         raise ValueError("give hop_frames or overlap, not both")
+    if overlap is not None and not 0 <= overlap < 1:
+        raise ValueError(f"overlap must be in [0, 1), got {overlap}")
     if hop_frames is None:
-        if overlap is None and "hop_frames" in config:
-            hop_frames = config["hop_frames"]
-        else:
-            if overlap is None:
-                overlap = config.get("overlap", _metadata.DEFAULTS["overlap"])
-            if not 0 <= overlap < 1:
-                raise ValueError(f"overlap must be in [0, 1), got {overlap}")
-            hop_frames = max(1, int(frames * (1.0 - overlap) + 0.5))  # as earshot::hop_frames_for_overlap
+        if overlap is not None:  # the argument's overlap replaces the file's hop_frames or overlap
+            config = {key: value for key, value in config.items() if key != "hop_frames"}
+            config["overlap"] = overlap
+        hop_frames = _metadata.hop_frames_of(config, frames)
     normalization = config.get("normalization", _metadata.DEFAULTS["normalization"])
     return _earshot.windows(y, normalization, frames, hop_frames, pad, **_feature_arguments(config))
