@@ -15,6 +15,8 @@ from .passes import readers
 
 WINDOW_KINDS = {"conv", "depthwise", "max_pool", "average_pool", "pad"}
 WHOLE_KINDS = {"dense", "global_average_pool", "global_max_pool"}
+ACTIVATION_TYPES = {"relu": "ReLU", "relu6": "ReLU6", "sigmoid": "Sigmoid", "tanh": "Tanh", "silu": "SiLU",
+                    "hardswish": "HardSwish", "leaky_relu": "LeakyReLU", "elu": "ELU", "prelu": "PReLU"}
 
 
 class Residual:
@@ -295,7 +297,11 @@ class Emitter:
             f = p["function"]
             if f == "leaky_relu":
                 return [f"earshot::nn::LeakyReLU<{cpp_ratio(p['alpha'])}>"]
-            return ["earshot::nn::" + {"relu": "ReLU", "relu6": "ReLU6", "sigmoid": "Sigmoid"}[f]]
+            if f == "elu":
+                return [f"earshot::nn::ELU<{cpp_ratio(p['alpha'])}>"]
+            if f == "prelu":
+                return [f"earshot::nn::PReLU<{self.array(tag + '_slopes', p['slopes'], note)}>"]
+            return ["earshot::nn::" + ACTIVATION_TYPES[f]]
         if kind == "softmax":
             self.headers.add("earshot/nn/activations.hpp")
             return ["earshot::nn::Softmax"]
@@ -331,6 +337,15 @@ class Emitter:
             kernel = self.array(tag + "_kernel", lq.weights.T, note + " [units][inputs]", "std::int8_t")
             bias = self.array(tag + "_bias", lq.bias, note, "std::int32_t")
             return [f"earshot::nn::Dense<{layer.shape[0]}, {kernel}, {bias}, {requantization}>"]
+        if kind == "activation":
+            self.headers.add("earshot/nn/lookup_table.hpp")
+            function = ACTIVATION_TYPES[p["function"]]
+            self.tensor(tag + "_output", lq.output, note + f" {function} output")
+            table = self.array(tag + "_table", lq.table, note + f" {function}: the output code of every input code "
+                               f"-128..127 (input scale {cpp_float(lq.input.scale)}, zero point {lq.input.zero_point})",
+                               "std::int8_t")
+            name = self.constant(tag + "_type", f'char NAME[] = "{function}"', note + " the function the table holds")
+            return [f"earshot::nn::LookupTable<{table}, {name}>"]
         if kind == "softmax":
             self.headers.update({"earshot/nn/activations.hpp", "earshot/nn/quantized_tensors.hpp"})
             logits = self.tensor(tag + "_logits", lq.dequantize, note + " logits, dequantized before the softmax")

@@ -2,144 +2,36 @@
 
 ONNX graphs are NCHW; earshot is NHWC, so the importer tracks for every tensor which ONNX axis
 is which NHWC axis, turns layout-only Transposes into nothing and permutes the input features of
-a Dense that follows a Flatten of an NCHW tensor. Constant subgraphs (the shape arithmetic of
-`x.view(x.size(0), -1)`) are evaluated here.
+a Dense that follows a Flatten of an NCHW tensor. 1-D models (Conv1d over `[batch, mels,
+frames]`) run on the 2-D layers: their tensors are NHWC with a height of 1 (channels x length
+is `(1, length, channels)`), and a Conv1d on the model's input, whose mels are the rows of a
+one-channel image, is a 2-D convolution whose kernel spans every row. Constant subgraphs (the
+shape arithmetic of `x.view(x.size(0), -1)`) are evaluated in constant_folding.py; element-wise
+operators (activations, arithmetic with constants) are in onnx_elementwise.py.
 """
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
+from onnx import numpy_helper
 
 from . import qdq
+from .constant_folding import FOLDERS, fold_reshape
 from .errors import ConvertError, node_error
+from .onnx_elementwise import ElementwiseOperators, attributes
 
 NCHW = (0, 3, 1, 2)  # for each ONNX axis of an NCHW tensor, its axis in NHWC
 NHWC = (0, 1, 2, 3)
-
-
-def attributes(node):
-    """A node's attributes as Python values (strings decoded)."""
-    values = {}
-    for attribute in node.attribute:
-        value = helper.get_attribute_value(attribute)
-        values[attribute.name] = value.decode() if isinstance(value, bytes) else value
-    return values
+NCW = (0, 3, 2)      # a 1-D tensor [batch, channels, length]: NHWC (1, length, channels)
+ROWS_BY_FRAMES = (0, 1, 2)  # the model's [batch, mels, frames] input: NHWC (mels, frames, 1)
 
 
 MAX_PADDING = 127  # cells a side that earshot::nn::explicit_padding holds
 
 SUPPORTED_OPERATORS = (
-    "Add, AveragePool, BatchNormalization, Clip, Conv, Dropout, Flatten, Gemm, GlobalAveragePool, "
-    "GlobalMaxPool, Identity, LeakyRelu, MatMul, MaxPool, Pad, Relu, Reshape, Sigmoid, Softmax, "
-    "Squeeze, Transpose (and constant shape arithmetic: Shape, Gather, Concat, Unsqueeze, Slice, "
-    "Cast, ...), QuantizeLinear/DequantizeLinear (int8 QDQ models)")
-
-
-# ---------------------------------------------------------------------------------------------
-# Constant folding: initialisers, Constant nodes and the shape arithmetic that exporters write
-# around `view`, `F.pad` and friends. Every shape is static (batch 1), so all of it folds.
-
-def numpy_type(onnx_type):
-    if hasattr(helper, "tensor_dtype_to_np_dtype"):
-        return helper.tensor_dtype_to_np_dtype(onnx_type)
-    return onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[onnx_type]
-
-
-def axes_argument(node, inputs, attrs, index):
-    """Unsqueeze/Squeeze/Slice/Pad take axes as an attribute before opset 13 and as an input after."""
-    if len(inputs) > index and inputs[index] is not None:
-        return [int(a) for a in np.asarray(inputs[index]).reshape(-1)]
-    return attrs.get("axes")
-
-
-def fold_slice(node, inputs, attrs):
-    data = inputs[0]
-    if len(inputs) > 1:
-        starts, ends = list(inputs[1]), list(inputs[2])
-        axes = list(inputs[3]) if len(inputs) > 3 and inputs[3] is not None else None
-        steps = list(inputs[4]) if len(inputs) > 4 and inputs[4] is not None else None
-    else:
-        starts, ends, axes, steps = attrs["starts"], attrs["ends"], attrs.get("axes"), None
-    axes = axes if axes is not None else list(range(len(starts)))
-    steps = steps if steps is not None else [1] * len(starts)
-    index = [slice(None)] * data.ndim
-    for start, end, axis, step in zip(starts, ends, axes, steps):
-        size = data.shape[axis]
-        # ONNX clamps INT64_MAX / INT64_MIN style bounds; Python slices clamp too, except that
-        # huge negative ends with a negative step mean "through index 0".
-        end = None if (step < 0 and end < -size) else int(np.clip(end, -size - 1, size + 1))
-        index[axis] = slice(int(np.clip(start, -size - 1, size + 1)), end, int(step))
-    return data[tuple(index)]
-
-
-def fold_reshape(data, shape, allowzero=0):
-    shape = [int(s) for s in shape]
-    if not allowzero:  # a 0 copies the input's dimension (opset 14's allowzero=1: a literal 0)
-        shape = [data.shape[i] if s == 0 else s for i, s in enumerate(shape)]
-    return data.reshape(shape)
-
-
-def fold_unsqueeze(data, axes):
-    rank = data.ndim + len(axes)
-    for axis in sorted(a % rank for a in axes):
-        data = np.expand_dims(data, axis)
-    return data
-
-
-def fold_constant_of_shape(attrs, shape):
-    value = attrs.get("value")
-    fill = numpy_helper.to_array(value).reshape(-1) if value is not None else np.zeros(1, np.float32)
-    return np.full([int(s) for s in shape], fill[0], dtype=fill.dtype)
-
-
-def fold_constant(attrs):
-    for key in ("value", "sparse_value"):
-        if key in attrs:
-            return numpy_helper.to_array(attrs[key])
-    if "value_float" in attrs:
-        return np.array(attrs["value_float"], np.float32)
-    if "value_floats" in attrs:
-        return np.array(attrs["value_floats"], np.float32)
-    if "value_int" in attrs:
-        return np.array(attrs["value_int"], np.int64)
-    if "value_ints" in attrs:
-        return np.array(attrs["value_ints"], np.int64)
-    raise KeyError("Constant without a value")
-
-
-def integer_divide(a, b):
-    if np.issubdtype(np.asarray(a).dtype, np.integer):
-        return np.trunc(np.asarray(a) / np.asarray(b)).astype(np.asarray(a).dtype)
-    return np.asarray(a) / np.asarray(b)
-
-
-FOLDERS = {
-    "Constant": lambda n, i, a: fold_constant(a),
-    "Identity": lambda n, i, a: i[0],
-    "Cast": lambda n, i, a: i[0].astype(numpy_type(a["to"])),
-    "Gather": lambda n, i, a: np.take(i[0], i[1], axis=a.get("axis", 0)),
-    "Unsqueeze": lambda n, i, a: fold_unsqueeze(i[0], axes_argument(n, i, a, 1)),
-    "Squeeze": lambda n, i, a: np.squeeze(
-        i[0], axis=tuple(axes_argument(n, i, a, 1)) if axes_argument(n, i, a, 1) else None),
-    "Concat": lambda n, i, a: np.concatenate([np.atleast_1d(x) for x in i], axis=a["axis"]),
-    "Slice": lambda n, i, a: fold_slice(n, i, a),
-    "Reshape": lambda n, i, a: fold_reshape(i[0], i[1], a.get("allowzero", 0)),
-    "Transpose": lambda n, i, a: np.transpose(i[0], a.get("perm")),
-    "ConstantOfShape": lambda n, i, a: fold_constant_of_shape(a, i[0]),
-    "Expand": lambda n, i, a: i[0] * np.ones([int(s) for s in i[1]], dtype=i[0].dtype),
-    "Range": lambda n, i, a: np.arange(i[0], i[1], i[2]),
-    "Add": lambda n, i, a: i[0] + i[1],
-    "Sub": lambda n, i, a: i[0] - i[1],
-    "Mul": lambda n, i, a: i[0] * i[1],
-    "Div": lambda n, i, a: integer_divide(i[0], i[1]),
-    "Neg": lambda n, i, a: -i[0],
-    "Sqrt": lambda n, i, a: np.sqrt(i[0]),
-    "Equal": lambda n, i, a: np.equal(i[0], i[1]),
-    "Where": lambda n, i, a: np.where(i[0], i[1], i[2]),
-    "Min": lambda n, i, a: np.minimum.reduce(i),
-    "Max": lambda n, i, a: np.maximum.reduce(i),
-    "QuantizeLinear": qdq.fold_quantize,
-    "DequantizeLinear": qdq.fold_dequantize,
-}
+    "Add, AveragePool, BatchNormalization, Clip, Conv (1-D and 2-D), Div, Dropout, Elu, Flatten, Gemm, "
+    "GlobalAveragePool, GlobalMaxPool, HardSigmoid (in x * hardsigmoid(x)), HardSwish, Identity, LeakyRelu, "
+    "MatMul, MaxPool, Mul, Pad, PRelu, ReduceMax, ReduceMean, Relu, Reshape, Sigmoid, Softmax, Squeeze, Sub, "
+    "Tanh, Transpose (and constant shape arithmetic: Shape, Gather, Concat, Unsqueeze, Slice, Cast, ...), "
+    "QuantizeLinear/DequantizeLinear (int8 QDQ models)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,7 +50,8 @@ class Value:
     def __init__(self, layer, onnx_shape, axes=None, order=None, transpose=None):
         self.layer = layer            # index of the producing layer, -1 for the model's input
         self.onnx_shape = tuple(onnx_shape)  # with the batch dimension (1)
-        self.axes = axes              # rank 4: the NHWC axis of every ONNX axis
+        self.axes = axes              # rank 4 and 3: the NHWC axis of every ONNX axis (rank 3: NCW
+                                      # or ROWS_BY_FRAMES; the NHWC axis it lacks has size 1)
         self.order = order            # rank 2: ONNX feature i is earshot feature order[i]
         self.transpose = transpose    # the Transpose node that last changed `axes`, if any
 
@@ -176,7 +69,7 @@ def same_padding(size, kernel, stride, dilation):
     return total // 2, total - total // 2
 
 
-class Converter:
+class Converter(ElementwiseOperators):
     def __init__(self, model):
         self.model = model
         self.graph = model.graph
@@ -212,13 +105,32 @@ class Converter:
         return self.values[name]
 
     def spatial(self, node, index=0):
-        """An NCHW input of a convolution, pooling or batch norm."""
+        """An NCHW (or 1-D NCW) input of a convolution, pooling or batch norm."""
         value = self.value(node, index)
+        if len(value.onnx_shape) == 3 and value.axes == NCW:
+            return value
+        if len(value.onnx_shape) == 3 and value.axes == ROWS_BY_FRAMES:
+            raise node_error(node, "on the model's [batch, mels, frames] input only a Conv1d (group=1) is "
+                             "supported: its mels are the channels of the first convolution")
         if len(value.onnx_shape) != 4:
-            raise node_error(node, f"expects a 4-D NCHW input, got shape {list(value.onnx_shape)}")
+            raise node_error(node, f"expects a 4-D NCHW or 3-D NCW input, got shape {list(value.onnx_shape)}")
         if value.axes != NCHW:
             self.not_layout_only(value.transpose or node)
         return value
+
+    @staticmethod
+    def one_d(attrs, names=("strides", "dilations")):
+        """A 1-D operator's attributes on 2-D layers of height 1: every window 1 row high."""
+        attrs = dict(attrs)
+        for name in names:
+            if name in attrs:
+                attrs[name] = [1] + list(attrs[name])
+        if "kernel_shape" in attrs:
+            attrs["kernel_shape"] = [1] + list(attrs["kernel_shape"])
+        if "pads" in attrs:
+            begin, end = attrs["pads"]
+            attrs["pads"] = [0, begin, 0, end]
+        return attrs
 
     def not_layout_only(self, node):
         perm = attributes(node).get("perm")
@@ -232,15 +144,15 @@ class Converter:
         self.layers.append(Layer(kind, node.name or node.output[0], inputs, tuple(shape), **params))
         return len(self.layers) - 1
 
-    def emit_spatial(self, node, kind, source, shape, **params):
+    def emit_spatial(self, node, kind, source, shape, one_d=False, **params):
         layer = self.add_layer(node, kind, [source.layer], shape, **params)
         h, w, c = shape
-        self.values[node.output[0]] = Value(layer, (1, c, h, w), NCHW)
+        self.values[node.output[0]] = Value(layer, (1, c, w), NCW) if one_d else Value(layer, (1, c, h, w), NCHW)
         return layer
 
-    def pass_through(self, node, kind, **params):
-        """Element-wise layers keep the layout of their input."""
-        source = self.value(node)
+    def pass_through(self, node, kind, source=None, **params):
+        """Element-wise layers keep the layout of their input (by default the node's first)."""
+        source = source or self.value(node)
         layer = self.add_layer(node, kind, [source.layer], self.shape_of(source), **params)
         self.values[node.output[0]] = Value(layer, source.onnx_shape, source.axes, source.order,
                                             source.transpose)
@@ -258,9 +170,10 @@ class Converter:
         dims = [d.dim_value if d.HasField("dim_value") else 0 for d in tensor.type.tensor_type.shape.dim]
         if tensor.type.tensor_type.elem_type != onnx.TensorProto.FLOAT:
             raise ConvertError(f"input '{tensor.name}' is not float32")
-        if len(dims) not in (2, 4) or any(d <= 0 for d in dims[1:]):
+        if len(dims) not in (2, 3, 4) or any(d <= 0 for d in dims[1:]):
             raise ConvertError(f"input '{tensor.name}' has shape {dims}; supported: [batch, C, H, W], "
-                               "[batch, H, W, C] or [batch, features] with fixed sizes")
+                               "[batch, H, W, C], [batch, mels, frames] (Conv1d) or [batch, features] "
+                               "with fixed sizes")
         if dims[0] not in (0, 1):
             raise ConvertError(f"input '{tensor.name}' has a fixed batch of {dims[0]}; export with batch 1")
         dims[0] = 1
@@ -269,6 +182,11 @@ class Converter:
             self.input_layout = "NC"
             self.input_shape = (dims[1],)
             self.values[tensor.name] = Value(-1, dims)
+            return
+        if len(dims) == 3:  # mels as the rows of a one-channel image: the memory order of [mels, frames]
+            self.input_layout = "NCW"
+            self.input_shape = (dims[1], dims[2], 1)
+            self.values[tensor.name] = Value(-1, dims, ROWS_BY_FRAMES)
             return
         readers = self.consumers.get(tensor.name, [])
         channels_last = readers and all(
@@ -314,12 +232,31 @@ class Converter:
 
     def op_Conv(self, node):
         attrs = attributes(node)
-        source = self.spatial(node)
-        h, w, c = self.shape_of(source)
         weights = self.constant(node, 1, "the weight")
         bias = self.constant(node, 2, "the bias")
-        if weights.ndim != 4:
-            raise node_error(node, "only 2-D convolutions are supported")
+        one_d = weights.ndim == 3
+        if weights.ndim not in (3, 4):
+            raise node_error(node, "only 1-D and 2-D convolutions are supported")
+        if one_d and self.value(node).axes == ROWS_BY_FRAMES and len(self.value(node).onnx_shape) == 3:
+            # Conv1d on [batch, mels, frames]: a 2-D convolution of the one-channel (mels, frames)
+            # image whose kernel spans all mel rows, unpadded in height.
+            source = self.value(node)
+            if attrs.get("group", 1) != 1:
+                raise node_error(node, f"group={attrs.get('group')} on the model's [batch, mels, frames] input is "
+                                 "not supported; supported: group=1 (the mels are the input channels)")
+            if weights.shape[1] != source.onnx_shape[1]:
+                raise node_error(node, f"weights {list(weights.shape)} do not fit {source.onnx_shape[1]} input channels")
+            weights = weights[:, None, :, :]  # [out][1][mels][taps]
+            attrs = self.one_d(attrs)
+            attrs["kernel_shape"] = list(weights.shape[2:])
+        else:
+            source = self.spatial(node)
+            if one_d != (len(source.onnx_shape) == 3):
+                raise node_error(node, f"a {weights.ndim - 2}-D kernel on a {len(source.onnx_shape)}-D input")
+            if one_d:
+                weights = weights[:, :, None, :]  # [out][in][1][taps]
+                attrs = self.one_d(attrs)
+        h, w, c = self.shape_of(source)
         out_channels = weights.shape[0]
         group = attrs.get("group", 1)
         window, (oh, ow) = self.window(node, attrs, weights.shape[2:], (h, w))
@@ -334,7 +271,7 @@ class Converter:
         scales = qdq.weight_scales(self, node, node.input[1], 0, out_channels)
         if scales is not None:
             params["weight_scales"] = scales
-        self.emit_spatial(node, kind, source, (oh, ow, out_channels),
+        self.emit_spatial(node, kind, source, (oh, ow, out_channels), one_d=one_d,
                           weights=weights.astype(np.float32), bias=bias, **window, **params)
 
     def op_BatchNormalization(self, node):
@@ -343,36 +280,16 @@ class Converter:
             raise node_error(node, "training_mode=1 is not supported; export the model in eval mode")
         if len(node.output) > 1 and any(node.output[1:]):
             raise node_error(node, "running statistics outputs are not supported; export in eval mode")
-        self.spatial(node)  # a 4-D NCHW input
-        gamma, beta, mean, var = (self.constant(node, i, "a statistic").astype(np.float64)
-                                  for i in (1, 2, 3, 4))
+        source = self.value(node)
+        if len(source.onnx_shape) != 2:
+            self.spatial(node)  # a 4-D NCHW or 1-D NCW input; [batch, features] after a Linear
+        per_channel = (1, -1) + (1,) * (len(source.onnx_shape) - 2)  # ONNX: a [C] vector for axis 1
+        gamma, beta, mean, var = (self.channel_vector(node, source, self.constant(node, i, "a statistic").reshape(
+            per_channel)) for i in (1, 2, 3, 4))
         epsilon = attrs.get("epsilon", 1e-5)
         scale = gamma / np.sqrt(var + np.float64(np.float32(epsilon)))
         self.pass_through(node, "batch_norm", scale=scale, shift=beta - mean * scale, gamma=gamma,
                           beta=beta, mean=mean, variance=var, epsilon=epsilon)
-
-    def op_Relu(self, node):
-        self.pass_through(node, "activation", function="relu")
-
-    def op_LeakyRelu(self, node):
-        self.pass_through(node, "activation", function="leaky_relu", alpha=attributes(node).get("alpha", 0.01))
-
-    def op_Sigmoid(self, node):
-        self.pass_through(node, "activation", function="sigmoid")
-
-    def op_Clip(self, node):
-        attrs = attributes(node)
-        low = self.constant(node, 1, "min") if len(node.input) > 1 else attrs.get("min")
-        high = self.constant(node, 2, "max") if len(node.input) > 2 else attrs.get("max")
-        low = None if low is None else float(np.asarray(low))
-        high = None if high is None else float(np.asarray(high))
-        if low == 0.0 and high == 6.0:
-            self.pass_through(node, "activation", function="relu6")
-        elif low == 0.0 and (high is None or high == np.inf):
-            self.pass_through(node, "activation", function="relu")
-        else:
-            raise node_error(node, f"Clip({low}, {high}) is not supported; supported: Clip(0, 6) (ReLU6) "
-                             "and Clip(0, inf) (ReLU)")
 
     def pool(self, node, kind):
         attrs = attributes(node)
@@ -383,6 +300,9 @@ class Converter:
         if len(node.output) > 1 and node.output[1]:
             raise node_error(node, "the Indices output is not supported")
         source = self.spatial(node)
+        one_d = len(source.onnx_shape) == 3
+        if one_d:
+            attrs = self.one_d(attrs)
         h, w, c = self.shape_of(source)
         window, (oh, ow) = self.window(node, attrs, attrs["kernel_shape"], (h, w))
         if not fits_pool(window["pads"], window["kernel"]):
@@ -391,7 +311,7 @@ class Converter:
         include_pad = bool(attrs.get("count_include_pad", 0)) if kind == "average_pool" else False
         if max(window["pads"]) == 0:
             include_pad = False
-        self.emit_spatial(node, kind, source, (oh, ow, c), count_include_pad=include_pad, **window)
+        self.emit_spatial(node, kind, source, (oh, ow, c), one_d=one_d, count_include_pad=include_pad, **window)
 
     def op_MaxPool(self, node):
         self.pool(node, "max_pool")
@@ -399,9 +319,30 @@ class Converter:
     def op_AveragePool(self, node):
         self.pool(node, "average_pool")
 
-    def global_pool(self, node, kind):
+    def global_pool(self, node, kind, keep_dims=True):
         source = self.spatial(node)
-        self.emit_spatial(node, kind, source, (1, 1, self.shape_of(source)[2]))
+        channels = self.shape_of(source)[2]
+        layer = self.emit_spatial(node, kind, source, (1, 1, channels), one_d=len(source.onnx_shape) == 3)
+        if not keep_dims:
+            self.values[node.output[0]] = Value(layer, (1, channels))
+
+    def reduce(self, node, kind):
+        """ReduceMean/ReduceMax over every spatial axis is global pooling."""
+        attrs = attributes(node)
+        source = self.value(node)
+        rank = len(source.onnx_shape)
+        axes = self.constant(node, 1, "axes") if len(node.input) > 1 and node.input[1] else attrs.get("axes")
+        axes = sorted({int(a) % rank for a in (range(rank) if axes is None else np.asarray(axes).reshape(-1))})
+        if rank not in (3, 4) or axes != list(range(2, rank)) or source.axes not in (NCHW, NCW):
+            raise node_error(node, f"axes {axes} of a {list(source.onnx_shape)} tensor are not supported; "
+                             "supported: every spatial axis of an NCHW or NCW tensor (global pooling)")
+        self.global_pool(node, kind, keep_dims=bool(attrs.get("keepdims", 1)))
+
+    def op_ReduceMean(self, node):
+        self.reduce(node, "global_average_pool")
+
+    def op_ReduceMax(self, node):
+        self.reduce(node, "global_max_pool")
 
     def op_GlobalAveragePool(self, node):
         self.global_pool(node, "global_average_pool")
@@ -422,12 +363,13 @@ class Converter:
             raise node_error(node, f"constant value {float(np.asarray(fill))} is not supported; "
                              "supported: zeros")
         source = self.value(node)
-        if len(source.onnx_shape) != 4:
-            raise node_error(node, "only padding of 4-D tensors is supported")
+        rank = len(source.onnx_shape)
+        if rank not in (3, 4) or source.axes == ROWS_BY_FRAMES:
+            raise node_error(node, "only padding of 4-D NCHW and 3-D NCW tensors is supported")
         pads = [int(p) for p in pads]
-        begin, end = {}, {}
-        for axis in range(4):
-            begin[source.axes[axis]], end[source.axes[axis]] = pads[axis], pads[axis + 4]
+        begin, end = dict.fromkeys(range(4), 0), dict.fromkeys(range(4), 0)
+        for axis in range(rank):
+            begin[source.axes[axis]], end[source.axes[axis]] = pads[axis], pads[axis + rank]
         if begin[0] or end[0] or begin[3] or end[3] or min(pads) < 0 or max(pads) > MAX_PADDING:
             raise node_error(node, f"pads {pads} are not supported; supported: zero padding of height "
                              f"and width, 0 to {MAX_PADDING} cells a side")
@@ -435,7 +377,7 @@ class Converter:
         shape = (h + begin[1] + end[1], w + begin[2] + end[2], c)
         layer = self.add_layer(node, "pad", [source.layer], shape,
                                pads=(begin[1], begin[2], end[1], end[2]))
-        onnx_shape = tuple(shape[source.axes[i] - 1] if i else 1 for i in range(4))
+        onnx_shape = tuple(shape[source.axes[i] - 1] if i else 1 for i in range(rank))
         self.values[node.output[0]] = Value(layer, onnx_shape, source.axes, None, source.transpose)
 
     def flatten(self, node, source):
@@ -444,7 +386,8 @@ class Converter:
             return
         h, w, c = self.shape_of(source)
         positions = np.arange(h * w * c).reshape(1, h, w, c)
-        order = np.transpose(positions, source.axes).reshape(-1)
+        lacking = [a for a in range(4) if a not in source.axes]  # rank 3: the NHWC axis of size 1
+        order = np.transpose(positions, tuple(source.axes) + tuple(lacking)).reshape(-1)
         layer = self.add_layer(node, "flatten", [source.layer], (h * w * c,))
         identity = bool(np.all(order == np.arange(order.size)))
         self.values[node.output[0]] = Value(layer, (1, h * w * c), order=None if identity else order)
@@ -473,8 +416,8 @@ class Converter:
         axes = list(self.constant(node, 1, "axes")) if len(node.input) > 1 else attributes(node).get("axes")
         rank = len(source.onnx_shape)
         axes = [] if axes is None else [int(a) % rank for a in axes]
-        if rank != 4 or 0 in axes or rank - len(axes) != 2 or any(source.onnx_shape[a] != 1 for a in axes):
-            raise node_error(node, "only squeezing [batch, C, 1, 1] to [batch, C] is supported")
+        if rank not in (3, 4) or 0 in axes or rank - len(axes) != 2 or any(source.onnx_shape[a] != 1 for a in axes):
+            raise node_error(node, "only squeezing [batch, C, 1, 1] or [batch, C, 1] to [batch, C] is supported")
         self.flatten(node, source)
 
     def op_Transpose(self, node):
@@ -523,29 +466,6 @@ class Converter:
         weights = self.constant(node, 1, "the second operand")
         scales = qdq.weight_scales(self, node, node.input[1], 1, weights.shape[1]) if weights.ndim == 2 else None
         self.dense(node, self.value(node), weights, None, scales)
-
-    def op_Add(self, node):
-        names = list(node.input)
-        runtime = [n for n in names if n in self.values]
-        if len(runtime) == 2:
-            a, b = self.values[names[0]], self.values[names[1]]
-            if a.onnx_shape != b.onnx_shape or a.axes != b.axes or not np.array_equal(
-                    a.order if a.order is not None else [], b.order if b.order is not None else []):
-                raise node_error(node, f"adds shapes {list(a.onnx_shape)} and {list(b.onnx_shape)}; only "
-                                 "tensors of the same shape and layout can be added")
-            layer = self.add_layer(node, "add", [a.layer, b.layer], self.shape_of(a))
-            self.values[node.output[0]] = Value(layer, a.onnx_shape, a.axes, a.order, a.transpose)
-            return
-        source = self.value(node, names.index(runtime[0]) if runtime else 0)
-        bias = self.constant(node, 1 - names.index(runtime[0]), "the addend")
-        producer = self.layers[source.layer] if source.layer >= 0 else None
-        only_reader = len(self.consumers.get(names[names.index(runtime[0])], [])) == 1
-        if producer is None or producer.kind != "dense" or not only_reader or \
-                bias.size != producer.shape[0] or source is not self.values.get(runtime[0]):
-            raise node_error(node, "adding a constant is supported only as the bias of a MatMul "
-                             "(MatMul + Add)")
-        producer.params["bias"] = (producer.params["bias"] + bias.reshape(-1)).astype(np.float32)
-        self.alias(node, source)
 
     def op_Softmax(self, node):
         source = self.value(node)
@@ -615,6 +535,9 @@ class Converter:
                                "global pooling")
         if len(output.onnx_shape) == 4 and output.axes not in (NCHW, NHWC):
             self.not_layout_only(output.transpose)
+        if len(output.onnx_shape) == 3:
+            raise ConvertError(f"output '{outputs[0].name}' is a 1-D [batch, channels, length] tensor; end the "
+                               "model with a Dense layer or a global pooling")
         self.output = output
         self.output_layout = {2: "NC", 4: "NCHW" if output.axes == NCHW else "NHWC"}[len(output.onnx_shape)]
         return self

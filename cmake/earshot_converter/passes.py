@@ -1,6 +1,6 @@
-"""Passes on the layer list: batch norms folded into the convolution before them, Pad nodes
-merged into the padding of the layer that reads them, and torch's Relu-then-Clip ReLU6 made one
-layer. Each pass keeps the model's function exactly (up to float rounding)."""
+"""Passes on the layer list: batch norms (and constant scales and shifts) folded into the
+convolution or Dense before them, Pad nodes merged into the padding of the layer that reads them,
+and torch's Relu-then-Clip ReLU6 made one layer. Each pass keeps the model's function exactly (up to float rounding)."""
 import numpy as np
 
 from .onnx_import import MAX_PADDING, fits_pool
@@ -21,12 +21,26 @@ def optimise(graph):
     count = readers(graph)
     for layer in graph.layers:
         if layer.kind == "batch_norm" and layer.inputs[0] >= 0:
-            conv = graph.layers[layer.inputs[0]]
-            if conv.kind in ("conv", "depthwise") and count[layer.inputs[0]] == 1:
+            source = layer.inputs[0]
+            while source >= 0 and graph.layers[source].kind == "removed":  # a scale and shift folded just before
+                source = graph.layers[source].inputs[0]
+            producer = graph.layers[source] if source >= 0 else None
+            if producer is not None and producer.kind == "batch_norm" and count[source] == 1:
+                # Two scales and shifts in a row ((x - mean) / std): one, in the form
+                # gamma x + beta (mean 0, variance 1, epsilon 0).
+                scale = producer.params["scale"] * layer.params["scale"]
+                shift = producer.params["shift"] * layer.params["scale"] + layer.params["shift"]
+                producer.params.update(scale=scale, shift=shift, gamma=scale, beta=shift, mean=np.zeros_like(scale),
+                                       variance=np.ones_like(scale), epsilon=0.0)
+                layer.kind = "removed"
+            if producer is not None and producer.kind in ("conv", "depthwise", "dense") and count[source] == 1 and \
+                    count[layer.inputs[0]] == 1:
                 scale, shift = layer.params["scale"], layer.params["shift"]
-                conv.params["weights"] = (conv.params["weights"] * scale[:, None, None, None]).astype(np.float32)
-                conv.params["bias"] = (conv.params["bias"] * scale + shift).astype(np.float32)
-                conv.params["batch_norm_folded"] = True
+                weights = producer.params["weights"].astype(np.float64)  # conv [out]..., dense [in][out]
+                weights = weights * (scale if producer.kind == "dense" else scale[:, None, None, None])
+                producer.params["weights"] = weights.astype(np.float32)
+                producer.params["bias"] = (producer.params["bias"] * scale + shift).astype(np.float32)
+                producer.params["batch_norm_folded"] = True
                 layer.kind = "removed"
         if layer.kind == "pad" and count[graph.layers.index(layer)] == 1:
             merge_pad(graph, layer)
@@ -55,8 +69,8 @@ def merge_pad(graph, pad):
                                    not fits_pool(pads, reader.params["kernel"])):
         return
     reader.params["pads"] = pads
-    if reader.kind == "average_pool":
-        reader.params["count_include_pad"] = True
+    if reader.kind == "average_pool":  # the padded zeros count (torch writes a Pad of zeros, too)
+        reader.params["count_include_pad"] = max(pads) > 0
     pad.kind = "removed"
 
 def non_negative(graph, index):

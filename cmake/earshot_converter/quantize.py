@@ -7,7 +7,9 @@
   over the calibration set (the layer list run in numpy, reference.py), widened to hold 0;
   scale = (max - min) / 255, zero point = round(-128 - min / scale). ReLU and ReLU6 become the
   output clamps of the layer before (whose tensor takes the activation's range); max pooling,
-  average pooling, flatten and global pooling keep their input's scale and zero point.
+  average pooling, flatten and global pooling keep their input's scale and zero point. Every
+  other activation (and a ReLU with no layer before it to clamp) is a table of its 256 results,
+  between its input's quantization and its own calibrated one (lookup_table).
 - Bias: int32, scale input scale x weight scale of its channel.
 - Requantization: input scale x weight scale / output scale as a Q31 multiplier and a shift
   (TFLite's QuantizeMultiplier); residual Adds as TFLite's ADD (left shift 20, both inputs
@@ -30,7 +32,8 @@ FOLDABLE_ACTIVATIONS = ("relu", "relu6")
 PRODUCERS = ("conv", "depthwise", "dense", "add")
 KEEPS_QUANTIZATION = ("max_pool", "average_pool", "global_average_pool", "global_max_pool", "flatten")
 INT8_KINDS = "Conv, depthwise Conv, Gemm/MatMul, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, " \
-    "Flatten, residual Add, Relu and Clip(0, 6) after one of these, and a final Softmax"
+    "Flatten, residual Add, the activations (Relu, Clip(0, 6), LeakyRelu, PRelu, Sigmoid, Tanh, Elu, SiLU, " \
+    "HardSwish), and a final Softmax"
 
 
 class TensorQuantization:
@@ -61,6 +64,42 @@ def quantize_multiplier(real):
     if shift > 30:
         raise ConvertError(f"a requantization scale of {real:g} is too large for int8 (more than 2^30)")
     return multiplier, shift
+
+
+def float32_activation(function, p, x):
+    """The activation in float32, as PyTorch computes it; x holds the dequantized int8 codes."""
+    one, zero = np.float32(1.0), np.float32(0.0)
+    if function == "relu":
+        return np.maximum(x, zero)
+    if function == "relu6":
+        return np.clip(x, zero, np.float32(6.0))
+    if function == "leaky_relu":
+        return np.where(x < zero, x * np.float32(p["alpha"]), x)
+    if function == "prelu":
+        return np.where(x < zero, x * p["slopes"].astype(np.float32)[:, None], x)
+    if function == "sigmoid":
+        return one / (one + np.exp(-x))
+    if function == "tanh":
+        return np.tanh(x)
+    if function == "elu":
+        return np.where(x > zero, x, np.float32(p["alpha"]) * np.expm1(np.minimum(x, zero)))
+    if function == "silu":
+        return x / (one + np.exp(-x))
+    if function == "hardswish":
+        return x * np.clip(x + np.float32(3.0), zero, np.float32(6.0)) / np.float32(6.0)
+    raise ConvertError(f"int8: no table for the activation '{function}'")
+
+
+def lookup_table(layer, given, out):
+    """Entry q + 128: the int8 result for input code q, by PyTorch's fake quantization (dequantize
+    in float32, the function, quantize with round-half-even); one row per channel for a PReLU with
+    a slope per channel."""
+    codes = np.arange(-128, 128, dtype=np.int32)
+    x = (codes - given.zero_point).astype(np.float32) * given.scale
+    rows = layer.params["slopes"].size if layer.params["function"] == "prelu" else 1
+    y = float32_activation(layer.params["function"], layer.params, np.tile(x, (rows, 1)).astype(np.float32))
+    q = np.rint(y.astype(np.float32) * (np.float32(1.0) / out.scale)) + out.zero_point
+    return np.clip(q, -128, 127).astype(np.int8)
 
 
 def tensor_quantization(values, what):
@@ -112,6 +151,8 @@ def read_calibration(graph, path):
         raise ConvertError(f"calibration file '{path}': every value is {np.min(data):g}; the inputs must vary")
     if data.ndim == 4 and graph.input_layout == "NCHW":
         data = data.transpose(0, 2, 3, 1)
+    if data.ndim == 3:  # [N, mels, frames]: the rows of a one-channel image
+        data = data[..., None]
     with open(path, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
     return data, digest
@@ -157,10 +198,7 @@ def prepare(graph, move_depthwise_bias=True):
                 after.params["bias"] = (after.params["bias"] + pointwise @ layer.params["bias"]).astype(np.float32)
                 layer.params["bias"] = np.zeros_like(layer.params["bias"])
     for index, layer in enumerate(graph.layers):
-        supported = layer.kind in PRODUCERS + KEEPS_QUANTIZATION
-        if layer.kind == "activation" and layer.params["function"] in FOLDABLE_ACTIVATIONS:
-            source = layer.inputs[0]
-            supported = source >= 0 and graph.layers[source].kind in PRODUCERS and count[source] == 1
+        supported = layer.kind in PRODUCERS + KEEPS_QUANTIZATION + ("activation",)
         if layer.kind == "softmax":
             supported = index == graph.output.layer
         if layer.kind == "average_pool" and layer.params["count_include_pad"]:
@@ -205,6 +243,12 @@ def quantize(graph, calibration_path):
             continue
         if kind == "softmax":
             layers[index] = LayerQuantization(dequantize=tensors[source])
+            continue
+        if kind == "activation":  # not a clamp of the layer before: a table
+            out = tensor_of(index, f"the output of node '{layer.name}' ({p['function']})")
+            tensors[index] = out
+            layers[index] = LayerQuantization(table=lookup_table(layer, tensors[source], out), input=tensors[source],
+                                              output=out)
             continue
         # A producer: its tensor takes the range of the ReLU/ReLU6 that reads it, if one does.
         after = next((i for i, l in enumerate(graph.layers) if index in l.inputs), None)

@@ -56,7 +56,19 @@ def activation(x, p):
         return np.clip(x, 0.0, 6.0)
     if function == "leaky_relu":
         return np.where(x < 0.0, x * p["alpha"], x)
-    return 1.0 / (1.0 + np.exp(-x))  # sigmoid
+    if function == "prelu":
+        return np.where(x < 0.0, x * p["slopes"].astype(np.float64), x)
+    if function == "tanh":
+        return np.tanh(x)
+    if function == "elu":
+        return np.where(x > 0.0, x, p["alpha"] * np.expm1(np.minimum(x, 0.0)))
+    if function == "hardswish":
+        return x * np.clip(x + 3.0, 0.0, 6.0) / 6.0
+    if function == "silu":
+        return x / (1.0 + np.exp(-x))
+    if function == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-x))
+    raise ValueError(f"no reference for activation '{function}'")
 
 
 def softmax(x):

@@ -132,9 +132,9 @@ def main():
             "qdq_calibration": ([os.path.join(data, "int8", "qdq_model.onnx")] + int8 +
                                 [calibration(scratch, "qdq.npy", noise(12, (1, 8, 6)))],
                                 ["already quantized (QDQ)", "drop --calibration"]),
-            "int8_uncovered": ([os.path.join(data, "activations.onnx")] + int8 +
-                               [calibration(scratch, "activations.npy", noise(12, (1, 8, 7)))],
-                               ["int8 does not cover", "int8 covers"]),
+            "int8_uncovered": ([os.path.join(data, "batch_norm_alone.onnx")] + int8 +
+                               [calibration(scratch, "batch_norm_alone.npy", noise(12, (2, 5, 4)))],
+                               ["batch_norm", "int8 does not cover", "int8 covers"]),
         }
         arguments, words = cases[case] if case in cases else {
             "missing_file": ([os.path.join(scratch, "absent.onnx")], ["cannot read", "absent.onnx"]),

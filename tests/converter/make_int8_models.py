@@ -43,6 +43,17 @@ class Residual(nn.Module):
         return F.relu(x + self.conv(x))
 
 
+def with_statistics(batch_norm):
+    """Running statistics and an affine part far from the identity, so that a wrong fold shows."""
+    n = batch_norm.num_features
+    with torch.no_grad():
+        batch_norm.running_mean.copy_(torch.randn(n) * 0.5)
+        batch_norm.running_var.copy_(torch.rand(n) * 1.5 + 0.25)
+        batch_norm.weight.copy_(torch.rand(n) + 0.5)
+        batch_norm.bias.copy_(torch.randn(n) * 0.3)
+    return batch_norm
+
+
 def models():
     torch.manual_seed(SEED)
     flat = lambda c, h, w: [nn.Flatten(), nn.Linear(c * h * w, 6)]
@@ -63,6 +74,20 @@ def models():
                                                           nn.Linear(16, 4))),
         "residual_add": ((1, 4, 6, 6), nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.ReLU(), Residual(4),
                                                      nn.Conv2d(4, 2, 1))),
+        # Activations other than ReLU/ReLU6 are tables (LookupTable). On the model's input (quantized
+        # as PyTorch does) and on each other, every table's input is exactly PyTorch's.
+        "lookup_activations": ((1, 2, 6, 6), nn.Sequential(nn.SiLU(), nn.ELU(0.5), nn.Hardswish(), nn.Tanh(),
+                                                           nn.LeakyReLU(0.2), nn.Sigmoid())),
+        # A table fused into the convolution before it, one per channel.
+        "prelu_per_channel": ((1, 2, 6, 5), nn.Sequential(nn.Conv2d(2, 5, 3), nn.PReLU(5))),
+        # A ReLU with no layer before it to clamp: a table.
+        "relu_on_input": ((1, 2, 6, 6), nn.Sequential(nn.ReLU(), nn.Conv2d(2, 4, 3))),
+        # Conv1d on [batch, mels, frames], depthwise and pointwise Conv1d, 1-D pooling, a
+        # BatchNorm1d after a Linear (folded into it).
+        "temporal_1d": ((1, 12, 20), nn.Sequential(
+            nn.Conv1d(12, 8, 3, padding=1), nn.ReLU(), nn.Conv1d(8, 8, 3, stride=2, padding=1, groups=8),
+            nn.Conv1d(8, 10, 1), nn.ReLU(), nn.MaxPool1d(2), nn.AdaptiveAvgPool1d(1), nn.Flatten(),
+            nn.Linear(10, 6), with_statistics(nn.BatchNorm1d(6)), nn.ReLU(), nn.Linear(6, 3))),
     }
 
 
@@ -128,8 +153,21 @@ def windows(x, p, fill):
     return F.pad(x, (left, right, top, bottom), value=fill)
 
 
+def activation(p, v):
+    function = p["function"]
+    if function == "prelu":
+        return F.prelu(v, torch.tensor(p["slopes"]))
+    if function in ("leaky_relu", "elu"):
+        return getattr(F, function)(v, float(p["alpha"]))
+    return {"relu": F.relu, "relu6": F.relu6, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "silu": F.silu,
+            "hardswish": F.hardswish}[function](v)
+
+
 def reference(graph, q, x):
-    """PyTorch fake quantization over the layer list; x is an NCHW (or N, F) float tensor."""
+    """PyTorch fake quantization over the layer list; x is an NCHW (or N, F) float tensor, or
+    [N, mels, frames], which the layers see as the one-channel image [N, 1, mels, frames]."""
+    if x.dim() == 3:
+        x = x[:, None]
     values = {-1: fq_tensor(x, q.tensors[-1])}
     for index, layer in enumerate(graph.layers):
         kind, p = layer.kind, layer.params
@@ -148,7 +186,7 @@ def reference(graph, q, x):
         elif kind == "add":
             y = inputs[0] + inputs[1]
         elif kind == "activation":
-            y = F.relu(v) if p["function"] == "relu" else torch.clamp(v, 0.0, 6.0)
+            y = activation(p, v)
         elif kind == "max_pool":
             y = F.max_pool2d(windows(v, p, -float("inf")), p["kernel"], p["stride"])
         elif kind == "average_pool":

@@ -33,7 +33,7 @@ def randomise_parameters(model, generator):
 def randomise_batch_norms(model, generator):
     """Running statistics far from (0, 1) so that a wrong fold shows in the outputs."""
     for module in model.modules():
-        if isinstance(module, nn.BatchNorm2d):
+        if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
             n = module.num_features
             module.running_mean.copy_(torch.randn(n, generator=generator) * 0.5)
             module.running_var.copy_(torch.rand(n, generator=generator) * 1.5 + 0.25)
@@ -279,18 +279,6 @@ class Upsample(nn.Module):
         return F.interpolate(x, scale_factor=2, mode="nearest")
 
 
-class SiluTensors(nn.Module):
-    """x * sigmoid(x): a Mul of two run-time tensors (the converter folds Mul on constants only)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(1, 2, 3)
-
-    def forward(self, x):
-        y = self.conv(x)
-        return y * torch.sigmoid(y)
-
-
 class CeilMaxPool(nn.Module):
     def forward(self, x):
         return F.max_pool2d(x, 2, ceil_mode=True)
@@ -328,6 +316,141 @@ class SwapAxes(nn.Module):
 
     def forward(self, x):
         return self.conv(x.transpose(2, 3))
+
+
+class Temporal1d(nn.Module):
+    """A 1-D (TC-ResNet style) model on [batch, mels, frames]: the mels are the first Conv1d's
+    channels; batch norms, PReLU per channel, strided, padded (F.pad) and depthwise Conv1d, 1-D
+    max and average pooling, a residual Add, a global average pool written as x.mean(2)
+    (ReduceMean), a Linear and a BatchNorm1d after it."""
+
+    def __init__(self, mels):
+        super().__init__()
+        self.conv1 = nn.Conv1d(mels, 8, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm1d(8)
+        self.act1 = nn.PReLU(8)
+        self.conv2 = nn.Conv1d(8, 8, 5, stride=2)
+        self.bn2 = nn.BatchNorm1d(8)
+        self.depthwise = nn.Conv1d(8, 8, 3, padding=1, groups=8)
+        self.pointwise = nn.Conv1d(8, 12, 1)
+        self.fc = nn.Linear(12, 4)
+        self.bn3 = nn.BatchNorm1d(4)
+
+    def forward(self, x):
+        x = self.act1(self.bn1(self.conv1(x)))
+        x = F.relu(self.bn2(self.conv2(F.pad(x, (2, 1)))))
+        x = F.max_pool1d(x, 2)
+        x = x + F.relu(self.depthwise(x))
+        x = F.avg_pool1d(F.elu(self.pointwise(x), 0.5), 3, stride=1, padding=1, count_include_pad=False)
+        return self.bn3(self.fc(x.mean(2)))
+
+
+class Conv1dFlatten(nn.Module):
+    """A Conv1d whose [batch, channels, length] output is flattened (channel-major in PyTorch,
+    length-major in earshot's NHWC: the Dense is permuted), with tanh and a global max pool."""
+
+    def __init__(self, mels):
+        super().__init__()
+        self.conv1 = nn.Conv1d(mels, 5, 4, stride=2, dilation=2)
+        self.conv2 = nn.Conv1d(5, 6, 3)
+        self.fc = nn.LazyLinear(3)
+
+    def forward(self, x):
+        x = torch.tanh(self.conv1(x))
+        return self.fc(torch.flatten(torch.tanh(self.conv2(x)), 1))
+
+
+class GatedActivations(nn.Module):
+    """SiLU and HardSwish as exporters write them at opset 13 (x * sigmoid(x), x * hardsigmoid(x)),
+    ELU, tanh, a shared PReLU slope and x.mean((2, 3)) as the global average pool."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.conv2 = nn.Conv2d(4, 6, 3, stride=2)
+        self.conv3 = nn.Conv2d(6, 6, 1)
+        self.conv4 = nn.Conv2d(6, 5, 3, padding=1)
+        self.act = nn.PReLU()
+        self.fc = nn.Linear(5, 4)
+
+    def forward(self, x):
+        x = F.silu(self.conv1(x))
+        x = F.hardswish(self.conv2(x) * 3.0)  # large enough to reach both ends of the hard gate
+        x = F.elu(self.conv3(x))
+        x = self.act(torch.tanh(self.conv4(x)) - 0.25)
+        return self.fc(x.mean((2, 3)))
+
+
+class HardSwishOp(nn.Module):
+    """HardSwish as one operator (opset 14), x.amax((2, 3), keepdim=True) (ReduceMax) as the
+    global max pool, a Softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 6, 3)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = F.hardswish(self.conv(x) * 4.0)
+        return F.softmax(self.fc(torch.flatten(x.amax((2, 3), keepdim=True), 1)), dim=-1)
+
+
+class ConstantArithmetic(nn.Module):
+    """Arithmetic with constants: input normalisation (x - mean) / std with nothing before it to
+    fold into; a per-channel scale and shift on a convolution's output and a scale and shift
+    after a Linear, folded; a scale after a ReLU, which stays a layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 3, 3)
+        self.register_buffer("gain", torch.tensor([0.5, -1.5, 2.0]).reshape(1, 3, 1, 1))
+        self.register_buffer("offset", torch.tensor([0.1, 0.2, -0.3]).reshape(3, 1, 1))
+        self.fc = nn.LazyLinear(4)
+
+    def forward(self, x):
+        x = (x - 0.3) / 2.0
+        x = F.relu(self.conv(x) * self.gain + self.offset)
+        x = torch.flatten(x * 0.75, 1)
+        return 1.0 - self.fc(x) * 2.0
+
+
+class ProductOfBranches(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(1, 2, 3)
+        self.b = nn.Conv2d(1, 2, 3)
+
+    def forward(self, x):
+        return self.a(x) * self.b(x)
+
+
+class ConcatBranches(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(1, 2, 3)
+        self.b = nn.Conv2d(1, 3, 3)
+
+    def forward(self, x):
+        return torch.cat([self.a(x), self.b(x)], 1)
+
+
+class ScalePerRow(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.register_buffer("rows", torch.arange(4.0).reshape(1, 1, 4, 1))
+
+    def forward(self, x):
+        return self.conv(x) * self.rows
+
+
+class DepthwiseOnMels(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(6, 6, 3, groups=6)
+
+    def forward(self, x):
+        return self.conv(x).mean(2)
 
 
 def export_torch(name, model, input_shape, seed, opset=13, cases=None, reject=None,
@@ -506,6 +629,11 @@ def main():
     make_tf2onnx_like(cases)
     export_torch("explicit_padding_pools", ExplicitPaddingPools(), (1, 2, 24, 20), 12, cases=cases)
     export_torch("stride_ds_24_torch", StrideDs24Torch(), (1, 1, 60, 31), 13, cases=cases)
+    export_torch("temporal_1d", Temporal1d(20), (1, 20, 31), 14, cases=cases)
+    export_torch("conv1d_flatten", Conv1dFlatten(12), (1, 12, 17), 15, cases=cases)
+    export_torch("gated_activations", GatedActivations(), (1, 1, 9, 8), 16, cases=cases)
+    export_torch("hardswish_op", HardSwishOp(), (1, 2, 6, 5), 17, opset=14, cases=cases)
+    export_torch("constant_arithmetic", ConstantArithmetic(), (1, 1, 7, 6), 18, cases=cases)
 
     export_torch("reject_lstm", Lstm(), (1, 1, 4, 6), 20, cases=cases,
                  reject=["LSTM", "supported"])
@@ -521,8 +649,14 @@ def main():
                  reject=["Conv", "group=2"])
     export_torch("reject_clip_range", ClampRange(), (1, 1, 3, 3), 26, cases=cases,
                  reject=["Clip", "Clip(0, 6)"])
-    export_torch("reject_mul_tensors", SiluTensors(), (1, 1, 6, 6), 27, cases=cases,
-                 reject=["Mul", "only on constants"])
+    export_torch("reject_mul_tensors", ProductOfBranches(), (1, 1, 6, 6), 27, cases=cases,
+                 reject=["Mul", "two tensors computed at run time", "SiLU"])
+    export_torch("reject_concat_branches", ConcatBranches(), (1, 1, 6, 6), 28, cases=cases,
+                 reject=["Concat", "computed at run time"])
+    export_torch("reject_scale_per_row", ScalePerRow(), (1, 1, 6, 6), 29, cases=cases,
+                 reject=["Mul", "varies along other axes than the channels"])
+    export_torch("reject_depthwise_on_mels", DepthwiseOnMels(), (1, 6, 8), 30, cases=cases,
+                 reject=["Conv", "group=6", "mels"])
     make_handwritten_rejects(cases)
 
     with open(os.path.join(OUT, "cases.json"), "w") as f:

@@ -35,7 +35,8 @@ template <class Op, class... Rest>
 struct OpChain<List<Op, Rest...>> {
   typename Op::State state = Op::prepare();
   OpChain<List<Rest...>> rest;
-  void apply(float* cell) const noexcept {
+  template <class Element>  // float, or std::int8_t for int8 per-cell layers (LookupTable)
+  void apply(Element* cell) const noexcept {
     Op::apply(state, cell);
     rest.apply(cell);
   }
