@@ -25,6 +25,12 @@ class Residual:
         self.block = block  # items (layers or Residuals) applied to the shortcut's input
 
 
+class Concatenation:
+    def __init__(self, concat, branches):
+        self.concat = concat      # the Concat layer
+        self.branches = branches  # per input, the items from the common input to it ([]: the input itself)
+
+
 def effective_padding(size, kernel, stride, dilation, before, after):
     """The padding a window really reads: end padding that no output cell reaches is dropped."""
     out = (size + before + after - (kernel - 1) * dilation - 1) // stride + 1
@@ -64,6 +70,7 @@ class Emitter:
         self.objects = []     # (comment, C++ definition): requantization and tensor constants
         self.headers = {"earshot/nn/model.hpp"}
         self.readers = readers(converter)
+        self.branch_sources = set()  # layers whose output the branches of a Concatenation read
 
     # --- structure ------------------------------------------------------------------------
     def items(self, end, stop):
@@ -90,13 +97,35 @@ class Emitter:
                                        f"{self.readers[shortcut]} layers; supported: the Add and its branch")
                 items.append(Residual(layer, block))
                 index = shortcut
+            elif layer.kind == "concat":
+                items.append(self.concatenation(layer))
+                index = items[-1].source
             else:
-                if index != end and self.readers[index] != 1 and not self.is_shortcut(index):
+                if index != end and self.readers[index] != 1 and not self.is_shortcut(index) and \
+                        index not in self.branch_sources:
                     raise ConvertError(f"node '{layer.name}' ({layer.kind}): its output feeds "
-                                       f"{self.readers[index]} layers; only residual Adds may branch")
+                                       f"{self.readers[index]} layers; only residual Adds and Concats may branch")
                 items.append(layer)
                 index = layer.inputs[0]
         return items[::-1]
+
+    def concatenation(self, layer):
+        """A Concat's branches back to the latest layer they all come from."""
+        common = set.intersection(*[self.ancestors(i) | {i} for i in layer.inputs])
+        source = max(common)  # layers are in topological order; -1 is the model's input
+        branches = [self.items(i, source) if i != source else [] for i in layer.inputs]
+        for branch in branches:
+            if branch is None or (branch and (isinstance(branch[0], (Residual, Concatenation)) or
+                                              branch[0].kind not in WINDOW_KINDS | WHOLE_KINDS)):
+                raise ConvertError(f"node '{layer.name}' (Concat): every branch must be a chain of layers from the "
+                                   "branches' common input starting with a convolution, pooling or Dense layer")
+        if source >= 0 and self.readers[source] != len(layer.inputs):
+            raise ConvertError(f"node '{layer.name}' (Concat): the branches' input is read by "
+                               f"{self.readers[source]} layers; supported: only by the {len(layer.inputs)} branches")
+        self.branch_sources.add(source)
+        found = Concatenation(layer, branches)
+        found.source = source
+        return found
 
     def ancestors(self, index):
         found, stack = set(), [index]
@@ -142,6 +171,17 @@ class Emitter:
         """C++ layer types for `items` starting from input shape (h, w, c)."""
         types = []
         for index, item in enumerate(items):
+            if isinstance(item, Concatenation):
+                self.headers.add("earshot/nn/concatenate.hpp")
+                branches = []
+                for branch in item.branches:
+                    inner = self.layer_types(branch, shape) if branch else []
+                    branches.append("earshot::nn::Branch<" + "".join(
+                        ("\n" if i == 0 else ",\n") + "    " + t.replace("\n", "\n    ") for i, t in enumerate(inner)) + ">")
+                types.append("earshot::nn::Concatenate<\n" + ",\n".join(
+                    "    " + b.replace("\n", "\n    ") for b in branches) + ">")
+                shape = item.concat.shape if len(item.concat.shape) == 3 else (1, 1, item.concat.shape[0])
+                continue
             if isinstance(item, Residual):
                 inner = self.layer_types(item.block, shape)
                 block = ",\n".join("    " + t.replace("\n", "\n    ") for t in inner)

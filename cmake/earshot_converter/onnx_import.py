@@ -28,7 +28,7 @@ MAX_PADDING = 127  # cells a side that earshot::nn::explicit_padding holds
 
 SUPPORTED_OPERATORS = (
     "Add, AveragePool, BatchNormalization, Clip, Conv (1-D and 2-D), Div, Dropout, Elu, Flatten, Gemm, "
-    "GlobalAveragePool, GlobalMaxPool, HardSigmoid (in x * hardsigmoid(x)), HardSwish, Identity, LeakyRelu, "
+    "Concat (branches, on the channels), GlobalAveragePool, GlobalMaxPool, HardSigmoid (in x * hardsigmoid(x)), HardSwish, Identity, LeakyRelu, "
     "MatMul, MaxPool, Mul, Pad, PRelu, ReduceMax, ReduceMean, Relu, Reshape, Sigmoid, Softmax, Squeeze, Sub, "
     "Tanh, Transpose (and constant shape arithmetic: Shape, Gather, Concat, Unsqueeze, Slice, Cast, ...), "
     "QuantizeLinear/DequantizeLinear (int8 QDQ models)")
@@ -466,6 +466,29 @@ class Converter(ElementwiseOperators):
         weights = self.constant(node, 1, "the second operand")
         scales = qdq.weight_scales(self, node, node.input[1], 1, weights.shape[1]) if weights.ndim == 2 else None
         self.dense(node, self.value(node), weights, None, scales)
+
+    def op_Concat(self, node):
+        """Concat of run-time tensors on the channel axis: the branches of an Inception-style block
+        (the emitter finds where they part)."""
+        if not all(name in self.values for name in node.input):
+            raise node_error(node, "concatenates constants with tensors computed at run time; supported: run-time "
+                             "tensors on the channel axis")
+        values = [self.values[name] for name in node.input]
+        first = values[0]
+        rank = len(first.onnx_shape)
+        axis = attributes(node)["axis"] % rank
+        channel = 1 if rank == 2 else (first.axes.index(3) if first.axes is not None and 3 in first.axes else None)
+        if axis != channel or any(v.axes != first.axes or v.order is not None or len(v.onnx_shape) != rank or
+                                  v.onnx_shape[:axis] + v.onnx_shape[axis + 1:] !=
+                                  first.onnx_shape[:axis] + first.onnx_shape[axis + 1:] for v in values):
+            raise node_error(node, f"concatenates {[list(v.onnx_shape) for v in values]} on axis {axis}; supported: "
+                             "tensors of the same layout and size, on the channel axis")
+        shapes = [self.shape_of(v) for v in values]
+        channels = sum(s[-1] for s in shapes)
+        shape = shapes[0][:-1] + (channels,)
+        layer = self.add_layer(node, "concat", [v.layer for v in values], shape if len(shape) == 3 else (channels,))
+        onnx_shape = tuple(channels if i == axis else d for i, d in enumerate(first.onnx_shape))
+        self.values[node.output[0]] = Value(layer, onnx_shape, first.axes, None, first.transpose)
 
     def op_Softmax(self, node):
         source = self.value(node)

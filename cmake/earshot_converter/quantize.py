@@ -9,7 +9,8 @@
   output clamps of the layer before (whose tensor takes the activation's range); max pooling,
   average pooling, flatten and global pooling keep their input's scale and zero point. Every
   other activation (and a ReLU with no layer before it to clamp) is a table of its 256 results,
-  between its input's quantization and its own calibrated one (lookup_table).
+  between its input's quantization and its own calibrated one (lookup_table). A Concat is a
+  copy, as TFLite's CONCATENATION: the layers that compute its inputs take its quantization.
 - Bias: int32, scale input scale x weight scale of its channel.
 - Requantization: input scale x weight scale / output scale as a Q31 multiplier and a shift
   (TFLite's QuantizeMultiplier); residual Adds as TFLite's ADD (left shift 20, both inputs
@@ -32,7 +33,7 @@ FOLDABLE_ACTIVATIONS = ("relu", "relu6")
 PRODUCERS = ("conv", "depthwise", "dense", "add")
 KEEPS_QUANTIZATION = ("max_pool", "average_pool", "global_average_pool", "global_max_pool", "flatten")
 INT8_KINDS = "Conv, depthwise Conv, Gemm/MatMul, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, " \
-    "Flatten, residual Add, the activations (Relu, Clip(0, 6), LeakyRelu, PRelu, Sigmoid, Tanh, Elu, SiLU, " \
+    "Flatten, residual Add, Concat, the activations (Relu, Clip(0, 6), LeakyRelu, PRelu, Sigmoid, Tanh, Elu, SiLU, " \
     "HardSwish), and a final Softmax"
 
 
@@ -198,7 +199,7 @@ def prepare(graph, move_depthwise_bias=True):
                 after.params["bias"] = (after.params["bias"] + pointwise @ layer.params["bias"]).astype(np.float32)
                 layer.params["bias"] = np.zeros_like(layer.params["bias"])
     for index, layer in enumerate(graph.layers):
-        supported = layer.kind in PRODUCERS + KEEPS_QUANTIZATION + ("activation",)
+        supported = layer.kind in PRODUCERS + KEEPS_QUANTIZATION + ("activation", "concat")
         if layer.kind == "softmax":
             supported = index == graph.output.layer
         if layer.kind == "average_pool" and layer.params["count_include_pad"]:
@@ -225,6 +226,15 @@ def quantize(graph, calibration_path):
         samples = data.shape[0]
         outputs = reference.run(graph, data)
         tensor_of = lambda index, what: tensor_quantization(outputs[index], what)  # noqa: E731
+    # A Concat's inputs take the Concat's quantization (through nested Concats too).
+    joins = {i: index for index, layer in enumerate(graph.layers) if layer.kind == "concat" for i in layer.inputs}
+
+    def joined(index):
+        while index in joins:
+            index = joins[index]
+        return index
+    own_tensor_of = tensor_of
+    tensor_of = lambda index, what: own_tensor_of(joined(index), what)  # noqa: E731
     count = readers(graph)
     tensors = {-1: tensor_of(-1, "the model's input")}
     layers = {}
@@ -243,6 +253,20 @@ def quantize(graph, calibration_path):
             continue
         if kind == "softmax":
             layers[index] = LayerQuantization(dequantize=tensors[source])
+            continue
+        if kind == "concat":
+            tensors[index] = tensor_of(index, f"the output of node '{layer.name}' (concat)")
+            given = graph.activation_quantization
+            if from_qdq and any(given.get(i, given.get(index)) != given.get(index) for i in layer.inputs):
+                raise ConvertError(f"node '{layer.name}' (Concat): the QDQ model quantizes the Concat's inputs with other "
+                                   "scales than its output; TFLite's int8 CONCATENATION needs them all alike")
+            for i in layer.inputs:
+                t = tensors[i]
+                if (t.scale, t.zero_point) != (tensors[index].scale, tensors[index].zero_point):
+                    what = "the model's input" if i < 0 else f"node '{graph.layers[i].name}' ({graph.layers[i].kind})"
+                    raise ConvertError(f"node '{layer.name}' (Concat): int8 needs every input at the Concat's scale "
+                                       f"(TFLite's CONCATENATION), but {what} keeps its own; supported: inputs computed "
+                                       "by a convolution, Dense, Add or activation")
             continue
         if kind == "activation":  # not a clamp of the layer before: a table
             out = tensor_of(index, f"the output of node '{layer.name}' ({p['function']})")

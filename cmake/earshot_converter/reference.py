@@ -103,6 +103,8 @@ def layer_output(layer, inputs):
         return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
     if kind == "add":
         return inputs[0] + inputs[1]
+    if kind == "concat":
+        return np.concatenate(inputs, axis=-1)  # NHWC channels, or the features
     raise ValueError(f"no reference for layer kind '{kind}'")
 
 

@@ -43,6 +43,23 @@ class Residual(nn.Module):
         return F.relu(x + self.conv(x))
 
 
+class DenseJoin(nn.Module):
+    """Concat in int8: Inception-style branches (1x1, 3x3 + ReLU) and a DenseNet-style join of a
+    convolution's output with a convolution of it; every input takes the Concat's quantization."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(2, 4, 3, padding=1)
+        self.point = nn.Conv2d(4, 3, 1)
+        self.wide = nn.Conv2d(4, 5, 3, padding=1)
+        self.grow = nn.Conv2d(8, 4, 3, padding=1)
+
+    def forward(self, x):
+        x = F.relu(self.stem(x))
+        x = torch.cat([self.point(x), F.relu(self.wide(x))], 1)
+        return torch.cat([x, F.relu(self.grow(x))], 1)
+
+
 def with_statistics(batch_norm):
     """Running statistics and an affine part far from the identity, so that a wrong fold shows."""
     n = batch_norm.num_features
@@ -82,6 +99,7 @@ def models():
         "prelu_per_channel": ((1, 2, 6, 5), nn.Sequential(nn.Conv2d(2, 5, 3), nn.PReLU(5))),
         # A ReLU with no layer before it to clamp: a table.
         "relu_on_input": ((1, 2, 6, 6), nn.Sequential(nn.ReLU(), nn.Conv2d(2, 4, 3))),
+        "concat_branches": ((1, 2, 6, 6), DenseJoin()),
         # Conv1d on [batch, mels, frames], depthwise and pointwise Conv1d, 1-D pooling, a
         # BatchNorm1d after a Linear (folded into it).
         "temporal_1d": ((1, 12, 20), nn.Sequential(
@@ -185,6 +203,8 @@ def reference(graph, q, x):
             y = v.reshape(v.shape[0], -1) @ w + bias_of(torch.tensor(p["bias"]), lq.input.scale, lq.weight_scales)
         elif kind == "add":
             y = inputs[0] + inputs[1]
+        elif kind == "concat":
+            y = torch.cat(inputs, 1)
         elif kind == "activation":
             y = activation(p, v)
         elif kind == "max_pool":

@@ -27,6 +27,7 @@ enum class Role {
   kPixel,     // per-cell operation on the channel vector, done in place (BN, activations, softmax)
   kReshape,   // changes the shape only (Flatten)
   kResidual,  // output = input + a nested block's output
+  kBranches,  // output = the nested branches' outputs side by side in the channels (Concatenate)
 };
 
 }  // namespace detail

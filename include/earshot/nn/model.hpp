@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "earshot/nn/backend.hpp"
+#include "earshot/nn/detail/block_sums.hpp"
 #include "earshot/nn/detail/plan.hpp"
 #include "earshot/nn/detail/stages.hpp"
 #include "earshot/nn/detail/type_list.hpp"
@@ -35,6 +36,8 @@ template <class Bound>
 constexpr std::size_t info_rows() noexcept {
   if constexpr (Bound::role == Role::kResidual) {
     return 1 + InfoRows<typename Bound::Bounds>::value;
+  } else if constexpr (Bound::role == Role::kBranches) {
+    return 1 + InfoRows<typename Bound::AllBounds>::value;
   } else {
     return 1;
   }
@@ -56,6 +59,10 @@ constexpr void fill_info(std::array<LayerInfo, kRows>& rows, std::size_t& index,
     // The block's layers, then the Add row with the Add's own cost.
     fill_infos(typename Bound::Bounds{}, rows, index, depth + 1);
     rows[index++] = LayerInfo{Bound::type, Out::height, Out::width, Out::channels, 0, 0, Out::size, bytes, depth};
+  } else if constexpr (Bound::role == Role::kBranches) {
+    // Every branch's layers in order, then the Concatenate row (a copy: no cost of its own).
+    fill_infos(typename Bound::AllBounds{}, rows, index, depth + 1);
+    rows[index++] = LayerInfo{Bound::type, Out::height, Out::width, Out::channels, 0, 0, 0, bytes, depth};
   } else {
     rows[index++] = LayerInfo{Bound::type,   Out::height, Out::width,        Out::channels, Bound::params,
                               Bound::macc, Bound::xcube_macc, bytes, depth};

@@ -1,7 +1,9 @@
 // The arena plan: every activation lives at one end of the arena (bottom or top), so a layer
 // reads from one end and writes to the other, streaming rows so its output may overwrite
-// input rows it no longer needs (detail::streaming_bytes). Per-cell layers work in place and a
-// Residual block keeps its input at one end while the block runs in the rest.
+// input rows it no longer needs (detail::streaming_bytes). Per-cell layers work in place, a
+// Residual block keeps its input at one end while the block runs in the rest, and a
+// Concatenate keeps its input at one end and its output at the other while each branch runs in
+// the middle, one after the other.
 #pragma once
 
 #include <cstddef>
@@ -57,16 +59,60 @@ struct IsResidual : std::false_type {};
 template <class Stage>
 struct IsResidual<Stage, std::void_t<decltype(Stage::residual)>> : std::true_type {};
 
+template <class... Values>
+constexpr std::size_t largest(Values... values) noexcept {
+  std::size_t result = 0;
+  ((result = max_size(result, values)), ...);
+  return result;
+}
+
+// A branch's stages; an empty branch (the input itself) has none.
+template <class Branch, class In>
+using BranchStages = typename Group<typename Branch::Bounds, In>::type;
+
+template <class Bound, class Branches = typename Bound::Branches>
+struct BranchPlans;
+template <class Bound, class... Branches>
+struct BranchPlans<Bound, List<Branches...>> {
+  using Input = typename Bound::Input;
+  static constexpr std::size_t bytes = largest(Plan<BranchStages<Branches, Input>, Anchor::kTop, true>::bytes...);
+};
+
+template <class Bound>
+struct ConcatenateStage {
+  using Input = typename Bound::Input;
+  using Output = typename Bound::Output;
+  using Branches = typename Bound::Branches;
+  static constexpr bool in_place = false;
+  static constexpr bool branches = true;
+  static constexpr std::size_t branch_bytes = BranchPlans<Bound>::bytes;
+  static constexpr std::size_t required_bytes(bool) noexcept { return Input::bytes + Output::bytes + branch_bytes; }
+};
+
+template <class Stage, class = void>
+struct IsConcatenate : std::false_type {};
+template <class Stage>
+struct IsConcatenate<Stage, std::void_t<decltype(Stage::branches)>> : std::true_type {};
+
 // Scratch bytes a backend asks for, over all stages including nested blocks.
 template <class Backend, class Stages>
 struct Scratch {
   static constexpr std::size_t bytes = 0;
+};
+template <class Backend, class Stage, class Branches>
+struct BranchScratch;
+template <class Backend, class Stage, class... Branches>
+struct BranchScratch<Backend, Stage, List<Branches...>> {
+  static constexpr std::size_t bytes =
+      largest(Scratch<Backend, BranchStages<Branches, typename Stage::Input>>::bytes...);
 };
 template <class Backend, class Stage, class... Rest>
 struct Scratch<Backend, List<Stage, Rest...>> {
   static constexpr std::size_t own() noexcept {
     if constexpr (IsResidual<Stage>::value) {
       return Scratch<Backend, typename Stage::Stages>::bytes;
+    } else if constexpr (IsConcatenate<Stage>::value) {
+      return BranchScratch<Backend, Stage, typename Stage::Branches>::bytes;
     } else if constexpr (Stage::in_place) {
       return 0;
     } else {
@@ -91,6 +137,10 @@ typename Shape::Element* slot(unsigned char* region) noexcept {
   }
 }
 
+// Runs a Concatenate's branches one after the other in the middle region (defined below Runner).
+template <class Backend, class Stage, std::size_t kMiddleBytes, class Branches = typename Stage::Branches>
+struct BranchRunner;
+
 // Runs the stages in a region of kRegionBytes whose input sits at kIn (or, with an external
 // input, outside the region); returns where the last output lies.
 template <class Backend, class Stages, class In, Anchor kIn, std::size_t kRegionBytes, bool kExternalInput>
@@ -111,12 +161,50 @@ struct Runner<Backend, List<Stage, Rest...>, In, kIn, kRegionBytes, kExternalInp
       const auto* added = Runner<Backend, typename Stage::Stages, In, Anchor::kTop, block_region, true>::run(
           output, block, scratch);
       Stage::add(output, added);
+    } else if constexpr (IsConcatenate<Stage>::value) {
+      constexpr std::size_t middle_bytes = kRegionBytes - In::bytes - Out::bytes;
+      unsigned char* middle = region + (kIn == Anchor::kBottom ? In::bytes : Out::bytes);
+      BranchRunner<Backend, Stage, middle_bytes>::run(input, output, middle, scratch);
     } else if constexpr (Stage::in_place) {
       Stage::run_in_place(output);
     } else {
       Backend::template run<Stage, kIn == Anchor::kTop>(input, output, scratch);
     }
     return Runner<Backend, List<Rest...>, Out, next, kRegionBytes, false>::run(output, region, scratch);
+  }
+};
+
+template <class Backend, class Stage, std::size_t kMiddleBytes, class... Branches>
+struct BranchRunner<Backend, Stage, kMiddleBytes, List<Branches...>> {
+  using In = typename Stage::Input;
+  using Out = typename Stage::Output;
+  using Element = typename In::Element;
+
+  // Branch output (cells x kChannels) into channels [offset, offset + kChannels) of each cell.
+  template <int kChannels>
+  static void place(const Element* branch, Element* output, int offset) noexcept {
+    for (int cell = 0; cell < Out::height * Out::width; ++cell) {
+      for (int channel = 0; channel < kChannels; ++channel) {
+        output[cell * Out::channels + offset + channel] = branch[cell * kChannels + channel];
+      }
+    }
+  }
+
+  template <class Branch>
+  static void run_one(const Element* input, Element* output, unsigned char* middle, unsigned char* scratch,
+                      int& offset) noexcept {
+    using Stages = BranchStages<Branch, In>;
+    const Element* result = input;  // an empty branch: the input itself
+    if constexpr (!std::is_same_v<Stages, List<>>) {
+      result = Runner<Backend, Stages, In, Anchor::kTop, kMiddleBytes, true>::run(input, middle, scratch);
+    }
+    place<Branch::Output::channels>(result, output, offset);
+    offset += Branch::Output::channels;
+  }
+
+  static void run(const Element* input, Element* output, unsigned char* middle, unsigned char* scratch) noexcept {
+    int offset = 0;
+    (run_one<Branches>(input, output, middle, scratch, offset), ...);
   }
 };
 

@@ -277,9 +277,17 @@ struct GroupFrom<Bound, Rest, In, Role::kReshape> {
   using type = typename Prepend<Stage, typename Group<Rest, typename Stage::Output>::type>::type;
 };
 
-// Defined in plan.hpp: needs the planner for the nested block.
+// Defined in plan.hpp: need the planner for the nested blocks.
 template <class Bound>
 struct ResidualStage;
+template <class Bound>
+struct ConcatenateStage;
+
+template <class Bound, class Rest, class In>
+struct GroupFrom<Bound, Rest, In, Role::kBranches> {
+  using Stage = ConcatenateStage<Bound>;
+  using type = typename Prepend<Stage, typename Group<Rest, typename Stage::Output>::type>::type;
+};
 
 template <class Bound, class Rest, class In>
 struct GroupFrom<Bound, Rest, In, Role::kResidual> {
