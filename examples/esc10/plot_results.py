@@ -20,14 +20,16 @@ def main():
         path = os.path.join(runs, name, "results.json")
         if os.path.exists(path) and len(json.load(open(path))["folds"]) == 5:
             results.append((name, json.load(open(path))))
-    print("| run | architecture | augmentation | MACC / window | parameters | 5-fold clip accuracy (mean ± std) | "
-          "folds 1-5 | overlap 0.1 / 0.5 / 0.9 |")
-    print("|---|---|---|---:|---:|---:|---|---|")
+    print("| run | architecture | window | recipe | augmentation | MACC / window | parameters | "
+          "5-fold clip accuracy (mean ± std) | folds 1-5 | overlap 0.1 / 0.5 / 0.9 |")
+    print("|---|---|---|---|---|---:|---:|---:|---|---|")
     for name, r in results:
         folds = " / ".join(f"{100 * r['folds'][f]:.1f}" for f in sorted(r["folds"]))
         overlaps = " / ".join(f"{100 * r['overlaps'][o]:.1f}" for o in ("0.1", "0.5", "0.9"))
-        print(f"| {name} | {r['arch']} | {', '.join(r['augment']) or 'none'} | {r['macc']:,} | {r['parameters']:,} | "
-              f"{100 * r['mean']:.1f}% ± {100 * r['std']:.1f} | {folds} | {overlaps} |")
+        window = " x ".join(map(str, r.get("window", (60, 31))))  # runs before the key was recorded: 60 x 31
+        recipe = f"{r['epochs']} epochs" + (f", label smoothing {r['label_smoothing']}" if r.get("label_smoothing") else "")
+        print(f"| {name} | {r['arch']} | {window} | {recipe} | {', '.join(r['augment']) or 'none'} | {r['macc']:,} | "
+              f"{r['parameters']:,} | {100 * r['mean']:.1f}% ± {100 * r['std']:.1f} | {folds} | {overlaps} |")
     figure, axes = plt.subplots(figsize=(7, 4.5))
     points = sorted(((r["macc"], 100 * r["mean"], name) for name, r in results), key=lambda p: (p[0], -p[1]))
     front, best = [], -1.0

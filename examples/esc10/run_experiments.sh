@@ -26,3 +26,31 @@ train pool-ds-8 --arch pool-ds-8
 train stride-ds-24-no-mixup --arch stride-ds-24 --augment shift,freqmask
 # Wider, still within 1 M MACC.
 train stride-ds-32 --arch stride-ds-32
+# Augmentation ablation (Stride-DS-24, the default recipe otherwise): no freqmask.
+train stride-ds-24-no-freqmask --arch stride-ds-24 --augment shift,mixup
+# Front-end ablation: 40 mel bands instead of 60.
+train stride-ds-24-40-mels --arch stride-ds-24 --frontend examples/esc10/ablations/frontend-40-mels.json
+# A longer recipe: 80 epochs (the one-cycle schedule stretched over them), label smoothing 0.1.
+train stride-ds-24-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1
+# The other architectures' sizes and Cortex-M4 instructions (weights of one epoch: the sizes are the
+# architecture's; instructions change with the weights only through data-dependent branches), and
+# the thesis' Baseline's (10.1 M MACC, beyond the budget: a reference).
+for arch in pool-ds-8 stride-ds-24-gap tc-32 stride-ds-32 baseline; do
+  train sizes/$arch --arch $arch --epochs 1 --holdout 5
+done
+/usr/bin/python3 examples/train/evaluate_on_device.py --manifest "$runs/esc10.csv" --work "$runs/device-sizes" \
+  --cortex-m4 "$runs"/sizes/*
+# The shipped model (model.onnx, calibration.npy, reference/, ...): the best recipe within the
+# budget (stride-ds-24-80-ls) trained on folds 1-4, fold 5 held out (train.py --holdout F trains
+# exactly the 5-fold run's fold F).
+train shipped --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --holdout 5
+# Float32 and int8 through earshot's own pipeline (examples/train/evaluate_on_device.py): each
+# fold held out in turn, then clip accuracy, sizes and Cortex-M4 instructions.
+for fold in 1 2 3 4 5; do
+  train stride-ds-24-holdout/fold-$fold --arch stride-ds-24 --holdout $fold
+  train stride-ds-24-80-ls-holdout/fold-$fold --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --holdout $fold
+done
+for recipe in stride-ds-24 stride-ds-24-80-ls; do
+  /usr/bin/python3 examples/train/evaluate_on_device.py --manifest "$runs/esc10.csv" --work "$runs/device-$recipe" \
+    --cortex-m4 --summary "$runs/$recipe-holdout/device.json" "$runs/$recipe-holdout"/fold-*
+done

@@ -17,11 +17,15 @@ model on the Cortex-M4F: the same models cross-compiled with earshot's arm-none-
 (Debian gcc-arm-none-eabi, libnewlib-arm-none-eabi, libstdc++-arm-none-eabi-newlib) and counted
 in QEMU (qemu-system-arm mps2-an386, -icount shift=0: instructions, not cycles), as the cost
 table of ports/qemu-mps2-an386/bench counts them. --table prints one Markdown row per RUN.
+--summary FILE gathers the RUNs (the folds of one recipe, each trained by --holdout) into one
+file: per fold and as mean and standard deviation over them, PyTorch's, float32's and int8's
+clip accuracy, and the sizes and instructions (the same for every fold of one architecture).
 """
 import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -34,6 +38,8 @@ def cmake_path(path):
 
 
 def read_run(run):
+    if not os.path.isfile(os.path.join(run, "results.json")):
+        sys.exit(f"{run}: no results.json; give the output of train.py --holdout F")
     with open(os.path.join(run, "results.json"), encoding="utf-8") as f:
         results = json.load(f)
     if len(results["folds"]) != 1:
@@ -166,6 +172,7 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--table", action="store_true", help="print a Markdown row per run")
     parser.add_argument("--cortex-m4", action="store_true", help="also count instructions per inference in QEMU")
+    parser.add_argument("--summary", help="write the RUNs' folds, means and sizes to this JSON file")
     parser.add_argument("runs", nargs="+")
     args = parser.parse_args()
     runs = [os.path.abspath(r) for r in args.runs]
@@ -177,6 +184,7 @@ def main():
     if args.cortex_m4:
         project(runs, os.path.join(work, "cortex-m4"), cortex_m4=True)
         counted = cortex_m4_instructions(build(os.path.join(work, "cortex-m4"), args.jobs, cortex_m4=True))
+    devices = []
     for index, (run, result) in enumerate(zip(runs, results)):
         (fold, torch_accuracy), = result["folds"].items()
         clips = held_out(args.manifest, fold)
@@ -189,6 +197,7 @@ def main():
         with open(os.path.join(run, "device.json"), "w", encoding="utf-8") as f:
             json.dump(device, f, indent=1)
             f.write("\n")
+        devices.append(device)
         f32, i8 = device["float32"], device["int8"]
         note = "" if abs(f32["accuracy"] - torch_accuracy) < 1e-9 else "  (float32 differs from PyTorch!)"
         print(f"{run}: fold {fold}, {len(clips)} clips: PyTorch {torch_accuracy:.2%}, float32 {f32['accuracy']:.2%}, "
@@ -200,6 +209,20 @@ def main():
             m4 = f" {i8['cortex_m4_instructions']:,} |" if counted else ""
             print(f"| {os.path.basename(run)} | {fold} | {torch_accuracy:.2%} | {f32['accuracy']:.2%} | "
                   f"{i8['accuracy']:.2%} | {f32['total_macc']:,} | {i8['weight_bytes']:,} | {i8['arena_bytes']:,} |{m4}")
+    if args.summary:
+        summary = {"folds": {d["fold"]: {"clips": d["clips"], "pytorch": d["pytorch"], "float32": d["float32"]["accuracy"],
+                                         "int8": d["int8"]["accuracy"]} for d in devices}}
+        for kind in ("pytorch", "float32", "int8"):
+            values = [f[kind] for f in summary["folds"].values()]
+            summary[kind] = {"mean": statistics.mean(values),
+                             "std": statistics.pstdev(values)}  # over the folds, as train.py's
+        summary["sizes"] = {kind: {k: v for k, v in devices[0][kind].items() if k not in ("accuracy", "right")}
+                            for kind in ("float32", "int8")}
+        with open(args.summary, "w", encoding="utf-8") as f:
+            json.dump(summary, f, indent=1)
+            f.write("\n")
+        print(f"{args.summary}: {len(devices)} folds: PyTorch {summary['pytorch']['mean']:.2%}, float32 "
+              f"{summary['float32']['mean']:.2%}, int8 {summary['int8']['mean']:.2%} ± {summary['int8']['std']:.2%}")
     return 0
 
 

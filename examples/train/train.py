@@ -22,7 +22,8 @@ Augmentation (--augment, comma separated): shift (training windows every --train
 instead of the file's hop: every time shift the device can see), mixup (between-class mixing of
 two windows and their labels, Beta(0.4, 0.4)), freqmask and timemask (SpecAugment: up to 8 bands
 / 6 frames set to the window mean, 0 after z-scoring), gain (+-6 dB on the samples before the
-front-end; a no-op under per-window z-scoring, kept to show it).
+front-end; a no-op under per-window z-scoring, kept to show it). --label-smoothing and
+--weight-decay tune the loss and AdamW.
 Outputs in --out: train.log (the command, the seed, every epoch, wall time per fold), results.json,
 confusion.png (summed over the test folds) and curves.png (loss and test clip accuracy per
 epoch, for looking at only: the epoch count is fixed in advance, never chosen on the test fold).
@@ -150,7 +151,7 @@ def train_one(args, features, labels, train, test, classes, shape, augment, rule
     per_epoch = min(len(x), sum(len(features.eval[i]) for i in train) * len(sources))
     model = zoo.make(args.arch, classes, *shape)
     steps = args.epochs * ((per_epoch + args.batch - 1) // args.batch)
-    optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=1e-3)
+    optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=args.weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, args.learning_rate, total_steps=steps)
     curve = []
     for epoch in range(args.epochs):
@@ -161,6 +162,8 @@ def train_one(args, features, labels, train, test, classes, shape, augment, rule
             index = order[first:first + args.batch]
             batch = x[index].clone()
             target = F.one_hot(y[index], classes).float()
+            if args.label_smoothing:  # (1 - e) on the class, e spread evenly over all classes
+                target = target * (1 - args.label_smoothing) + args.label_smoothing / classes
             if "freqmask" in augment:
                 batch = mask(batch, generator, 2, 8)
             if "timemask" in augment:
@@ -268,6 +271,9 @@ def main():
     parser.add_argument("--learning-rate", type=float, default=3e-3)
     parser.add_argument("--augment", default="shift,mixup,freqmask", help="shift, mixup, freqmask, timemask, gain")
     parser.add_argument("--train-hop", type=int, default=4, help="training windows every this many frames (shift)")
+    parser.add_argument("--label-smoothing", type=float, default=0.0,
+                        help="share of each target spread evenly over the classes (0: none)")
+    parser.add_argument("--weight-decay", type=float, default=1e-3, help="AdamW's decoupled weight decay")
     parser.add_argument("--seed", type=int, default=20261201)
     args = parser.parse_args()
 
@@ -340,6 +346,8 @@ def main():
         say(f"  windows overlapping by {overlap}: {100 * np.mean(list(accuracies.values())):.2f}% mean")
     with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
         json.dump({"arch": args.arch, "augment": sorted(augment), "epochs": args.epochs, "seed": args.seed,
+                   "frontend": args.frontend, "window": list(shape),
+                   "label_smoothing": args.label_smoothing, "weight_decay": args.weight_decay,
                    "macc": zoo.macc(probe, *shape), "parameters": parameters, "folds": results,
                    "mean": values.mean(), "std": values.std(), "labels": names,
                    "overlaps": {str(o): float(np.mean(list(a.values()))) for o, a in by_overlap.items()},

@@ -9,11 +9,15 @@ included): PyTorch modules taking (batch, 1, mels, frames) and ending in a softm
     ds-cnn-N        DS-CNN (Zhang et al., "Hello Edge", 2017): a 10x4 convolution with stride
                     2, four depthwise-separable 3x3 blocks of N filters (the first with stride 2,
                     to stay within an MCU's budget on 60 x 31), global average pooling
+    baseline        the thesis' Baseline (include/earshot/model/baseline.hpp, after SB-CNN):
+                    5x5 convolutions of 24, 48 (SAME) and 48 (VALID) filters, each followed by
+                    batch norm, 3x2 max pooling after the first two, ReLU, flatten, dense 64,
+                    dense (on 60 x 31: 10,120,672 MACC, over the 1 M budget: a reference)
     tc-N            a temporal model in the TC-ResNet style: mels as channels, 1-D convolutions
                     over time (written as 2-D ones whose first kernel spans every mel band and
                     whose others are 1 x k), three strided blocks of N, 1.5N, 2N filters, global
                     average pooling
-N is any positive integer (e.g. stride-ds-24, ds-cnn-32, tc-32)."""
+N is any positive integer (e.g. stride-ds-24, ds-cnn-32, tc-32); baseline has no N."""
 import re
 
 import torch
@@ -69,6 +73,18 @@ def stride_ds(width, classes, _n_mels, _frames, gap=False, pool=False):
     return layers + head(widths[-1], classes, None if gap else 64)
 
 
+def baseline(classes, _n_mels, _frames):
+    """Conv-BN-MaxPool-ReLU twice, Conv-BN-ReLU, as the thesis' Baseline orders them (60x31x1 ->
+    20x15x24 -> 6x7x48 -> 2x3x48 -> 64 -> classes). The convolutions have no bias: the batch norm
+    after each has one, and earshot folds it into the convolution."""
+    layers = []
+    for inputs, outputs, pool in ((1, 24, True), (24, 48, True), (48, 48, False)):
+        layers += [SamePad(5, 1)] if pool else []
+        layers += [nn.Conv2d(inputs, outputs, 5, bias=False), nn.BatchNorm2d(outputs)]
+        layers += ([nn.MaxPool2d((3, 2))] if pool else []) + [nn.ReLU()]
+    return layers + head(48, classes, 64)
+
+
 def ds_cnn(width, classes, _n_mels, _frames):
     layers = conv(1, width, (10, 4), 2)
     for block in range(4):
@@ -93,6 +109,7 @@ ARCHITECTURES = {
     r"pool-ds-(\d+)": lambda n, *shape: stride_ds(n, *shape, pool=True),
     r"ds-cnn-(\d+)": lambda n, *shape: ds_cnn(n, *shape),
     r"tc-(\d+)": lambda n, *shape: temporal(n, *shape),
+    r"baseline": lambda _, *shape: baseline(*shape),
 }
 
 
@@ -101,12 +118,14 @@ def make(name, classes, n_mels, frames):
     initialised, without the final softmax (added at export)."""
     for pattern, build in ARCHITECTURES.items():
         match = re.fullmatch(pattern, name)
-        if match and int(match.group(1)) > 0:
-            model = nn.Sequential(*build(int(match.group(1)), classes, n_mels, frames))
+        width = int(match.group(1)) if match and match.groups() else None  # None: a fixed architecture
+        if match and (width is None or width > 0):
+            model = nn.Sequential(*build(width, classes, n_mels, frames))
             with torch.no_grad():
                 model.eval()(torch.zeros(1, 1, n_mels, frames))
             return model
-    raise SystemExit(f"unknown architecture '{name}' (one of: stride-ds-N, stride-ds-N-gap, pool-ds-N, ds-cnn-N, tc-N)")
+    raise SystemExit(f"unknown architecture '{name}' (one of: stride-ds-N, stride-ds-N-gap, pool-ds-N, ds-cnn-N, tc-N, "
+                     "baseline)")
 
 
 def macc(model, n_mels, frames):
