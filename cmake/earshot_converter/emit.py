@@ -26,9 +26,10 @@ class Residual:
 
 
 class Concatenation:
-    def __init__(self, concat, branches):
+    def __init__(self, concat, source, branches):
         self.concat = concat      # the Concat layer
-        self.branches = branches  # per input, the items from the common input to it ([]: the input itself)
+        self.source = source      # the layer whose output every branch reads (-1: the model's input)
+        self.branches = branches  # per input, the items from the source to it ([]: the source itself)
 
 
 def effective_padding(size, kernel, stride, dilation, before, after):
@@ -123,9 +124,7 @@ class Emitter:
             raise ConvertError(f"node '{layer.name}' (Concat): the branches' input is read by "
                                f"{self.readers[source]} layers; supported: only by the {len(layer.inputs)} branches")
         self.branch_sources.add(source)
-        found = Concatenation(layer, branches)
-        found.source = source
-        return found
+        return Concatenation(layer, source, branches)
 
     def ancestors(self, index):
         found, stack = set(), [index]

@@ -24,6 +24,14 @@ def attributes(node):
     return values
 
 
+def channel_axis(value):
+    """The ONNX axis of a run-time tensor that is earshot's channels (the features of a
+    [batch, features] tensor); None for the one-channel [batch, mels, frames] input."""
+    if len(value.onnx_shape) == 2:
+        return 1
+    return value.axes.index(3) if value.axes is not None and 3 in value.axes else None
+
+
 class ElementwiseOperators:
     # --- helpers --------------------------------------------------------------------------
     def channel_vector(self, node, source, constant):
@@ -40,7 +48,7 @@ class ElementwiseOperators:
                              f"{list(shape)}; supported: one value, or one value per channel")
         full = np.broadcast_to(c, shape)
         rank = len(shape)
-        axis = 1 if rank == 2 else (source.axes.index(3) if 3 in source.axes else None)
+        axis = channel_axis(source)
         if axis is None:  # the one-channel [batch, mels, frames] input
             if not np.all(full == full.flat[0]):
                 raise node_error(node, "a constant that varies over the mels of the model's input is not "

@@ -16,7 +16,7 @@ from onnx import numpy_helper
 from . import qdq
 from .constant_folding import FOLDERS, fold_reshape
 from .errors import ConvertError, node_error
-from .onnx_elementwise import ElementwiseOperators, attributes
+from .onnx_elementwise import ElementwiseOperators, attributes, channel_axis
 
 NCHW = (0, 3, 1, 2)  # for each ONNX axis of an NCHW tensor, its axis in NHWC
 NHWC = (0, 1, 2, 3)
@@ -27,9 +27,9 @@ ROWS_BY_FRAMES = (0, 1, 2)  # the model's [batch, mels, frames] input: NHWC (mel
 MAX_PADDING = 127  # cells a side that earshot::nn::explicit_padding holds
 
 SUPPORTED_OPERATORS = (
-    "Add, AveragePool, BatchNormalization, Clip, Conv (1-D and 2-D), Div, Dropout, Elu, Flatten, Gemm, "
-    "Concat (branches, on the channels), GlobalAveragePool, GlobalMaxPool, HardSigmoid (in x * hardsigmoid(x)), HardSwish, Identity, LeakyRelu, "
-    "MatMul, MaxPool, Mul, Pad, PRelu, ReduceMax, ReduceMean, Relu, Reshape, Sigmoid, Softmax, Squeeze, Sub, "
+    "Add, AveragePool, BatchNormalization, Clip, Concat (branches, on the channels), Conv (1-D and 2-D), Div, "
+    "Dropout, Elu, Flatten, Gemm, GlobalAveragePool, GlobalMaxPool, HardSigmoid (in x * hardsigmoid(x)), "
+    "HardSwish, Identity, LeakyRelu, MatMul, MaxPool, Mul, Pad, PRelu, ReduceMax, ReduceMean, Relu, Reshape, Sigmoid, Softmax, Squeeze, Sub, "
     "Tanh, Transpose (and constant shape arithmetic: Shape, Gather, Concat, Unsqueeze, Slice, Cast, ...), "
     "QuantizeLinear/DequantizeLinear (int8 QDQ models)")
 
@@ -119,10 +119,10 @@ class Converter(ElementwiseOperators):
         return value
 
     @staticmethod
-    def one_d(attrs, names=("strides", "dilations")):
+    def one_d(attrs):
         """A 1-D operator's attributes on 2-D layers of height 1: every window 1 row high."""
         attrs = dict(attrs)
-        for name in names:
+        for name in ("strides", "dilations"):
             if name in attrs:
                 attrs[name] = [1] + list(attrs[name])
         if "kernel_shape" in attrs:
@@ -237,10 +237,10 @@ class Converter(ElementwiseOperators):
         one_d = weights.ndim == 3
         if weights.ndim not in (3, 4):
             raise node_error(node, "only 1-D and 2-D convolutions are supported")
-        if one_d and self.value(node).axes == ROWS_BY_FRAMES and len(self.value(node).onnx_shape) == 3:
+        source = self.value(node)
+        if one_d and source.axes == ROWS_BY_FRAMES:
             # Conv1d on [batch, mels, frames]: a 2-D convolution of the one-channel (mels, frames)
             # image whose kernel spans all mel rows, unpadded in height.
-            source = self.value(node)
             if attrs.get("group", 1) != 1:
                 raise node_error(node, f"group={attrs.get('group')} on the model's [batch, mels, frames] input is "
                                  "not supported; supported: group=1 (the mels are the input channels)")
@@ -248,7 +248,6 @@ class Converter(ElementwiseOperators):
                 raise node_error(node, f"weights {list(weights.shape)} do not fit {source.onnx_shape[1]} input channels")
             weights = weights[:, None, :, :]  # [out][1][mels][taps]
             attrs = self.one_d(attrs)
-            attrs["kernel_shape"] = list(weights.shape[2:])
         else:
             source = self.spatial(node)
             if one_d != (len(source.onnx_shape) == 3):
@@ -477,16 +476,14 @@ class Converter(ElementwiseOperators):
         first = values[0]
         rank = len(first.onnx_shape)
         axis = attributes(node)["axis"] % rank
-        channel = 1 if rank == 2 else (first.axes.index(3) if first.axes is not None and 3 in first.axes else None)
-        if axis != channel or any(v.axes != first.axes or v.order is not None or len(v.onnx_shape) != rank or
-                                  v.onnx_shape[:axis] + v.onnx_shape[axis + 1:] !=
-                                  first.onnx_shape[:axis] + first.onnx_shape[axis + 1:] for v in values):
+        others = lambda shape: shape[:axis] + shape[axis + 1:]  # noqa: E731
+        if axis != channel_axis(first) or any(v.axes != first.axes or v.order is not None or len(v.onnx_shape) != rank
+                                              or others(v.onnx_shape) != others(first.onnx_shape) for v in values):
             raise node_error(node, f"concatenates {[list(v.onnx_shape) for v in values]} on axis {axis}; supported: "
                              "tensors of the same layout and size, on the channel axis")
-        shapes = [self.shape_of(v) for v in values]
-        channels = sum(s[-1] for s in shapes)
-        shape = shapes[0][:-1] + (channels,)
-        layer = self.add_layer(node, "concat", [v.layer for v in values], shape if len(shape) == 3 else (channels,))
+        channels = sum(self.shape_of(v)[-1] for v in values)
+        shape = self.shape_of(first)[:-1] + (channels,)  # (height, width, channels) or (features,)
+        layer = self.add_layer(node, "concat", [v.layer for v in values], shape)
         onnx_shape = tuple(channels if i == axis else d for i, d in enumerate(first.onnx_shape))
         self.values[node.output[0]] = Value(layer, onnx_shape, first.axes, None, first.transpose)
 

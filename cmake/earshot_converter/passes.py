@@ -1,6 +1,7 @@
 """Passes on the layer list: batch norms (and constant scales and shifts) folded into the
 convolution or Dense before them, Pad nodes merged into the padding of the layer that reads them,
-and torch's Relu-then-Clip ReLU6 made one layer. Each pass keeps the model's function exactly (up to float rounding)."""
+and torch's Relu-then-Clip ReLU6 made one layer. Each pass keeps the model's function exactly (up
+to float rounding)."""
 import numpy as np
 
 from .onnx_import import MAX_PADDING, fits_pool

@@ -67,30 +67,6 @@ def quantize_multiplier(real):
     return multiplier, shift
 
 
-def float32_activation(function, p, x):
-    """The activation in float32, as PyTorch computes it; x holds the dequantized int8 codes."""
-    one, zero = np.float32(1.0), np.float32(0.0)
-    if function == "relu":
-        return np.maximum(x, zero)
-    if function == "relu6":
-        return np.clip(x, zero, np.float32(6.0))
-    if function == "leaky_relu":
-        return np.where(x < zero, x * np.float32(p["alpha"]), x)
-    if function == "prelu":
-        return np.where(x < zero, x * p["slopes"].astype(np.float32)[:, None], x)
-    if function == "sigmoid":
-        return one / (one + np.exp(-x))
-    if function == "tanh":
-        return np.tanh(x)
-    if function == "elu":
-        return np.where(x > zero, x, np.float32(p["alpha"]) * np.expm1(np.minimum(x, zero)))
-    if function == "silu":
-        return x / (one + np.exp(-x))
-    if function == "hardswish":
-        return x * np.clip(x + np.float32(3.0), zero, np.float32(6.0)) / np.float32(6.0)
-    raise ConvertError(f"int8: no table for the activation '{function}'")
-
-
 def lookup_table(layer, given, out):
     """Entry q + 128: the int8 result for input code q, by PyTorch's fake quantization (dequantize
     in float32, the function, quantize with round-half-even); one row per channel for a PReLU with
@@ -98,8 +74,10 @@ def lookup_table(layer, given, out):
     codes = np.arange(-128, 128, dtype=np.int32)
     x = (codes - given.zero_point).astype(np.float32) * given.scale
     rows = layer.params["slopes"].size if layer.params["function"] == "prelu" else 1
-    y = float32_activation(layer.params["function"], layer.params, np.tile(x, (rows, 1)).astype(np.float32))
-    q = np.rint(y.astype(np.float32) * (np.float32(1.0) / out.scale)) + out.zero_point
+    # The codes in a column per table, the channels last as the layer list's tensors have them.
+    y = reference.activation(np.repeat(x[:, None], rows, axis=1), layer.params).T
+    assert y.dtype == np.float32, "reference.activation must keep float32 inputs in float32"
+    q = np.rint(y * (np.float32(1.0) / out.scale)) + out.zero_point
     return np.clip(q, -128, 127).astype(np.int8)
 
 

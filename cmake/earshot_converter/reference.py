@@ -49,6 +49,8 @@ def pool(x, p, maximum):
 
 
 def activation(x, p):
+    """In the precision of x: float64 for calibration, float32 (PyTorch's) for the int8 tables of
+    quantize.lookup_table; Python-float constants take x's dtype."""
     function = p["function"]
     if function == "relu":
         return np.maximum(x, 0.0)
@@ -57,7 +59,7 @@ def activation(x, p):
     if function == "leaky_relu":
         return np.where(x < 0.0, x * p["alpha"], x)
     if function == "prelu":
-        return np.where(x < 0.0, x * p["slopes"].astype(np.float64), x)
+        return np.where(x < 0.0, x * p["slopes"].astype(x.dtype), x)  # slopes on the last (channel) axis
     if function == "tanh":
         return np.tanh(x)
     if function == "elu":
