@@ -22,7 +22,6 @@ file: per fold and as mean and standard deviation over them, PyTorch's, float32'
 clip accuracy, and the sizes and instructions (the same for every fold of one architecture).
 """
 import argparse
-import csv
 import json
 import os
 import statistics
@@ -31,6 +30,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from manifest import read_manifest  # noqa: E402
 
 
 def cmake_path(path):
@@ -139,12 +140,10 @@ def cortex_m4_instructions(image):
 
 
 def held_out(manifest, fold):
-    folder = os.path.dirname(os.path.abspath(manifest))
-    with open(manifest, newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r.get("fold") == fold]
-    if not rows:
+    clips = {os.path.normpath(c["file"]): c["label"] for c in read_manifest(manifest) if c["fold"] == fold}
+    if not clips:
         sys.exit(f"{manifest}: no clip of fold {fold}")
-    return {os.path.normpath(os.path.join(folder, r["file"])): r["label"] for r in rows}
+    return clips
 
 
 def accuracy(tool, model, clips):

@@ -32,7 +32,6 @@ With --holdout F: model.onnx (softmax included), labels.txt, frontend.json and c
 reference/ with PyTorch's probabilities for every window of the held-out clips.
 Deterministic for a seed on a given machine (torch.use_deterministic_algorithms, 2 threads)."""
 import argparse
-import csv
 import hashlib
 import json
 import os
@@ -49,21 +48,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zoo  # noqa: E402
 from binding import import_earshot  # noqa: E402
-
-
-def read_manifest(path):
-    folder = os.path.dirname(os.path.abspath(path))
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    if not rows or "file" not in rows[0] or "label" not in rows[0]:
-        sys.exit(f"{path}: a manifest needs a header line with the columns file,label[,fold]")
-    clips = []
-    for number, row in enumerate(rows, 2):
-        if not row["file"] or not row["label"]:
-            sys.exit(f"{path}:{number}: empty file or label")
-        fold = row.get("fold") or "1"
-        clips.append({"file": os.path.join(folder, row["file"]), "label": row["label"], "fold": fold})
-    return clips
+from manifest import read_manifest  # noqa: E402
 
 
 class Features:
