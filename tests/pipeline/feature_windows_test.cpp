@@ -237,6 +237,40 @@ TEST_CASE("a NaN sample gives its windows a NaN level, which no gate takes for s
   CHECK(earshot::mean_square_to_dbfs(0.0) == -std::numeric_limits<double>::infinity());
 }
 
+TEST_CASE("a window is not finite exactly when its frames read a NaN or infinite sample") {
+  // 32 frames of 256 every 128, a window every 16 frames: without centring window k reads samples
+  // [2048 k, 2048 k + 4224); with centring (128 samples of padding) [2048 k - 128, 2048 k + 4096);
+  // 12000 samples give 4 windows either way.
+  struct Case {
+    bool center;
+    std::size_t bad;
+    float value;
+    std::vector<bool> finite;
+  };
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  for (const Case& c : {Case{false, 4200, nan, {false, false, false, true}}, Case{false, 4230, nan, {true, false, false, true}},
+                        Case{false, 2047, -inf, {false, true, true, true}}, Case{true, 0, inf, {false, true, true, true}},
+                        Case{true, 3967, nan, {false, false, true, true}}, Case{true, 3968, nan, {false, false, false, true}}}) {
+    CAPTURE(c.center, c.bad);
+    earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(c.center);
+    auto windows = std::make_unique<Windows>();
+    REQUIRE(windows->configure(config) == PipelineStatus::kOk);
+    std::vector<float> signal = earshot::test::test_signal(12000);
+    signal[c.bad] = c.value;
+    for (const std::size_t block : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+      CAPTURE(block);
+      const auto collected = earshot::test::collect_windows(*windows, signal, block, c.center);
+      std::vector<bool> finite;
+      for (const WindowView& view : collected.views) finite.push_back(view.finite);
+      CHECK(finite == c.finite);
+    }
+    // begin() forgets it.
+    const auto clean = earshot::test::collect_windows(*windows, earshot::test::test_signal(12000), 4096, c.center);
+    for (const WindowView& view : clean.views) CHECK(view.finite);
+  }
+}
+
 TEST_CASE("configure reports what does not fit the window") {
   auto windows = std::make_unique<Windows>();
   earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(true);

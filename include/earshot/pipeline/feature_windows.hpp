@@ -4,6 +4,7 @@
 // normalised per window (the thesis' per-window z-score), with its sound level for the gate.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -52,6 +53,10 @@ struct WindowView {
   double seconds = 0.0;              // end_sample / sample_rate
   double level_dbfs = 0.0;           // level_meter.hpp
   bool gated = false;                // level below PipelineConfig::level_gate_dbfs
+  // Every sample the window's frames read was finite. A NaN or infinite sample spoils the
+  // frames that read it; with dB features they are the amin floor, which a model cannot tell
+  // from a quiet frame, so this is how a caller knows.
+  bool finite = true;
 };
 
 template <class FrontendType, std::size_t kFeatures, std::size_t kFrames>
@@ -101,6 +106,7 @@ class FeatureWindows {
     frames_to_next_window_ = kFrames;
     samples_ = 0;
     position_ = left_padding_;
+    last_bad_sample_ = 0;
   }
 
   // on_window(const WindowView&) is called for every window the block completes; inside it,
@@ -114,6 +120,14 @@ class FeatureWindows {
       const std::uint64_t frame_end = frames_ * hop_length_ + n_fft_;
       const std::uint64_t room = frame_end - position_;
       const std::size_t taken = room < count ? static_cast<std::size_t>(room) : count;
+      // A window completes only at a frame's end, the last sample taken here, so marking the
+      // chunk's last bad sample before pushing it is soon enough for every window that reads it.
+      for (std::size_t i = taken; i-- > 0;) {
+        if (!std::isfinite(samples[i])) {
+          last_bad_sample_ = samples_ + i + 1;
+          break;
+        }
+      }
       levels_.add(samples, taken);
       position_ += taken;
       samples_ += taken;
@@ -207,6 +221,9 @@ class FeatureWindows {
     view.seconds = static_cast<double>(view.end_sample) / frontend_.config().sample_rate;
     view.level_dbfs = levels_.level_dbfs();
     view.gated = view.level_dbfs < config_.level_gate_dbfs;
+    // The window's frames read the pushed samples from end_sample - ((W - 1) hop + n_fft) on.
+    const std::uint64_t span = (kFrames - 1) * hop_length_ + n_fft_;
+    view.finite = last_bad_sample_ == 0 || last_bad_sample_ + span <= view.end_sample;
     on_window(static_cast<const WindowView&>(view));
   }
 
@@ -217,6 +234,7 @@ class FeatureWindows {
   std::uint64_t frames_ = 0;
   std::uint64_t samples_ = 0;   // pushed since begin(), clip padding included
   std::uint64_t position_ = 0;  // in the front-end's stream: samples_ + left_padding_
+  std::uint64_t last_bad_sample_ = 0;  // 1 + the index of the last non-finite sample pushed; 0: none
   std::size_t next_slot_ = 0;  // of ring_: the oldest frame, overwritten next
   std::size_t windows_ = 0;
   std::size_t frames_to_next_window_ = kFrames;

@@ -15,6 +15,7 @@ enum class PipelineStatus : std::uint8_t {
   kInvalidVoteHorizon,      // a sliding horizon larger than the voter's capacity
   kNotConfigured,           // used before a successful configure()
   kClipTooShort,            // finish(): the clip gave no complete window (padding disabled)
+  kInvalidStateThresholds,  // machine states: not 0 <= maintenance <= failure, release in (0, 1], min_windows >= 1
 };
 
 // One line, no trailing newline, never nullptr.
@@ -35,6 +36,9 @@ constexpr const char* describe(PipelineStatus status) noexcept {
       return "the pipeline was used before a successful configure()";
     case PipelineStatus::kClipTooShort:
       return "too short for one analysis window";
+    case PipelineStatus::kInvalidStateThresholds:
+      return "the machine-state thresholds must satisfy 0 <= maintenance <= failure, with release in "
+             "(0, 1] and min_windows at least 1";
   }
   return "unknown pipeline status";
 }
