@@ -128,14 +128,26 @@ function(earshot_add_model target)
     get_filename_component(source_name "${model}" NAME)
     set(ARG_DESCRIPTION "converted from ${source_name}")
   endif()
+  # A front-end file with an "anomaly" object makes the model an anomaly detector (read here so that
+  # earshot_add_tool() registers it as one; editing the file re-runs CMake).
+  set(anomaly_detector OFF)
   if(ARG_FRONTEND)
     set(has_frontend ON)
+    get_filename_component(frontend_file "${ARG_FRONTEND}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(EXISTS "${frontend_file}")  # else the converter names the missing file
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${frontend_file}")
+      file(READ "${frontend_file}" frontend_json)
+      string(JSON anomaly_type ERROR_VARIABLE no_anomaly TYPE "${frontend_json}" anomaly)
+      if(NOT no_anomaly)
+        set(anomaly_detector ON)
+      endif()
+    endif()
   else()
     set(has_frontend OFF)
   endif()
   set_target_properties(${target} PROPERTIES EARSHOT_MODEL_NAME "${ARG_NAME}" EARSHOT_MODEL_HEADER "${header}"
     EARSHOT_MODEL_NAMESPACE "${model_namespace}" EARSHOT_MODEL_DESCRIPTION "${ARG_DESCRIPTION}"
-    EARSHOT_MODEL_HAS_FRONTEND ${has_frontend})
+    EARSHOT_MODEL_HAS_FRONTEND ${has_frontend} EARSHOT_MODEL_ANOMALY_DETECTOR ${anomaly_detector})
 
   if(ARG_RUNNER)
     set(runner_source "${directory}/${target}-run.cpp")

@@ -7,8 +7,8 @@
 # runs on audio must record the features it was trained on); it is registered under its NAME
 # (fsdd_cnn and fsdd-cnn both select it) with the front-end, normalisation, window, hop, gate,
 # threshold and vote from its header. Every tool also has the thesis models and earshot's example
-# models (fsdd-cnn, fsdd-cnn-int8, esc10-stride-ds-24, esc10-stride-ds-24-int8,
-# stride-ds-24-int8), registered the same way as MODELS.
+# models (fsdd-cnn, fsdd-cnn-int8, esc10-stride-ds-24, esc10-stride-ds-24-int8, machine-monitor,
+# machine-monitor-int8, stride-ds-24-int8), registered the same way as MODELS.
 # `earshot_add_model(... TOOL)` calls this as earshot_add_tool(<target>-earshot MODELS <target>).
 #
 # The tool is a host program: it needs KissFFT (Debian: libkissfft-dev) for `features` with odd
@@ -26,6 +26,7 @@ macro(_earshot_tool_paths)
     set(_earshot_cli_dir "${_earshot_root}/examples/cli")
     set(_earshot_fsdd_dir "${_earshot_root}/examples/fsdd")
     set(_earshot_esc10_dir "${_earshot_root}/examples/esc10")
+    set(_earshot_machine_dir "${_earshot_root}/examples/machine")
     set(_earshot_stride_onnx "${_earshot_root}/tests/data/converter/stride_ds_24_torch.onnx")
     set(_earshot_stride_calibration "${_earshot_root}/tests/data/converter/stride_ds_24_torch.calibration.npy")
     set(_earshot_thesis_dir "${_earshot_root}/examples/cli/models")
@@ -33,6 +34,7 @@ macro(_earshot_tool_paths)
     set(_earshot_cli_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/cli")
     set(_earshot_fsdd_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/fsdd")
     set(_earshot_esc10_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/esc10")
+    set(_earshot_machine_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/machine")
     set(_earshot_stride_onnx "${_EARSHOT_TOOL_LIST_DIR}/tool/thesis/stride_ds_24_torch.onnx")
     set(_earshot_stride_calibration "${_EARSHOT_TOOL_LIST_DIR}/tool/thesis/stride_ds_24_torch.calibration.npy")
     set(_earshot_thesis_dir "${_EARSHOT_TOOL_LIST_DIR}/tool/thesis")
@@ -94,12 +96,16 @@ function(_earshot_tool_optional prefix module debian without)
   endif()
 endfunction()
 
-# One example model of a folder holding model.onnx, labels.txt and frontend.json, unless the build
-# has it already; further arguments go to earshot_add_model (QUANTIZE, CALIBRATION).
+# One example model of a folder holding model.onnx, frontend.json and (a classifier) labels.txt,
+# unless the build has it already; further arguments go to earshot_add_model (QUANTIZE, CALIBRATION).
 function(_earshot_tool_example target directory name description)
   if(NOT TARGET ${target})
+    set(labels "")
+    if(EXISTS "${directory}/labels.txt")
+      set(labels LABELS "${directory}/labels.txt")
+    endif()
     earshot_add_model(${target} MODEL "${directory}/model.onnx" NAME ${name} NAMESPACE earshot::examples
-      LABELS "${directory}/labels.txt" FRONTEND "${directory}/frontend.json" DESCRIPTION "${description}" ${ARGN})
+      ${labels} FRONTEND "${directory}/frontend.json" DESCRIPTION "${description}" ${ARGN})
   endif()
 endfunction()
 
@@ -118,6 +124,11 @@ function(_earshot_tool_builtin_models out)
   _earshot_tool_example(earshot-esc10-model-int8 "${_earshot_esc10_dir}" esc10_stride_ds_24_int8
     "esc10-stride-ds-24 in int8 (calibrated on 100 windows of training clips)" QUANTIZE int8
     CALIBRATION "${_earshot_esc10_dir}/calibration.npy")
+  _earshot_tool_example(earshot-machine-model "${_earshot_machine_dir}" machine_monitor
+    "machine states from sound (DCASE 2020 normal recordings, examples/machine), autoencoder 64x5x1 -> 320")
+  _earshot_tool_example(earshot-machine-model-int8 "${_earshot_machine_dir}" machine_monitor_int8
+    "machine-monitor in int8 (calibrated on training windows of normal recordings)" QUANTIZE int8
+    CALIBRATION "${_earshot_machine_dir}/calibration.npy")
   if(NOT TARGET earshot-stride-ds-24-int8)
     # Stride-DS-24 in int8: the Stride-DS-24-shaped PyTorch test model (stand-in weights),
     # calibrated on 32 synthetic z-scored windows (smoothed noise: it has no trained weights to be
@@ -129,7 +140,7 @@ function(_earshot_tool_builtin_models out)
     set_property(TARGET earshot-stride-ds-24-int8 PROPERTY EARSHOT_MODEL_STAND_IN ON)
   endif()
   set(${out} earshot-fsdd-model earshot-fsdd-model-int8 earshot-esc10-model earshot-esc10-model-int8
-    earshot-stride-ds-24-int8 PARENT_SCOPE)
+    earshot-machine-model earshot-machine-model-int8 earshot-stride-ds-24-int8 PARENT_SCOPE)
 endfunction()
 
 # A C++ string literal of `text`.
@@ -179,6 +190,13 @@ function(earshot_add_tool target)
     else()
       set(trained true)
     endif()
+    get_target_property(anomaly ${model} EARSHOT_MODEL_ANOMALY_DETECTOR)
+    set(anomaly_members "")
+    if(anomaly)
+      set(anomaly_members "
+  static constexpr std::size_t score_horizon = converted::score_horizon;
+  static constexpr earshot::MachineStateConfig machine_states = converted::machine_states;")
+    endif()
     get_filename_component(header_name "${header}" NAME)
     get_filename_component(header_directory "${header}" DIRECTORY)
     set(source "${directory}/register_${index}_${name}.cpp")
@@ -202,6 +220,7 @@ struct Converted {
   static constexpr double level_gate_dbfs = converted::level_gate_dbfs;
   static constexpr float decision_threshold = converted::decision_threshold;
   static constexpr earshot::VoteRule vote_rule = converted::vote_rule;
+  static constexpr bool anomaly_detector = converted::anomaly_detector;@anomaly_members@
 };
 
 }  // namespace

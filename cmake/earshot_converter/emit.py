@@ -417,6 +417,13 @@ class Emitter:
                                    f"model's input has {c.input_shape[0]} rows (input {list(c.input_onnx_shape)})")
             if len(c.input_shape) == 3:
                 self.headers.add("earshot/pipeline/voter.hpp")
+                if "anomaly" in frontend:
+                    self.headers.add("earshot/pipeline/machine_state.hpp")
+                    inputs, outputs = int(np.prod(c.input_shape)), int(np.prod(output_shape[1:]))
+                    if outputs != inputs:
+                        raise ConvertError(f"the front-end file '{args.frontend}' makes the model an anomaly detector, "
+                                           f"but its output ({outputs} values) does not reconstruct its input "
+                                           f"({inputs} values)")
                 fits = pipeline_lines(frontend, c.input_shape[1])
                 fits += ["", "// The front-end fills the model's input rows, one feature a row.",
                         "static_assert(Model::InputShape::height == " + str(features) +

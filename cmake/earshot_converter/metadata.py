@@ -36,7 +36,13 @@ FRONTEND_KEYS = {
     # The pipeline around the model (PipelineConfig, the vote and the decisions).
     "window_frames": "int", "hop_frames": "int", "overlap": "number", "gate_dbfs": "number_or_null",
     "threshold": "number", "vote": ("mean", "geometric", "majority", "max"),
+    # An anomaly detector (a model that reconstructs its window): earshot::AnomalyMonitor's states.
+    "anomaly": "object",
 }
+
+# The "anomaly" object: MachineStateConfig's fields and the score's horizon, with their defaults
+# (None: required).
+ANOMALY_KEYS = {"maintenance_score": None, "failure_score": None, "horizon": 1, "release": 1.0, "min_windows": 1}
 
 # What an absent key means: `earshot features`' defaults for the features, PipelineConfig's for
 # the pipeline (the README's table lists them).
@@ -67,7 +73,8 @@ def check_frontend(config, where):
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
         ok = (kind == "int" and isinstance(value, int) and not isinstance(value, bool) and value >= 0) or \
              (kind == "number" and number) or (kind == "number_or_null" and (number or value is None)) or \
-             (kind == "bool" and isinstance(value, bool)) or (isinstance(kind, tuple) and value in kind)
+             (kind == "bool" and isinstance(value, bool)) or (isinstance(kind, tuple) and value in kind) or \
+             (kind == "object" and isinstance(value, dict))
         if not ok:
             # The allowed values as they are written in the file ("mean_std"), a kind in words.
             expected = ("one of " + ", ".join(json.dumps(v) for v in kind)) if isinstance(kind, tuple) \
@@ -81,7 +88,33 @@ def check_frontend(config, where):
     problem = frontend_problem(config)
     if problem:
         raise ConvertError(f"{where}: {problem}")
+    if "anomaly" in config:
+        config["anomaly"] = check_anomaly(config["anomaly"], where)
     return config
+
+
+def check_anomaly(anomaly, where):
+    """The "anomaly" object with its defaults filled in, or a ConvertError naming the problem."""
+    unknown = sorted(set(anomaly) - set(ANOMALY_KEYS))
+    if unknown:
+        raise ConvertError(f"{where}: unknown key '{unknown[0]}' in 'anomaly'; known: {', '.join(sorted(ANOMALY_KEYS))}")
+    resolved = {}
+    for key, default in ANOMALY_KEYS.items():
+        value = anomaly.get(key, default)
+        if value is None:
+            raise ConvertError(f"{where}: 'anomaly' needs '{key}'")
+        integer = key in ("horizon", "min_windows")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if not number or (integer and (not isinstance(value, int) or value < 1)):
+            raise ConvertError(f"{where}: 'anomaly' '{key}' must be " +
+                               ("an integer of at least 1" if integer else "a finite number") + f", got {json.dumps(value)}")
+        resolved[key] = value
+    if not 0 <= resolved["maintenance_score"] <= resolved["failure_score"]:
+        raise ConvertError(f"{where}: 'anomaly' needs 0 <= maintenance_score <= failure_score, got "
+                           f"{resolved['maintenance_score']} and {resolved['failure_score']}")
+    if not 0 < resolved["release"] <= 1:
+        raise ConvertError(f"{where}: 'anomaly' 'release' must be in (0, 1], got {resolved['release']}")
+    return resolved
 
 
 def frontend_problem(config):
@@ -144,7 +177,25 @@ def pipeline_lines(config, window_frames):
             "inline constexpr double level_gate_dbfs = " +
             ("-std::numeric_limits<double>::infinity();  // no gate" if gate is None else f"{float(gate)!r};"),
             f"inline constexpr float decision_threshold = {cpp_float(config.get('threshold', DEFAULTS['threshold']))};",
-            f"inline constexpr earshot::VoteRule vote_rule = earshot::VoteRule::{vote};"]
+            f"inline constexpr earshot::VoteRule vote_rule = earshot::VoteRule::{vote};"] + anomaly_lines(config)
+
+
+def anomaly_lines(config):
+    """Whether the model is an anomaly detector and, if it is, its AnomalyMonitor settings."""
+    anomaly = config.get("anomaly")
+    if anomaly is None:
+        return ["inline constexpr bool anomaly_detector = false;"]
+    return ["", "// An anomaly detector: the AnomalyMonitor's score horizon and machine states (front-end file).",
+            "inline constexpr bool anomaly_detector = true;",
+            f"inline constexpr std::size_t score_horizon = {anomaly['horizon']};",
+            "inline constexpr earshot::MachineStateConfig machine_states = [] {",
+            "  earshot::MachineStateConfig states{};",
+            f"  states.maintenance_score = {cpp_float(anomaly['maintenance_score'])};",
+            f"  states.failure_score = {cpp_float(anomaly['failure_score'])};",
+            f"  states.release = {cpp_float(anomaly['release'])};",
+            f"  states.min_windows = {anomaly['min_windows']};",
+            "  return states;",
+            "}();"]
 
 
 def frontend_features(config):

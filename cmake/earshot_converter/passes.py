@@ -1,5 +1,6 @@
 """Passes on the layer list: batch norms (and constant scales and shifts) folded into the
-convolution or Dense before them, Pad nodes merged into the padding of the layer that reads them,
+convolution or Dense before them, or into the Dense after them (a model that standardises its
+input), Pad nodes merged into the padding of the layer that reads them,
 and torch's Relu-then-Clip ReLU6 made one layer. Each pass keeps the model's function exactly (up
 to float rounding)."""
 import numpy as np
@@ -43,6 +44,20 @@ def optimise(graph):
                 producer.params["bias"] = (producer.params["bias"] * scale + shift).astype(np.float32)
                 producer.params["batch_norm_folded"] = True
                 layer.kind = "removed"
+        if layer.kind == "dense" and layer.inputs[0] >= 0 and count[layer.inputs[0]] == 1:
+            source = layer.inputs[0]
+            while source >= 0 and graph.layers[source].kind == "removed":
+                source = graph.layers[source].inputs[0]
+            norm = graph.layers[source] if source >= 0 else None
+            if norm is not None and norm.kind == "batch_norm" and count[source] == 1:
+                # W^T (scale x + shift) + b = (scale W)^T x + (b + W^T shift). Only into a Dense: a
+                # convolution's zero padding would not be the scaled input's zero.
+                scale, shift = norm.params["scale"].astype(np.float64), norm.params["shift"].astype(np.float64)
+                weights = layer.params["weights"].astype(np.float64)  # [in][out]
+                layer.params["bias"] = (layer.params["bias"] + shift @ weights).astype(np.float32)
+                layer.params["weights"] = (weights * scale[:, None]).astype(np.float32)
+                layer.params["batch_norm_folded"] = True
+                norm.kind = "removed"
         if layer.kind == "pad" and count[graph.layers.index(layer)] == 1:
             merge_pad(graph, layer)
         if layer.kind == "activation" and layer.params["function"] in ("relu", "relu6") and \

@@ -48,6 +48,12 @@ or overlap, vote, threshold, gate_dbfs; otherwise 50% overlap, mean, 0, no gate)
 
 Files that cannot be read, have another sample rate or are too short are reported on stderr,
 one line each; the others are still classified, and the exit code is then 2.
+
+An anomaly detector (e.g. machine-monitor) runs as a device monitors a machine: the recording as
+a stream through its AnomalyMonitor, with the model's score horizon, states and gate (--gate and
+--overlap apply; --vote, --threshold, --labels-from and --no-pad do not). One line per file: the
+worst state reported (off < normal < maintenance < failure) and the largest smoothed score;
+--json: file, state, score, windows.
 )";
 
 struct ClassifyOptions {
@@ -148,6 +154,39 @@ class Progress {
   bool shown_;
 };
 
+// Reads every file (at the model's rate, or resampled with --resample) and hands it to
+// classify(file, samples, progress, fail); a file that cannot be read, and every fail(message),
+// is one line on stderr. Returns the exit code: 2 if any file failed or there is none.
+template <class Classify>
+int for_each_recording(const std::vector<std::string>& files, double sample_rate, bool resample, Classify&& classify) {
+  if (files.empty()) {
+    std::fprintf(stderr, "earshot classify: no audio files in the given folders\n");
+    return kExitBadInput;
+  }
+  const Progress progress(files.size());
+  std::size_t failed = 0;
+  std::vector<float> samples;
+  std::string error;
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    const std::string& file = files[f];
+    progress.update(f);
+    auto fail = [&](const std::string& message) {
+      progress.clear();
+      std::fprintf(stderr, "earshot classify: %s: %s\n", file.c_str(), message.c_str());
+      ++failed;
+    };
+    if (!load_clip(file, sample_rate, resample, samples, error)) {
+      fail(error);
+      continue;
+    }
+    classify(file, samples, progress, fail);
+  }
+  progress.clear();
+  if (failed == 0) return kExitOk;
+  std::fprintf(stderr, "earshot classify: %zu of %zu files failed\n", failed, files.size());
+  return kExitBadInput;
+}
+
 struct Accuracy {
   std::vector<std::vector<long>> confusion;  // [true][predicted], the last column: unknown
   long correct = 0;
@@ -215,6 +254,50 @@ void print_accuracy(const RegisteredModel& model, const Accuracy& accuracy, bool
   }
 }
 
+// An anomaly detector on each file: the worst machine state and the largest smoothed score.
+int classify_machine_states(const RegisteredModel& model, const ClassifyOptions& options, const MonitorConfig& config) {
+  if (options.pipeline.rule || options.pipeline.threshold || options.has_labels_regex || !options.pad) {
+    std::fprintf(stderr, "earshot classify: %s is an anomaly detector: --vote, --threshold, --labels-from and --no-pad "
+                         "do not apply\n", model.name);
+    return kExitBadInput;
+  }
+  const std::unique_ptr<AnomalyPipeline> pipeline =
+      configured_anomaly_pipeline("classify", model, config, std::nullopt, std::nullopt);
+  if (pipeline == nullptr) return kExitBadInput;
+  const std::vector<std::string> files = expand_inputs(options.inputs);
+  return for_each_recording(files, model.frontend.sample_rate, options.pipeline.resample,
+                            [&](const std::string& file, const std::vector<float>& samples, const Progress& progress,
+                                const auto& fail) {
+    bool has_state = false;
+    MachineState worst = MachineState::kOff;
+    float largest = 0.0f;
+    std::size_t windows = 0;
+    pipeline->begin();
+    pipeline->push(
+        samples.data(), samples.size(),
+        [&](const MachineEvent& event) {
+          worst = has_state && worst > event.state ? worst : event.state;
+          has_state = true;
+        },
+        [&](const ScoreReport& report) {
+          ++windows;
+          largest = report.smoothed_score > largest ? report.smoothed_score : largest;  // NaN: not larger
+        });
+    if (!has_state) {
+      fail("too short for a machine state (" + std::to_string(windows) + " windows; the state needs " +
+           std::to_string(model.machine_states.min_windows) + " in a row)");
+      return;
+    }
+    progress.clear();
+    if (options.json) {
+      std::printf("{\"file\": %s, \"state\": \"%s\", \"score\": %s, \"windows\": %zu}\n", json_string(file).c_str(),
+                  state_name(worst), json_number(largest).c_str(), windows);
+    } else {
+      std::printf("%s  %s  %.4f\n", file.c_str(), state_name(worst), static_cast<double>(largest));
+    }
+  });
+}
+
 }  // namespace
 
 int run_classify(int argc, char** argv) {
@@ -224,6 +307,7 @@ int run_classify(int argc, char** argv) {
   const RegisteredModel* model =
       start_command("classify", kUsage, argc, argv, parse_options, options, config, exit_code);
   if (model == nullptr) return exit_code;
+  if (model->make_anomaly_pipeline) return classify_machine_states(*model, options, config);
   config.pipeline.pad_short_clips = options.pad;
   std::regex labels_regex;
   if (options.has_labels_regex) {
@@ -239,32 +323,15 @@ int run_classify(int argc, char** argv) {
   if (pipeline == nullptr) return kExitBadInput;
 
   const std::vector<std::string> files = expand_inputs(options.inputs);
-  if (files.empty()) {
-    std::fprintf(stderr, "earshot classify: no audio files in the given folders\n");
-    return kExitBadInput;
-  }
   const std::size_t classes = model->labels.size();
   Accuracy accuracy;
   accuracy.confusion.assign(classes, std::vector<long>(classes + 1, 0));
-  const Progress progress(files.size());
-  std::size_t failed = 0;
-  std::vector<float> samples;
-  std::string error;
-  for (std::size_t f = 0; f < files.size(); ++f) {
-    const std::string& file = files[f];
-    progress.update(f);
-    auto fail = [&](const std::string& message) {
-      progress.clear();
-      std::fprintf(stderr, "earshot classify: %s: %s\n", file.c_str(), message.c_str());
-      ++failed;
-    };
+  const int status = for_each_recording(files, model->frontend.sample_rate, options.pipeline.resample,
+                                        [&](const std::string& file, const std::vector<float>& samples,
+                                            const Progress& progress, const auto& fail) {
     // The file is read before its name meets the regex: libstdc++'s std::regex recurses once
     // per character, so a name of ~20,000 characters overflowed the stack (a crash, not an
     // error line), and only a path that names no file can be that long (NAME_MAX is 255).
-    if (!load_clip(file, model->frontend.sample_rate, options.pipeline.resample, samples, error)) {
-      fail(error);
-      continue;
-    }
     int truth = kUnknownClass;
     if (options.has_labels_regex) {
       const std::string base = std::filesystem::path(file).filename().string();
@@ -274,17 +341,17 @@ int run_classify(int argc, char** argv) {
         matched = std::regex_search(base, match, labels_regex);
       } catch (const std::regex_error& problem) {  // error_complexity / error_stack, if raised
         fail("--labels-from '" + options.labels_regex + "': " + problem.what());
-        continue;
+        return;
       }
       if (!matched) {
         fail("--labels-from '" + options.labels_regex + "' does not match the file name");
-        continue;
+        return;
       }
       const std::string label = match.size() > 1 ? match[1].str() : match[0].str();
       const auto found = std::find(model->labels.begin(), model->labels.end(), label);
       if (found == model->labels.end()) {
         fail("label '" + label + "' from the file name is not one of the model's labels");
-        continue;
+        return;
       }
       truth = static_cast<int>(found - model->labels.begin());
     }
@@ -292,7 +359,7 @@ int run_classify(int argc, char** argv) {
     if (result.status != PipelineStatus::kOk) {
       fail(std::string(describe(result.status)) + " (" + std::to_string(samples.size()) + " samples, a window needs " +
            std::to_string(pipeline->minimum_clip_samples()) + "; without --no-pad short clips are padded)");
-      continue;
+      return;
     }
     const int index = result.index == kSilentClass ? kSilentClass
                       : result.confidence >= config.decision.threshold ? result.index
@@ -305,14 +372,9 @@ int run_classify(int argc, char** argv) {
       accuracy.correct += index == truth;
       ++accuracy.total;
     }
-  }
-  progress.clear();
+  });
   if (options.has_labels_regex) print_accuracy(*model, accuracy, options.json);
-  if (failed > 0) {
-    std::fprintf(stderr, "earshot classify: %zu of %zu files failed\n", failed, files.size());
-    return kExitBadInput;
-  }
-  return kExitOk;
+  return status;
 }
 
 }  // namespace earshot::cli

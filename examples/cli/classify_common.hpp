@@ -3,6 +3,7 @@
 // --overlap, --vote, --threshold), class names and JSON strings.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -177,6 +178,28 @@ inline std::unique_ptr<ModelPipeline> configured_pipeline(const char* command, c
   return nullptr;
 }
 
+// An anomaly detector's AnomalyMonitor configured from `config` (resolve_model's: front-end, hop,
+// gate) as a stream, with the model's score horizon and states unless the options override them;
+// nullptr after one error line.
+inline std::unique_ptr<AnomalyPipeline> configured_anomaly_pipeline(const char* command, const RegisteredModel& model,
+                                                                    const MonitorConfig& config,
+                                                                    std::optional<long> horizon,
+                                                                    std::optional<long> min_windows) {
+  AnomalyMonitorConfig monitor;
+  monitor.pipeline = config.pipeline;
+  monitor.pipeline.frontend.center = false;  // a machine is monitored as a stream
+  monitor.horizon = horizon ? static_cast<std::size_t>(*horizon) : model.score_horizon;
+  monitor.states = model.machine_states;
+  if (min_windows) monitor.states.min_windows = static_cast<std::size_t>(*min_windows);
+  std::unique_ptr<AnomalyPipeline> pipeline = model.make_anomaly_pipeline();
+  const PipelineStatus status = pipeline->configure(monitor);
+  if (status == PipelineStatus::kOk) return pipeline;
+  std::fprintf(stderr, "earshot %s: %s%s%s\n", command, describe(status),
+               status == PipelineStatus::kFrontendRejected ? ": " : "",
+               status == PipelineStatus::kFrontendRejected ? describe(pipeline->frontend_status()) : "");
+  return nullptr;
+}
+
 // A class index as the commands print it.
 inline std::string class_name(const RegisteredModel& model, int index) {
   if (index == kUnknownClass) return "unknown";
@@ -207,6 +230,15 @@ inline std::string json_string(const std::string& text) {
 inline std::string json_number(float value) {
   char number[32];
   std::snprintf(number, sizeof number, "%.9g", static_cast<double>(value));
+  return number;
+}
+
+// A level in dBFS with two decimals, or null for digital silence (-inf) and NaN: JSON has no
+// infinities.
+inline std::string json_level(double dbfs) {
+  if (!std::isfinite(dbfs)) return "null";
+  char number[32];
+  std::snprintf(number, sizeof number, "%.2f", dbfs);
   return number;
 }
 

@@ -12,7 +12,7 @@ namespace earshot::cli {
 
 // `Converted` is a converted header's namespace seen through a struct (the generated code makes
 // one): Model, labels, has_frontend, frontend, normalization, hop_frames, level_gate_dbfs,
-// decision_threshold and vote_rule.
+// decision_threshold, vote_rule and anomaly_detector (then also score_horizon and machine_states).
 template <class Converted>
 void register_converted_model(const char* name, const char* description, bool trained) {
   static_assert(Converted::has_frontend,
@@ -33,8 +33,13 @@ void register_converted_model(const char* name, const char* description, bool tr
   defaults.gate_dbfs = Converted::level_gate_dbfs;
   defaults.decision_threshold = Converted::decision_threshold;
   defaults.vote_rule = Converted::vote_rule;
-  register_model(describe<typename Converted::Model, Frontend<frontend.n_fft, frontend.n_mels>>(name, description,
-                                                                                               std::move(defaults)));
+  using FrontendType = Frontend<frontend.n_fft, frontend.n_mels>;
+  if constexpr (Converted::anomaly_detector) {
+    register_model(describe_anomaly_detector<typename Converted::Model, FrontendType>(
+        name, description, std::move(defaults), Converted::score_horizon, Converted::machine_states));
+  } else {
+    register_model(describe<typename Converted::Model, FrontendType>(name, description, std::move(defaults)));
+  }
 }
 
 }  // namespace earshot::cli

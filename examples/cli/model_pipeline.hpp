@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "earshot/pipeline/anomaly_monitor.hpp"
 #include "earshot/pipeline/streaming_classifier.hpp"
 #include "model_registry.hpp"
 
@@ -82,6 +83,26 @@ class PipelineOf final : public ModelPipeline {
   Voter<class_count> clip_voter_;
 };
 
+template <class Model, class FrontendType>
+class AnomalyPipelineOf final : public AnomalyPipeline {
+ public:
+  using Detector = AnomalyMonitor<Model, FrontendType, kMaxStreamHorizon>;
+
+  PipelineStatus configure(const AnomalyMonitorConfig& config) override { return monitor_->configure(config); }
+  Status frontend_status() const override { return monitor_->frontend_status(); }
+  void begin() override { monitor_->begin(); }
+
+  void push(const float* samples, std::size_t count, const MachineEventCallback& on_event,
+            const ScoreCallback& on_window) override {
+    monitor_->push(samples, count, on_event, [&](const ScoredWindow& window) {
+      on_window(ScoreReport{window.window, window.score, window.smoothed_score, window.state, monitor_->has_state()});
+    });
+  }
+
+ private:
+  std::unique_ptr<Detector> monitor_ = std::make_unique<Detector>();  // too big for the stack
+};
+
 // What the tool needs to know of a model besides its type: where it came from and the pipeline
 // it was trained with (the defaults of the commands' options).
 struct ModelDefaults {
@@ -120,6 +141,18 @@ RegisteredModel describe(const char* name, const char* description, ModelDefault
           defaults.decision_threshold,
           defaults.vote_rule,
           [] { return std::unique_ptr<ModelPipeline>(new PipelineOf<Model, FrontendType>()); }};
+}
+
+// An anomaly detector: a model that reconstructs its window. `windows` and `info` treat it as any
+// model; classify and stream run its AnomalyMonitor.
+template <class Model, class FrontendType>
+RegisteredModel describe_anomaly_detector(const char* name, const char* description, ModelDefaults defaults,
+                                          std::size_t score_horizon, const MachineStateConfig& states) {
+  RegisteredModel model = describe<Model, FrontendType>(name, description, std::move(defaults));
+  model.make_anomaly_pipeline = [] { return std::unique_ptr<AnomalyPipeline>(new AnomalyPipelineOf<Model, FrontendType>()); };
+  model.score_horizon = score_horizon;
+  model.machine_states = states;
+  return model;
 }
 
 }  // namespace earshot::cli

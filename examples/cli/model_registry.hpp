@@ -16,6 +16,7 @@
 #include "earshot/dsp/frontend.hpp"
 #include "earshot/dsp/normalize.hpp"
 #include "earshot/nn/layer_info.hpp"
+#include "earshot/pipeline/anomaly_monitor.hpp"
 #include "earshot/pipeline/decision.hpp"
 #include "earshot/pipeline/feature_windows.hpp"
 #include "earshot/pipeline/monitor.hpp"
@@ -71,6 +72,28 @@ class ModelPipeline {
                            const WindowCallback& on_window) = 0;
 };
 
+// One scored window of an anomaly detector, as the commands see it.
+struct ScoreReport {
+  const WindowView& window;
+  float score;           // the window's reconstruction error (0 gated, NaN not finite)
+  float smoothed_score;  // the mean over the horizon
+  MachineState state;    // reported after this window
+  bool has_state;        // false until the first state
+};
+using ScoreCallback = std::function<void(const ScoreReport&)>;
+using MachineEventCallback = std::function<void(const MachineEvent&)>;
+
+// An anomaly detector's AnomalyMonitor, continuous mode only (a machine is monitored as a stream).
+class AnomalyPipeline {
+ public:
+  virtual ~AnomalyPipeline() = default;
+  virtual PipelineStatus configure(const AnomalyMonitorConfig& config) = 0;
+  virtual Status frontend_status() const = 0;
+  virtual void begin() = 0;
+  virtual void push(const float* samples, std::size_t count, const MachineEventCallback& on_event,
+                    const ScoreCallback& on_window) = 0;
+};
+
 struct RegisteredModel {
   const char* name;  // lower case with dashes
   const char* description;
@@ -95,6 +118,11 @@ struct RegisteredModel {
   float decision_threshold;
   VoteRule vote_rule;
   std::function<std::unique_ptr<ModelPipeline>()> make_pipeline;
+  // Anomaly detectors only (empty for a classifier): the AnomalyMonitor, and the defaults of its
+  // horizon and states (the front-end file's "anomaly").
+  std::function<std::unique_ptr<AnomalyPipeline>()> make_anomaly_pipeline = {};
+  std::size_t score_horizon = 1;
+  MachineStateConfig machine_states = {};
 };
 
 // Adds a model to the tool's list (at start-up, before a command runs).

@@ -3,6 +3,7 @@
 // level gate, printing each change of the reported state with its time.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,13 +25,20 @@ of the window that completed the change), the new state and its confidence. Stat
 "unknown" (confidence below --threshold) or "silence" (below --gate). The recording is read in
 blocks as it goes (FILE or - for standard input), so its length does not matter.
 
+An anomaly detector (e.g. machine-monitor) reports the machine's state instead: off (below the
+gate), normal, maintenance or failure, from the mean reconstruction error (score) of the last
+--horizon windows; each line gives the time, the state, that score and the window's level
+(--json: time, state, score, level, sample, previous). Its defaults are the model's own, and
+--vote, --threshold do not apply.
+
 options:
   --model NAME            a model of this tool (earshot info --list), e.g. fsdd-cnn
   --overlap F             overlap of the analysis windows in [0, 1) (default: the model's hop)
   --vote RULE             mean, geometric, majority or max, over the horizon (default: the model's)
-  --horizon N             windows in the vote (default 3, at most 64)
+  --horizon N             windows in the vote (default 3, at most 64; an anomaly detector's own)
   --threshold F           a confidence below F is "unknown" (default: the model's, else 0)
-  --min-windows N         consecutive agreeing windows before the state changes (default 2)
+  --min-windows N         consecutive agreeing windows before the state changes (default 2; an
+                          anomaly detector's own)
   --gate DBFS             windows quieter than DBFS (RMS, e.g. -50) are "silence", not classified
   --block N               samples per block, as a DMA buffer delivers them (default 512)
   --windows               also print every window (time, level, vote)
@@ -41,8 +49,8 @@ options:
 struct StreamOptions {
   PipelineOptions pipeline;
   std::string input;
-  long horizon = 3;
-  long min_windows = 2;
+  std::optional<long> horizon;      // default 3, or an anomaly detector's own
+  std::optional<long> min_windows;  // default 2, or an anomaly detector's own
   long block = 512;
   bool windows = false;
   bool json = false;
@@ -73,17 +81,120 @@ bool parse_options(int argc, char** argv, StreamOptions& options, std::string& e
     }
     std::string value;
     if (!cursor.value(value, error)) return false;
+    long number = 0;
     const bool ok = name == "--horizon"       ? parse_integer(value, name, 1, static_cast<long>(kMaxStreamHorizon),
-                                                              options.horizon, error)
-                    : name == "--min-windows" ? parse_integer(value, name, 1, 1000000, options.min_windows, error)
-                                              : parse_integer(value, name, 1, 1L << 24, options.block, error);
+                                                              number, error)
+                    : name == "--min-windows" ? parse_integer(value, name, 1, 1000000, number, error)
+                                              : parse_integer(value, name, 1, 1L << 24, number, error);
     if (!ok) return false;
+    if (name == "--horizon") {
+      options.horizon = number;
+    } else if (name == "--min-windows") {
+      options.min_windows = number;
+    } else {
+      options.block = number;
+    }
   }
   if (!options.help && options.input.empty()) {
     error = "no recording (usage: earshot stream --model NAME FILE.wav)";
     return false;
   }
   return true;
+}
+
+// Opens the recording for a model at `model_rate`; false after one error line.
+bool open_recording(const StreamOptions& options, double model_rate, AudioReader& reader) {
+  if (options.pipeline.resample) {
+    std::fprintf(stderr, "earshot stream: --resample is for whole clips (classify, windows): stream reads a "
+                         "recording at the model's rate in blocks, as a device does\n");
+    return false;
+  }
+  std::string error;
+  if (!reader.open(options.input, error) || !check_sample_rate(reader.sample_rate(), model_rate, error)) {
+    std::fprintf(stderr, "earshot stream: %s: %s\n", options.input.c_str(), error.c_str());
+    return false;
+  }
+  return true;
+}
+
+// Reads the recording block by block as it goes (an hour of audio needs no more memory than a
+// second) into push(block, count); false after one error line (events up to a bad block are out:
+// as a device, it stops there).
+template <class Push>
+bool read_blocks(const StreamOptions& options, AudioReader& reader, Push&& push) {
+  std::vector<float> block(static_cast<std::size_t>(options.block));
+  std::size_t count = 0;
+  std::string error;
+  while (reader.read(block.data(), block.size(), count, error) && count > 0) push(block.data(), count);
+  if (error.empty()) return true;
+  std::fprintf(stderr, "earshot stream: %s: %s\n", options.input.c_str(), error.c_str());
+  return false;
+}
+
+// The end of a stream: one error line if the recording gave no window, else (text) the summary.
+int finish_stream(const StreamOptions& options, const AudioReader& reader, std::size_t windows, std::size_t events,
+                  double sample_rate) {
+  const auto samples = static_cast<unsigned long long>(reader.samples_read());
+  if (windows == 0) {
+    std::fprintf(stderr, "earshot stream: %s: too short for one analysis window (%llu samples)\n",
+                 options.input.c_str(), samples);
+    return kExitBadInput;
+  }
+  if (!options.json) {
+    std::printf("%zu windows, %zu changes of state, %.3f s of audio\n", windows, events,
+                static_cast<double>(samples) / sample_rate);
+  }
+  return kExitOk;
+}
+
+// An anomaly detector's stream: machine states.
+int stream_machine_states(const RegisteredModel& model, const StreamOptions& options, const MonitorConfig& config) {
+  if (options.pipeline.rule || options.pipeline.threshold) {
+    std::fprintf(stderr, "earshot stream: %s is an anomaly detector: --vote and --threshold do not apply (its states "
+                         "come from score thresholds)\n", model.name);
+    return kExitBadInput;
+  }
+  const std::unique_ptr<AnomalyPipeline> pipeline =
+      configured_anomaly_pipeline("stream", model, config, options.horizon, options.min_windows);
+  AudioReader reader;
+  if (pipeline == nullptr || !open_recording(options, model.frontend.sample_rate, reader)) return kExitBadInput;
+  std::size_t windows = 0;
+  std::size_t events = 0;
+  auto on_event = [&](const MachineEvent& event) {
+    ++events;
+    if (options.json) {
+      std::printf("{\"event\": \"state\", \"time\": %.4f, \"sample\": %llu, \"state\": \"%s\", \"score\": %s, "
+                  "\"level\": %s, \"previous\": %s}\n",
+                  event.seconds, static_cast<unsigned long long>(event.sample), state_name(event.state),
+                  json_number(event.score).c_str(), json_level(event.level_dbfs).c_str(),
+                  event.first ? "null" : json_string(state_name(event.previous)).c_str());
+    } else {
+      std::printf("%9.3f s  %-11s  score %.3f  %6.1f dBFS\n", event.seconds, state_name(event.state),
+                  static_cast<double>(event.score), event.level_dbfs);
+    }
+  };
+  auto on_window = [&](const ScoreReport& report) {
+    ++windows;
+    if (!options.windows) return;
+    const char* state = report.has_state ? state_name(report.state) : "none";
+    if (options.json) {
+      std::printf("{\"event\": \"window\", \"time\": %.4f, \"level\": %s, \"gated\": %s, \"score\": %s, "
+                  "\"smoothed_score\": %s, \"state\": \"%s\"}\n",
+                  report.window.seconds, json_level(report.window.level_dbfs).c_str(), report.window.gated ? "true" : "false",
+                  json_number(report.score).c_str(), json_number(report.smoothed_score).c_str(), state);
+    } else {
+      std::printf("  window %zu  %.3f s  %6.1f dBFS  score %.3f  mean %.3f  %s\n", report.window.index,
+                  report.window.seconds, report.window.level_dbfs, static_cast<double>(report.score),
+                  static_cast<double>(report.smoothed_score), state);
+    }
+  };
+  pipeline->begin();
+  if (!read_blocks(options, reader, [&](const float* block, std::size_t count) {
+        pipeline->push(block, count, on_event, on_window);
+      })) {
+    return kExitBadInput;
+  }
+  return finish_stream(options, reader, windows, events, model.frontend.sample_rate);
 }
 
 }  // namespace
@@ -94,22 +205,12 @@ int run_stream(int argc, char** argv) {
   int exit_code = kExitOk;
   const RegisteredModel* model = start_command("stream", kUsage, argc, argv, parse_options, options, config, exit_code);
   if (model == nullptr) return exit_code;
-  config.horizon = static_cast<std::size_t>(options.horizon);
-  config.decision.min_consecutive = static_cast<std::size_t>(options.min_windows);
+  if (model->make_anomaly_pipeline) return stream_machine_states(*model, options, config);
+  config.horizon = static_cast<std::size_t>(options.horizon.value_or(3));
+  config.decision.min_consecutive = static_cast<std::size_t>(options.min_windows.value_or(2));
   const std::unique_ptr<ModelPipeline> pipeline = configured_pipeline("stream", *model, config);
-  if (pipeline == nullptr) return kExitBadInput;
-  if (options.pipeline.resample) {
-    std::fprintf(stderr, "earshot stream: --resample is for whole clips (classify, windows): stream reads a "
-                         "recording at the model's rate in blocks, as a device does\n");
-    return kExitBadInput;
-  }
-  // Read block by block as it goes: an hour of audio needs no more memory than a second.
   AudioReader reader;
-  std::string error;
-  if (!reader.open(options.input, error) || !check_sample_rate(reader.sample_rate(), model->frontend.sample_rate, error)) {
-    std::fprintf(stderr, "earshot stream: %s: %s\n", options.input.c_str(), error.c_str());
-    return kExitBadInput;
-  }
+  if (pipeline == nullptr || !open_recording(options, model->frontend.sample_rate, reader)) return kExitBadInput;
 
   std::size_t windows = 0;
   std::size_t events = 0;
@@ -132,9 +233,9 @@ int run_stream(int argc, char** argv) {
     ++windows;
     if (!options.windows) return;
     if (options.json) {
-      std::printf("{\"event\": \"window\", \"seconds\": %.4f, \"level_dbfs\": %.2f, \"gated\": %s, \"vote\": %s, "
+      std::printf("{\"event\": \"window\", \"seconds\": %.4f, \"level_dbfs\": %s, \"gated\": %s, \"vote\": %s, "
                   "\"confidence\": %s, \"probabilities\": %s}\n",
-                  report.window.seconds, report.window.level_dbfs, report.window.gated ? "true" : "false",
+                  report.window.seconds, json_level(report.window.level_dbfs).c_str(), report.window.gated ? "true" : "false",
                   json_string(class_name(*model, report.vote_index)).c_str(),
                   json_number(report.vote_confidence).c_str(),
                   json_numbers(report.probabilities, model->labels.size()).c_str());
@@ -144,27 +245,13 @@ int run_stream(int argc, char** argv) {
                   static_cast<double>(report.vote_confidence));
     }
   };
-  std::vector<float> block(static_cast<std::size_t>(options.block));
   pipeline->begin_stream();
-  std::size_t count = 0;
-  while (reader.read(block.data(), block.size(), count, error) && count > 0) {
-    pipeline->push_stream(block.data(), count, on_event, on_window);
-  }
-  if (!error.empty()) {  // events up to the bad block are printed: as a device, it stops there
-    std::fprintf(stderr, "earshot stream: %s: %s\n", options.input.c_str(), error.c_str());
+  if (!read_blocks(options, reader, [&](const float* block, std::size_t count) {
+        pipeline->push_stream(block, count, on_event, on_window);
+      })) {
     return kExitBadInput;
   }
-  const auto samples = static_cast<unsigned long long>(reader.samples_read());
-  if (windows == 0) {
-    std::fprintf(stderr, "earshot stream: %s: too short for one analysis window (%llu samples)\n",
-                 options.input.c_str(), samples);
-    return kExitBadInput;
-  }
-  if (!options.json) {
-    std::printf("%zu windows, %zu changes of state, %.3f s of audio\n", windows, events,
-                static_cast<double>(samples) / model->frontend.sample_rate);
-  }
-  return kExitOk;
+  return finish_stream(options, reader, windows, events, model->frontend.sample_rate);
 }
 
 }  // namespace earshot::cli

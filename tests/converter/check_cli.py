@@ -172,6 +172,21 @@ def main():
                                     ["gives 40 features a frame", "16 rows"]),
             "frontend_required": ([good, "--frontend", write(scratch, "required.json", json.dumps({"n_fft": 512}))],
                                   ["'sample_rate' is required"]),
+            "anomaly_not_reconstruction": ([good, "--frontend", write(scratch, "anomaly.json", json.dumps(dict(
+                frontend, anomaly={"maintenance_score": 1, "failure_score": 2})))],
+                ["makes the model an anomaly detector", "output (5 values) does not reconstruct its input (144 values)"]),
+            "anomaly_order": ([good, "--frontend", write(scratch, "order.json", json.dumps(dict(
+                frontend, anomaly={"maintenance_score": 2, "failure_score": 1})))],
+                ["'anomaly' needs 0 <= maintenance_score <= failure_score, got 2 and 1"]),
+            "anomaly_key": ([good, "--frontend", write(scratch, "anomaly_key.json", json.dumps(dict(
+                frontend, anomaly={"maintenance": 1, "failure_score": 2})))],
+                ["unknown key 'maintenance' in 'anomaly'", "known: failure_score, horizon"]),
+            "anomaly_min_windows": ([good, "--frontend", write(scratch, "anomaly_min.json", json.dumps(dict(
+                frontend, anomaly={"maintenance_score": 1, "failure_score": 2, "min_windows": 0})))],
+                ["'anomaly' 'min_windows' must be an integer of at least 1, got 0"]),
+            "anomaly_release": ([good, "--frontend", write(scratch, "anomaly_release.json", json.dumps(dict(
+                frontend, anomaly={"maintenance_score": 1, "failure_score": 2, "release": 1.5})))],
+                ["'release' must be in (0, 1], got 1.5"]),
             "internal_error": ([good], ["internal error", "ValueError: injected failure", "please report"]),
         }[case]
     if "--name" not in arguments:

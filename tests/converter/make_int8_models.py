@@ -60,6 +60,17 @@ class DenseJoin(nn.Module):
         return torch.cat([x, F.relu(self.grow(x))], 1)
 
 
+class Standardised(nn.Module):
+    def __init__(self, layers):
+        super().__init__()
+        self.register_buffer("mean", torch.linspace(-1.0, 1.0, 20))
+        self.register_buffer("std", torch.linspace(0.5, 2.0, 20))
+        self.layers = layers
+
+    def forward(self, x):
+        return self.layers((torch.flatten(x, 1) - self.mean) / self.std) * self.std + self.mean
+
+
 def with_statistics(batch_norm):
     """Running statistics and an affine part far from the identity, so that a wrong fold shows."""
     n = batch_norm.num_features
@@ -106,6 +117,10 @@ def models():
             nn.Conv1d(12, 8, 3, padding=1), nn.ReLU(), nn.Conv1d(8, 8, 3, stride=2, padding=1, groups=8),
             nn.Conv1d(8, 10, 1), nn.ReLU(), nn.MaxPool1d(2), nn.AdaptiveAvgPool1d(1), nn.Flatten(),
             nn.Linear(10, 6), with_statistics(nn.BatchNorm1d(6)), nn.ReLU(), nn.Linear(6, 3))),
+        # An autoencoder as examples/machine writes it: the input standardised per value (folded
+        # into the first Linear, which reads it) and the output scaled back (into the last).
+        "standardised_autoencoder": ((1, 1, 4, 5), Standardised(nn.Sequential(
+            nn.Linear(20, 8), nn.ReLU(), nn.Linear(8, 20)))),
     }
 
 

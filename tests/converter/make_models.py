@@ -414,6 +414,23 @@ class ConstantArithmetic(nn.Module):
         return 1.0 - self.fc(x) * 2.0
 
 
+class StandardisedAutoencoder(nn.Module):
+    """An autoencoder as examples/machine writes it: the flattened input standardised per value
+    ((x - mean) / std, folded into the first Linear, which reads it), and the output scaled back
+    (folded into the last)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.linspace(-2.0, 2.0, 20))
+        self.register_buffer("std", torch.linspace(0.5, 1.5, 20))
+        self.encode = nn.Linear(20, 6)
+        self.decode = nn.Linear(6, 20)
+
+    def forward(self, x):
+        x = (torch.flatten(x, 1) - self.mean) / self.std
+        return self.decode(F.relu(self.encode(x))) * self.std + self.mean
+
+
 class ProductOfBranches(nn.Module):
     def __init__(self):
         super().__init__()
@@ -656,6 +673,7 @@ def main():
     export_torch("hardswish_op", HardSwishOp(), (1, 2, 6, 5), 17, opset=14, cases=cases)
     export_torch("constant_arithmetic", ConstantArithmetic(), (1, 1, 7, 6), 18, cases=cases)
     export_torch("inception", Inception(), (1, 2, 9, 8), 19, cases=cases)
+    export_torch("standardised_autoencoder", StandardisedAutoencoder(), (1, 1, 4, 5), 31, cases=cases)
 
     export_torch("reject_lstm", Lstm(), (1, 1, 4, 6), 20, cases=cases,
                  reject=["LSTM", "supported"])

@@ -117,26 +117,37 @@ TEST_CASE("a window's score is the error of its reconstruction: (1 - k)^2 for k 
   CHECK(exact.events[0].state == MachineState::kNormal);
 }
 
-TEST_CASE("silence below the gate is off and restarts the horizon's average") {
-  // 0.5 s of signal, 0.5 s of digital silence, 0.5 s of signal; horizon 3.
+TEST_CASE("silence below the gate is off, restarts the average, and the machine's start is not scored") {
+  // 0.5 s of signal, 0.5 s of digital silence, 0.5 s of signal; horizon 3. Window k reads samples
+  // [256 k, 256 k + 384) and its level the last 256 of them: windows 16-29 are silent (gated).
+  // Windows 30 and 31 still read silent samples (settling_windows = ceil(384 / 256) = 2): no score.
   std::vector<float> signal = earshot::test::test_signal(12000);
   for (std::size_t i = 4000; i < 8000; ++i) signal[i] = 0.0f;
   auto monitor = std::make_unique<Scaled<1, 2>::Monitor>();
   REQUIRE(monitor->configure(config(0.2f, 0.3f, 3)) == PipelineStatus::kOk);
+  CHECK(monitor->settling_windows() == 2);
   const Run result = run(*monitor, signal, 300);
   REQUIRE(result.events.size() == 3);
   CHECK(result.events[0].state == MachineState::kMaintenance);
   CHECK(result.events[1].state == MachineState::kOff);
+  CHECK(result.events[1].sample == 16 * 256 + 384);
   CHECK(result.events[1].score == 0.0f);
   CHECK(std::isinf(result.events[1].level_dbfs));
   CHECK(result.events[2].state == MachineState::kMaintenance);
+  CHECK(result.events[2].sample == 32 * 256 + 384);
   // The smoothed score is the mean of the last (up to) 3 scores since the last gated window.
   std::size_t since_gate = 0;
   for (std::size_t k = 0; k < result.scores.size(); ++k) {
     CAPTURE(k);
+    CHECK(result.gated[k] == (k >= 16 && k <= 29));
     if (result.gated[k]) {
       since_gate = 0;
       CHECK(result.smoothed[k] == 0.0f);
+      continue;
+    }
+    if (k == 30 || k == 31) {
+      CHECK(std::isnan(result.scores[k]));
+      CHECK(std::isnan(result.smoothed[k]));
       continue;
     }
     ++since_gate;

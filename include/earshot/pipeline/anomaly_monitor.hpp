@@ -3,8 +3,10 @@
 // difference between the window as the model received it and the model's output; the scores of
 // the last `horizon` windows are averaged, and the average becomes a machine state
 // (machine_state.hpp). A window below the level gate is `off` and restarts the average, so a
-// score never mixes running and silent audio; a window that read a NaN or infinite sample has
-// no score (NaN), is left out of the average and decides nothing. Allocation-free and noexcept,
+// score never mixes running and silent audio; the windows after it whose frames still read some
+// of the quiet samples (the machine starting) are not scored, since a half-silent window is no
+// normal input; a window that read a NaN or infinite sample has no score. Windows without a score
+// (NaN) are left out of the average and decide nothing. Allocation-free and noexcept,
 // like the Monitor.
 #pragma once
 
@@ -40,8 +42,8 @@ struct AnomalyMonitorConfig {
 // One scored window, valid during the on_window call only.
 struct ScoredWindow {
   const WindowView& window;  // index, time, level, gated
-  float score;               // this window's reconstruction error (0 when gated, NaN when not finite)
-  float smoothed_score;      // the mean over the horizon (0 when gated, NaN when not finite)
+  float score;               // this window's reconstruction error (0 when gated, NaN when unscored)
+  float smoothed_score;      // the mean over the horizon (0 when gated, NaN when unscored)
   MachineState state;        // the state reported after this window (kOff before the first)
 };
 
@@ -67,8 +69,21 @@ class AnomalyMonitor {
     if (status != PipelineStatus::kOk) return status;
     status = states_.configure(config.states);
     if (status != PipelineStatus::kOk) return status;
-    return windows_.configure(config.pipeline);
+    status = windows_.configure(config.pipeline);
+    if (status != PipelineStatus::kOk) return status;
+    // A gated window's quiet samples may reach one window step past its level span, and the
+    // frames of a window span (frames - 1) hops + n_fft: the windows that start before both ends
+    // are skipped. The frontend's resolved configuration, after configure().
+    const FrontendConfig& frontend = windows_.frontend().config();
+    const std::size_t step = frontend.hop_length * config.pipeline.hop_frames;
+    const std::size_t span = (Windows::window_frames - 1) * frontend.hop_length + frontend.n_fft;
+    settling_windows_ = (span + step - 1) / step;
+    begin();
+    return PipelineStatus::kOk;
   }
+
+  // Windows after a gated one that are not scored (the machine starting): computed at configure().
+  std::size_t settling_windows() const noexcept { return settling_windows_; }
 
   Status frontend_status() const noexcept { return windows_.frontend_status(); }
   const Windows& windows() const noexcept { return windows_; }
@@ -79,6 +94,7 @@ class AnomalyMonitor {
     windows_.begin();
     scores_.reset();
     states_.reset();
+    unscored_ = 0;
   }
 
   // Sample: float or std::int16_t, blocks of any size. on_event(const MachineEvent&) for every
@@ -95,8 +111,10 @@ class AnomalyMonitor {
       float smoothed = 0.0f;
       if (view.gated) {
         scores_.reset();
-      } else if (!view.finite) {
+        unscored_ = settling_windows_;
+      } else if (!view.finite || unscored_ > 0) {
         score = smoothed = std::numeric_limits<float>::quiet_NaN();
+        unscored_ -= unscored_ > 0 ? 1 : 0;
       } else {
         score = score_window();
         scores_.add(&score);
@@ -120,6 +138,8 @@ class AnomalyMonitor {
   Windows windows_;
   Voter<1, kMaxHorizon> scores_;  // the kMean vote of one "class" is the mean score over the horizon
   MachineStateTracker states_;
+  std::size_t settling_windows_ = 0;
+  std::size_t unscored_ = 0;  // windows still to skip after a gated one
   alignas(16) float arena_[Model::arena_bytes / sizeof(float)];  // no initialiser (.bss)
   float input_[window_size];
 };
