@@ -106,6 +106,50 @@ earshot::radio::DeviceAddress device_address() noexcept {
   return earshot::radio::random_static_address((high << 32) | low);
 }
 
+namespace {
+
+// The last 4 kB page of flash: 1 MB on the nRF52840, 512 kB on the nRF52832.
+constexpr std::uint32_t kCounterPage = (EARSHOT_NRF52840 ? 0x100000u : 0x80000u) - nvmc::kPageSize;
+constexpr std::uint32_t kErased = 0xFFFFFFFFu;
+
+void nvmc_wait() noexcept {
+  while (reg(nvmc::kReady) == 0) {
+  }
+}
+
+void program_word(std::uint32_t address, std::uint32_t value) noexcept {
+  reg(nvmc::kConfig) = nvmc::kConfigWrite;
+  nvmc_wait();
+  reg(address) = value;
+  nvmc_wait();
+  reg(nvmc::kConfig) = nvmc::kConfigRead;
+  nvmc_wait();
+}
+
+}  // namespace
+
+std::uint32_t next_boot_number() noexcept {
+  constexpr std::uint32_t kWords = nvmc::kPageSize / 4;
+  std::uint32_t last = 0;  // no number yet: the first is 1
+  std::uint32_t free_word = 0;
+  while (free_word < kWords && reg(kCounterPage + 4 * free_word) != kErased) {
+    last = reg(kCounterPage + 4 * free_word);
+    ++free_word;
+  }
+  if (free_word == kWords) {  // full: erase, then the page holds only the next number
+    reg(nvmc::kConfig) = nvmc::kConfigErase;
+    nvmc_wait();
+    reg(nvmc::kErasePage) = kCounterPage;
+    nvmc_wait();
+    reg(nvmc::kConfig) = nvmc::kConfigRead;
+    nvmc_wait();
+    free_word = 0;
+  }
+  const std::uint32_t next = last + 1;
+  program_word(kCounterPage + 4 * free_word, next);
+  return next;
+}
+
 std::uint32_t device_seed() noexcept { return reg(ficr::kDeviceId0) | 1u; }
 
 }  // namespace earshot::port::nrf52

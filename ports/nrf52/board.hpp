@@ -49,6 +49,13 @@ void advertise(const earshot::radio::AdvertisingPacket& packet) noexcept;
 // The chip's random static address from FICR DEVICEADDR (what Nordic's own stacks use).
 earshot::radio::DeviceAddress device_address() noexcept;
 
+// A number that grows with every call, across resets and power cycles: the words of the last
+// flash page (left out of the image by the linker scripts) are programmed one by one, each with
+// the previous number + 1; a full page (1024 words) is erased and starts again at the last + 1.
+// Encrypted advertisements need it: their counter must never repeat (board README). About
+// 10,000 erase cycles per page: 10 million calls.
+std::uint32_t next_boot_number() noexcept;
+
 // Per-chip seed for the advertising delay (FICR DEVICEID).
 std::uint32_t device_seed() noexcept;
 

@@ -1,6 +1,6 @@
 // The nRF52832/nRF52840 registers this port uses, as addresses and bit positions from the
 // Product Specifications (nRF52832 v1.4: CLOCK 18.9, RADIO 23.14, PDM 35.9, FICR 14.1, GPIO
-// 20.8; the nRF52840's v1.7 has the same layout, plus PDM RATIO and GPIO port 1). Nothing from
+// 20.8, NVMC 11.8; the nRF52840's v1.7 has the same layout, plus PDM RATIO and GPIO port 1). Nothing from
 // the nRF SDK is needed to build.
 #pragma once
 
@@ -85,6 +85,17 @@ constexpr std::uint32_t pin_cnf(std::uint32_t pin) {
 constexpr std::uint32_t kOutputInputDisconnected = (1u << 0) | (1u << 1);  // DIR out, INPUT off
 constexpr std::uint32_t kInputConnected = 0;
 }  // namespace gpio
+
+namespace nvmc {
+constexpr std::uint32_t kBase = 0x4001E000;
+constexpr std::uint32_t kReady = kBase + 0x400;
+constexpr std::uint32_t kConfig = kBase + 0x504;  // WEN: 0 read only, 1 write, 2 erase
+constexpr std::uint32_t kErasePage = kBase + 0x508;
+constexpr std::uint32_t kConfigRead = 0;
+constexpr std::uint32_t kConfigWrite = 1;
+constexpr std::uint32_t kConfigErase = 2;
+constexpr std::uint32_t kPageSize = 4096;
+}  // namespace nvmc
 
 namespace ficr {
 constexpr std::uint32_t kDeviceId0 = 0x10000060;
