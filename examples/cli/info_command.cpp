@@ -45,6 +45,24 @@ void print_table(const RegisteredModel& model) {
     std::printf("X-CUBE-AI 3.4     %12ld MACC, %ld B RAM (reported in the thesis)\n", model.xcube_reported.macc,
                 model.xcube_reported.ram_bytes);
   }
+  if (model.make_anomaly_pipeline) {
+    const earshot::MachineStateConfig& states = model.machine_states;
+    std::printf("anomaly detector  maintenance from %g, failure from %g (mean score of %zu windows), release %g, "
+                "%zu windows for a change\n",
+                static_cast<double>(states.maintenance_score), static_cast<double>(states.failure_score),
+                model.score_horizon, static_cast<double>(states.release), states.min_windows);
+  }
+}
+
+// An anomaly detector's score horizon and machine-state thresholds (null for a classifier).
+std::string anomaly_json(const RegisteredModel& model) {
+  if (!model.make_anomaly_pipeline) return "null";
+  using earshot::cli::json_number;
+  const earshot::MachineStateConfig& states = model.machine_states;
+  return "{\"maintenance_score\": " + json_number(states.maintenance_score) +
+         ", \"failure_score\": " + json_number(states.failure_score) + ", \"horizon\": " +
+         std::to_string(model.score_horizon) + ", \"release\": " + json_number(states.release) +
+         ", \"min_windows\": " + std::to_string(states.min_windows) + "}";
 }
 
 // The pipeline the model runs in (the defaults of classify, stream and windows), with the
@@ -55,17 +73,18 @@ std::string pipeline_json(const RegisteredModel& model) {
   const char* scales[] = {"linear", "db", "ln", "mfcc"};
   const char* normalizations[] = {"none", "mean_std", "max"};
   const char* votes[] = {"mean", "geometric", "majority", "max"};
-  char text[640];
+  char text[896];
   std::snprintf(text, sizeof text,
                 "{\"sample_rate\": %.9g, \"n_fft\": %zu, \"hop_length\": %zu, \"n_mels\": %zu, \"scale\": \"%s\", "
                 "\"top_db\": %s, \"normalization\": \"%s\", \"window_frames\": %zu, \"hop_frames\": %zu, "
-                "\"gate_dbfs\": %s, \"threshold\": %s, \"vote\": \"%s\"}",
+                "\"gate_dbfs\": %s, \"threshold\": %s, \"vote\": \"%s\", \"anomaly\": %s}",
                 frontend.sample_rate, frontend.n_fft, frontend.hop_length, frontend.n_mels,
                 scales[static_cast<int>(frontend.kind)],
                 frontend.top_db < 0.0f ? "null" : json_number(frontend.top_db).c_str(),
                 normalizations[static_cast<int>(model.normalization)], model.window_frames, model.hop_frames,
                 std::isinf(model.gate_dbfs) ? "null" : json_number(static_cast<float>(model.gate_dbfs)).c_str(),
-                json_number(model.decision_threshold).c_str(), votes[static_cast<int>(model.vote_rule)]);
+                json_number(model.decision_threshold).c_str(), votes[static_cast<int>(model.vote_rule)],
+                anomaly_json(model).c_str());
   return text;
 }
 
