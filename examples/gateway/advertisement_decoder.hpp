@@ -1,5 +1,6 @@
-// What a gateway believes of a received link-layer packet (access address, PDU, CRC): the CRC
-// must hold, the sender must be a known device, its BTHome data must verify under that device's
+// What a gateway believes of a received advertisement, a sniffer's link-layer packet (access
+// address, PDU, CRC) or a controller's advertising report: the CRC must hold (a controller
+// drops bad ones itself), the sender must be a known device, its BTHome data must verify under that device's
 // key and decode as a machine report, and its counter must be new. The same advertisement on
 // channels 37, 38 and 39 has one counter: the first copy is new, the others are repeats; an
 // older counter is a replay. Allocation-free apart from the device list; no exceptions.
@@ -61,8 +62,35 @@ struct Decoded {
   radio::MachineReport report;
 };
 
-// `link_layer`: access address (4, little-endian), PDU header (2), payload, CRC (3). A new
-// counter is remembered in the device's guard.
+// An advertising report as a controller delivers it (BlueZ, hci_reports.hpp): the sender's
+// address and its AD structures, the CRC already checked by the radio. A new counter is
+// remembered in the device's guard.
+inline Decoded decode_report(std::vector<Device>& devices, const radio::DeviceAddress& address,
+                             const std::uint8_t* advertising_data, std::size_t size) {
+  Decoded decoded;
+  std::size_t index = 0;
+  while (index < devices.size() && devices[index].address.bytes != address.bytes) ++index;
+  if (index == devices.size()) {
+    decoded.verdict = Verdict::kUnknownDevice;
+    return decoded;
+  }
+  Device& device = devices[index];
+  decoded.device = index;
+  radio::BthomeReading reading;
+  const radio::BthomeStatus status = radio::parse_bthome_advertising_data(device.key, address, advertising_data, size, reading);
+  if (status == radio::BthomeStatus::kBadMic) decoded.verdict = Verdict::kBadMic;
+  if (status != radio::BthomeStatus::kOk || !radio::parse_machine_objects(reading, decoded.report)) return decoded;
+  decoded.counter = reading.counter;
+  if (device.counters.seen() && reading.counter == device.counters.last()) {
+    decoded.verdict = Verdict::kRepeat;
+  } else {
+    decoded.verdict = device.counters.accept(reading.counter) ? Verdict::kNew : Verdict::kReplay;
+  }
+  return decoded;
+}
+
+// A link-layer packet (a sniffer's capture): access address (4, little-endian), PDU header (2),
+// payload, CRC (3). The CRC is checked here, then the report as above.
 inline Decoded decode_advertisement(std::vector<Device>& devices, const std::uint8_t* link_layer, std::size_t size) {
   Decoded decoded;
   if (size < 4 + 2 + 6 + radio::kCrcSize) return decoded;
@@ -87,26 +115,7 @@ inline Decoded decode_advertisement(std::vector<Device>& devices, const std::uin
   if (type != 0b0000 && type != 0b0010 && type != 0b0110) return decoded;  // ADV_IND, ADV_NONCONN_IND, ADV_SCAN_IND
   radio::DeviceAddress address;
   for (std::size_t i = 0; i < 6; ++i) address.bytes[i] = pdu[2 + i];
-  std::size_t index = 0;
-  while (index < devices.size() && devices[index].address.bytes != address.bytes) ++index;
-  if (index == devices.size()) {
-    decoded.verdict = Verdict::kUnknownDevice;
-    return decoded;
-  }
-  Device& device = devices[index];
-  decoded.device = index;
-  radio::BthomeReading reading;
-  const radio::BthomeStatus status =
-      radio::parse_bthome_advertising_data(device.key, address, pdu + 2 + 6, payload - 6, reading);
-  if (status == radio::BthomeStatus::kBadMic) decoded.verdict = Verdict::kBadMic;
-  if (status != radio::BthomeStatus::kOk || !radio::parse_machine_objects(reading, decoded.report)) return decoded;
-  decoded.counter = reading.counter;
-  if (device.counters.seen() && reading.counter == device.counters.last()) {
-    decoded.verdict = Verdict::kRepeat;
-  } else {
-    decoded.verdict = device.counters.accept(reading.counter) ? Verdict::kNew : Verdict::kReplay;
-  }
-  return decoded;
+  return decode_report(devices, address, pdu + 2 + 6, payload - 6);
 }
 
 }  // namespace earshot::gateway

@@ -2,9 +2,10 @@
 """The gateway end to end. The machine monitor's state changes on the bundled clips (`earshot
 stream --model machine-monitor --json`, clip after clip) become a capture of encrypted
 advertisements (earshot-gateway-write-session: three copies of each, plus a corrupted CRC, a
-forged MIC and a replay). Then:
-  * the gateway, dry run: every state change published once and in order; the counts of
-    repeats (2 per report), replays, bad CRCs and bad MICs (1 each);
+forged MIC and a replay), and into a btsnoop file of the same session as BlueZ would receive it
+(LE Advertising Report events, no corrupted copy). Then:
+  * the gateway, dry run, on each: every state change published once and in order; the counts
+    of repeats (2 per report), replays, bad CRCs (pcap only) and bad MICs (1 each);
   * with a broker on 127.0.0.1:1883: a subscriber receives exactly those messages, in order,
     QoS 1; a restarted gateway on the same capture publishes nothing, and a new subscriber
     gets only the retained last state.
@@ -13,6 +14,7 @@ Without a broker the second half is skipped (exit 77) unless EARSHOT_REQUIRE_MQT
     check_gateway.py EARSHOT WRITE_SESSION GATEWAY CLIPS WORK"""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,15 +49,30 @@ def main():
             events.append((offset + event["time"], event["state"], event["score"]))
         offset += 10.0
     expected = [state for _, state, _ in events]
-    capture, devices, state = (os.path.join(work, n) for n in ("session.pcap", "devices.txt", "gateway.state"))
-    run([write_session, "--address", ADDRESS, "--key", KEY, "--other-key", OTHER_KEY, "--output", capture],
+    capture, snoop, devices, state = (os.path.join(work, n) for n in ("session.pcap", "session.btsnoop", "devices.txt",
+                                                                       "gateway.state"))
+    run([write_session, "--address", ADDRESS, "--key", KEY, "--other-key", OTHER_KEY, "--output", capture,
+         "--btsnoop", snoop],
         input="".join(f"{t:.4f} {s} {score}\n" for t, s, score in events))
+    tshark = shutil.which("tshark")
+    if tshark:  # Wireshark's dissectors read both files as what they claim to be
+        fields = lambda path, *names: [line.split("\t") for line in run(
+            [tshark, "-r", path, "-T", "fields"] + [a for n in names for a in ("-e", n)]).splitlines()]
+        snooped = fields(snoop, "bthci_evt.bd_addr", "btcommon.eir_ad.entry.uuid_16")
+        sniffed = fields(capture, "btle.advertising_address", "btcommon.eir_ad.entry.uuid_16", "btle.crc.incorrect")
+        if snooped != [[ADDRESS.lower(), "0xfcd2"]] * (3 * len(events) + 2):
+            sys.exit(f"tshark reads the btsnoop file as {snooped[:3]}...")
+        if [row[:2] for row in sniffed] != [[ADDRESS.lower(), "0xfcd2"]] * (3 * len(events) + 3) or \
+                sum(row[2:] == ["1"] for row in sniffed) != 1:
+            sys.exit(f"tshark reads the pcap as {sniffed[:4]}...")
+        print(f"tshark: {len(snooped)} LE Advertising Reports in the btsnoop file, {len(sniffed)} packets in the pcap, "
+              "one with an incorrect CRC")
     name = f"motor-{os.getpid()}"
     with open(devices, "w") as f:
         f.write(f"# address key name\n{ADDRESS} {KEY} {name}\n")
     problems = []
     n = len(events)
-    summary = f"{3 * n + 3} packets: {n} published, {2 * n} repeats, 1 replays, 1 bad CRC, 1 bad MIC, 0 unknown devices, 0 other"
+    summary = f"{3 * n + 3} received: {n} published, {2 * n} repeats, 1 replays, 1 bad CRC, 1 bad MIC, 0 unknown devices, 0 other"
 
     if os.path.exists(state):
         os.remove(state)
@@ -68,6 +85,14 @@ def main():
     if os.path.exists(state):
         problems.append("a dry run wrote the state file")
     print(f"{n} state changes; dry run: {dry[-1]}")
+    # The same session as a controller reports it to BlueZ (btmon -w): no corrupted copy.
+    reported = run([gateway, "--devices", devices, "--state", state, "--btsnoop", snoop, "--dry-run"]).splitlines()
+    if [json.loads(line.split(" ", 1)[1])["state"] for line in reported[:-1]] != expected:
+        problems.append(f"btsnoop: published {reported[:-1]}")
+    snoop_summary = f"{3 * n + 2} received: {n} published, {2 * n} repeats, 1 replays, 0 bad CRC, 1 bad MIC, 0 unknown devices, 0 other"
+    if reported[-1] != snoop_summary:
+        problems.append(f"btsnoop: '{reported[-1]}', expected '{snoop_summary}'")
+    print(f"btsnoop (BlueZ's reports): {reported[-1]}")
 
     if not broker_up():
         if os.environ.get("EARSHOT_REQUIRE_MQTT"):
@@ -90,7 +115,7 @@ def main():
             problems.append(f"first run: '{first}', expected '{summary}'")
         again = run([gateway, "--devices", devices, "--state", state, "--pcap", capture]).strip()
         # The last report's three copies carry the counter on record (repeats); every other one is older.
-        restart = f"{3 * n + 3} packets: 0 published, 3 repeats, {3 * n - 2} replays, 1 bad CRC, 1 bad MIC, 0 unknown devices, 0 other"
+        restart = f"{3 * n + 3} received: 0 published, 3 repeats, {3 * n - 2} replays, 1 bad CRC, 1 bad MIC, 0 unknown devices, 0 other"
         if again != restart:
             problems.append(f"restarted: '{again}', expected '{restart}'")
         late = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-t", topic, "-q", "1", "-C", "2", "-W", "3"],
