@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "earshot/radio/ble_advertising.hpp"
+#include "pcap_file.hpp"  // read_file_bytes
 
 namespace earshot::gateway {
 
@@ -54,15 +55,8 @@ inline void reports_of_event(const std::uint8_t* event, std::size_t size, double
 
 // Every advertising report in a btsnoop file; false with `error` naming the problem.
 inline bool read_btsnoop(const std::string& path, std::vector<AdvertisingReport>& reports, std::string& error) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    error = "cannot open " + path;
-    return false;
-  }
   std::vector<std::uint8_t> bytes;
-  std::uint8_t chunk[4096];
-  for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, file)) > 0;) bytes.insert(bytes.end(), chunk, chunk + got);
-  std::fclose(file);
+  if (!read_file_bytes(path, bytes, error)) return false;
   const auto u32 = [&](std::size_t at) {  // btsnoop is big-endian
     return static_cast<std::uint32_t>(bytes[at]) << 24 | static_cast<std::uint32_t>(bytes[at + 1]) << 16 |
            static_cast<std::uint32_t>(bytes[at + 2]) << 8 | bytes[at + 3];

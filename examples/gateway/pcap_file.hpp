@@ -72,18 +72,27 @@ class PcapWriter {
   std::FILE* file_ = nullptr;
 };
 
-// Reads a whole capture; false with `error` naming the problem (not pcap, another link type, a
-// truncated record).
-inline bool read_pcap(const std::string& path, std::vector<CapturedPacket>& packets, std::string& error) {
+// The whole file; false with `error` set if it cannot be opened or read.
+inline bool read_file_bytes(const std::string& path, std::vector<std::uint8_t>& bytes, std::string& error) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     error = "cannot open " + path;
     return false;
   }
-  std::vector<std::uint8_t> bytes;
+  bytes.clear();
   std::uint8_t chunk[4096];
   for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, file)) > 0;) bytes.insert(bytes.end(), chunk, chunk + got);
+  const bool ok = std::ferror(file) == 0;
   std::fclose(file);
+  if (!ok) error = "cannot read " + path;
+  return ok;
+}
+
+// Reads a whole capture; false with `error` naming the problem (not pcap, another link type, a
+// truncated record).
+inline bool read_pcap(const std::string& path, std::vector<CapturedPacket>& packets, std::string& error) {
+  std::vector<std::uint8_t> bytes;
+  if (!read_file_bytes(path, bytes, error)) return false;
   const auto u32 = [&](std::size_t at) {
     return static_cast<std::uint32_t>(bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) |
                                       (static_cast<std::uint32_t>(bytes[at + 3]) << 24));
