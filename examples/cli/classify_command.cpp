@@ -54,6 +54,10 @@ a stream through its AnomalyMonitor, with the model's score horizon, states and 
 --overlap apply; --vote, --threshold, --labels-from and --no-pad do not). One line per file: the
 worst state reported (off < normal < maintenance < failure) and the largest smoothed score;
 --json: file, state, score, windows.
+  --maintenance S, --failure S   the state thresholds instead of the model's
+  --calibrate             the recordings are normal sound of the machine the sensor is on: also
+                          print the thresholds they give by the rule the model's came from
+                          (maintenance 1.1 x, failure 2 x the largest smoothed score)
 )";
 
 struct ClassifyOptions {
@@ -62,6 +66,7 @@ struct ClassifyOptions {
   bool windows = false;
   bool json = false;
   bool pad = true;
+  bool calibrate = false;
   bool has_labels_regex = false;
   std::string labels_regex;
   bool help = false;
@@ -83,7 +88,8 @@ bool parse_options(int argc, char** argv, ClassifyOptions& options, std::string&
       options.has_labels_regex = true;
       continue;
     }
-    if (name != "--windows" && name != "--json" && name != "--no-pad" && name != "-h" && name != "--help") {
+    if (name != "--windows" && name != "--json" && name != "--no-pad" && name != "--calibrate" && name != "-h" &&
+        name != "--help") {
       error = "unknown option '" + name + "' (see 'earshot classify --help')";
       return false;
     }
@@ -94,6 +100,7 @@ bool parse_options(int argc, char** argv, ClassifyOptions& options, std::string&
     options.windows |= name == "--windows";
     options.json |= name == "--json";
     options.pad &= name != "--no-pad";
+    options.calibrate |= name == "--calibrate";
     options.help |= name == "-h" || name == "--help";
   }
   if (!options.help && options.inputs.empty()) {
@@ -262,12 +269,14 @@ int classify_machine_states(const RegisteredModel& model, const ClassifyOptions&
     return kExitBadInput;
   }
   const std::unique_ptr<AnomalyPipeline> pipeline =
-      configured_anomaly_pipeline("classify", model, config, std::nullopt, std::nullopt);
+      configured_anomaly_pipeline("classify", model, config, options.pipeline, std::nullopt, std::nullopt);
   if (pipeline == nullptr) return kExitBadInput;
   const std::vector<std::string> files = expand_inputs(options.inputs);
-  return for_each_recording(files, model.frontend.sample_rate, options.pipeline.resample,
-                            [&](const std::string& file, const std::vector<float>& samples, const Progress& progress,
-                                const auto& fail) {
+  float largest_of_all = 0.0f;
+  double seconds = 0.0;
+  const int status = for_each_recording(files, model.frontend.sample_rate, options.pipeline.resample,
+                                        [&](const std::string& file, const std::vector<float>& samples,
+                                            const Progress& progress, const auto& fail) {
     bool has_state = false;
     MachineState worst = MachineState::kOff;
     float largest = 0.0f;
@@ -289,6 +298,8 @@ int classify_machine_states(const RegisteredModel& model, const ClassifyOptions&
       return;
     }
     progress.clear();
+    largest_of_all = largest > largest_of_all ? largest : largest_of_all;
+    seconds += static_cast<double>(samples.size()) / model.frontend.sample_rate;
     if (options.json) {
       std::printf("{\"file\": %s, \"state\": \"%s\", \"score\": %s, \"windows\": %zu}\n", json_string(file).c_str(),
                   state_name(worst), json_number(largest).c_str(), windows);
@@ -296,6 +307,23 @@ int classify_machine_states(const RegisteredModel& model, const ClassifyOptions&
       std::printf("%s  %s  %.4f\n", file.c_str(), state_name(worst), static_cast<double>(largest));
     }
   });
+  if (options.calibrate && status == kExitOk) {
+    // examples/machine/train.py's rule, on this machine's normal sound.
+    const float maintenance = 1.1f * largest_of_all;
+    const float failure = 2.0f * largest_of_all;
+    if (options.json) {
+      std::printf("{\"calibration\": {\"largest_score\": %s, \"seconds\": %.3f, \"maintenance_score\": %s, "
+                  "\"failure_score\": %s}}\n",
+                  json_number(largest_of_all).c_str(), seconds, json_number(maintenance).c_str(),
+                  json_number(failure).c_str());
+    } else {
+      std::printf("\ncalibration on %.1f s of normal sound: largest smoothed score %.4f; thresholds: --maintenance "
+                  "%.4f --failure %.4f (or the front-end file's \"anomaly\" object)\n",
+                  seconds, static_cast<double>(largest_of_all), static_cast<double>(maintenance),
+                  static_cast<double>(failure));
+    }
+  }
+  return status;
 }
 
 }  // namespace
@@ -308,6 +336,11 @@ int run_classify(int argc, char** argv) {
       start_command("classify", kUsage, argc, argv, parse_options, options, config, exit_code);
   if (model == nullptr) return exit_code;
   if (model->make_anomaly_pipeline) return classify_machine_states(*model, options, config);
+  if (options.calibrate) {
+    std::fprintf(stderr, "earshot classify: --calibrate sets an anomaly detector's thresholds; '%s' is a classifier\n",
+                 model->name);
+    return kExitBadInput;
+  }
   config.pipeline.pad_short_clips = options.pad;
   std::regex labels_regex;
   if (options.has_labels_regex) {

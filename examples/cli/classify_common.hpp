@@ -53,9 +53,12 @@ struct PipelineOptions {
   std::optional<double> threshold;
   std::optional<double> gate;  // dBFS: quieter windows are silence, not classified
   bool resample = false;       // a recording at another rate is resampled (desktop only)
+  // Anomaly detectors: the machine-state thresholds instead of the model's.
+  std::optional<double> maintenance;
+  std::optional<double> failure;
 };
 
-// Consumes --model, --overlap, --vote, --threshold, --gate and --resample; false if the cursor holds another option
+// Consumes --model, --overlap, --vote, --threshold, --gate, --maintenance, --failure and --resample; false if the cursor holds another option
 // (handled is then false) or a bad value (error set).
 inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& options, bool& handled,
                                   std::string& error) {
@@ -66,11 +69,20 @@ inline bool parse_pipeline_option(ArgumentCursor& cursor, PipelineOptions& optio
     if (cursor.has_inline_value()) error = "--resample takes no value";
     return error.empty();
   }
-  handled = name == "--model" || name == "--overlap" || name == "--vote" || name == "--threshold" || name == "--gate";
+  handled = name == "--model" || name == "--overlap" || name == "--vote" || name == "--threshold" || name == "--gate" ||
+            name == "--maintenance" || name == "--failure";
   if (!handled) return false;
   std::string value;
   if (!cursor.value(value, error)) return false;
-  if (name == "--model") {
+  if (name == "--maintenance" || name == "--failure") {
+    double score = 0.0;
+    if (!parse_number(value, name, score, error)) return false;
+    if (!(score >= 0.0 && score < 1e30)) {
+      error = name + " is a score threshold, 0 or more, got " + value;
+      return false;
+    }
+    (name == "--maintenance" ? options.maintenance : options.failure) = score;
+  } else if (name == "--model") {
     options.model = value;
   } else if (name == "--overlap") {
     double overlap = 0.0;
@@ -139,6 +151,11 @@ inline const RegisteredModel* resolve_model(const PipelineOptions& options, Moni
     error = "unknown model '" + options.model + "' (one of " + model_names() + ")";
     return nullptr;
   }
+  if ((options.maintenance || options.failure) && !model->make_anomaly_pipeline) {
+    error = "--maintenance and --failure are thresholds of an anomaly detector's states; '" + options.model +
+            "' is a classifier";
+    return nullptr;
+  }
   config.pipeline.frontend = model->frontend;
   config.pipeline.normalization = model->normalization;
   config.pipeline.hop_frames =
@@ -179,10 +196,11 @@ inline std::unique_ptr<ModelPipeline> configured_pipeline(const char* command, c
 }
 
 // An anomaly detector's AnomalyMonitor configured from `config` (resolve_model's: front-end, hop,
-// gate) as a stream, with the model's score horizon and states unless the options override them;
-// nullptr after one error line.
+// gate) as a stream, with the model's score horizon and states unless the options override them
+// (--horizon, --min-windows, --maintenance, --failure); nullptr after one error line.
 inline std::unique_ptr<AnomalyPipeline> configured_anomaly_pipeline(const char* command, const RegisteredModel& model,
                                                                     const MonitorConfig& config,
+                                                                    const PipelineOptions& options,
                                                                     std::optional<long> horizon,
                                                                     std::optional<long> min_windows) {
   AnomalyMonitorConfig monitor;
@@ -191,6 +209,8 @@ inline std::unique_ptr<AnomalyPipeline> configured_anomaly_pipeline(const char* 
   monitor.horizon = horizon ? static_cast<std::size_t>(*horizon) : model.score_horizon;
   monitor.states = model.machine_states;
   if (min_windows) monitor.states.min_windows = static_cast<std::size_t>(*min_windows);
+  if (options.maintenance) monitor.states.maintenance_score = static_cast<float>(*options.maintenance);
+  if (options.failure) monitor.states.failure_score = static_cast<float>(*options.failure);
   std::unique_ptr<AnomalyPipeline> pipeline = model.make_anomaly_pipeline();
   const PipelineStatus status = pipeline->configure(monitor);
   if (status == PipelineStatus::kOk) return pipeline;

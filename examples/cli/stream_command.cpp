@@ -30,6 +30,8 @@ gate), normal, maintenance or failure, from the mean reconstruction error (score
 --horizon windows; each line gives the time, the state, that score and the window's level
 (--json: time, state, score, level, sample, previous). Its defaults are the model's own, and
 --vote, --threshold do not apply.
+  --maintenance S         an anomaly detector's state is maintenance from this score
+  --failure S             ... and failure from this one (defaults: the model's own)
 
 options:
   --model NAME            a model of this tool (earshot info --list), e.g. fsdd-cnn
@@ -155,7 +157,7 @@ int stream_machine_states(const RegisteredModel& model, const StreamOptions& opt
     return kExitBadInput;
   }
   const std::unique_ptr<AnomalyPipeline> pipeline =
-      configured_anomaly_pipeline("stream", model, config, options.horizon, options.min_windows);
+      configured_anomaly_pipeline("stream", model, config, options.pipeline, options.horizon, options.min_windows);
   AudioReader reader;
   if (pipeline == nullptr || !open_recording(options, model.frontend.sample_rate, reader)) return kExitBadInput;
   std::size_t windows = 0;
