@@ -246,8 +246,9 @@ inline std::string json_string(const std::string& text) {
 }
 
 // Nine significant digits: every float reads back as exactly the same float, so JSON output
-// can be compared with a framework's outputs at full precision.
+// can be compared with a framework's outputs at full precision. NaN and infinities are null.
 inline std::string json_number(float value) {
+  if (!std::isfinite(value)) return "null";  // JSON has no NaN or infinity
   char number[32];
   std::snprintf(number, sizeof number, "%.9g", static_cast<double>(value));
   return number;

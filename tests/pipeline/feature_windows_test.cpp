@@ -237,6 +237,26 @@ TEST_CASE("a NaN sample gives its windows a NaN level, which no gate takes for s
   CHECK(earshot::mean_square_to_dbfs(0.0) == -std::numeric_limits<double>::infinity());
 }
 
+TEST_CASE("a window's quietest segment: one frame hop of its samples, by hand") {
+  // 0.5 for 4160 samples, then zeros. Without centring, window 0's 32 segments are the first 256
+  // samples and then one hop of 128 each, up to [4096, 4224): 64 of its 128 samples are 0.5, so
+  // its mean square is 0.125 (-9.031 dBFS) against 0.25 (-6.021) for the others; window 1's
+  // segments reach past 4224, into zeros only: -inf.
+  earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(false);
+  auto windows = std::make_unique<Windows>();
+  REQUIRE(windows->configure(config) == PipelineStatus::kOk);
+  std::vector<float> signal(8000, 0.0f);
+  for (std::size_t i = 0; i < 4160; ++i) signal[i] = 0.5f;
+  const auto collected = earshot::test::collect_windows(*windows, signal, 333, false);
+  REQUIRE(collected.views.size() >= 2);
+  CHECK(collected.views[0].quietest_dbfs == Approx(10.0 * std::log10(0.125)).epsilon(1e-12));
+  CHECK(collected.views[0].level_dbfs > collected.views[0].quietest_dbfs);
+  CHECK(collected.views[1].quietest_dbfs == -std::numeric_limits<double>::infinity());
+  // A constant signal: every segment is the whole window's level.
+  const auto constant = earshot::test::collect_windows(*windows, std::vector<float>(8000, 0.5f), 333, false);
+  for (const WindowView& view : constant.views) CHECK(view.quietest_dbfs == Approx(10.0 * std::log10(0.25)).epsilon(1e-12));
+}
+
 TEST_CASE("a window is not finite exactly when its frames read a NaN or infinite sample") {
   // 32 frames of 256 every 128, a window every 16 frames: without centring window k reads samples
   // [2048 k, 2048 k + 4224); with centring (128 samples of padding) [2048 k - 128, 2048 k + 4096);

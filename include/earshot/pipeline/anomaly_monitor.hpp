@@ -3,10 +3,11 @@
 // difference between the window as the model received it and the model's output; the scores of
 // the last `horizon` windows are averaged, and the average becomes a machine state
 // (machine_state.hpp). A window below the level gate is `off` and restarts the average, so a
-// score never mixes running and silent audio; the windows after it whose frames still read some
-// of the quiet samples (the machine starting) are not scored, since a half-silent window is no
-// normal input; a window that read a NaN or infinite sample has no score. Windows without a score
-// (NaN) are left out of the average and decide nothing. Allocation-free and noexcept,
+// score never mixes running and silent audio. A half-silent window is no normal input, so these
+// are not scored either: one with a frame segment below the gate (the machine stopping), and
+// the windows after a gated one whose frames still read its quiet samples (starting). Nor is a
+// window that read a NaN or infinite sample. Windows without a score (NaN) are left out of the
+// average and decide nothing. Allocation-free and noexcept,
 // like the Monitor.
 #pragma once
 
@@ -112,7 +113,7 @@ class AnomalyMonitor {
       if (view.gated) {
         scores_.reset();
         unscored_ = settling_windows_;
-      } else if (!view.finite || unscored_ > 0) {
+      } else if (!view.finite || unscored_ > 0 || view.quietest_dbfs < windows_.config().level_gate_dbfs) {
         score = smoothed = std::numeric_limits<float>::quiet_NaN();
         unscored_ -= unscored_ > 0 ? 1 : 0;
       } else {

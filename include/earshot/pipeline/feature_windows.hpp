@@ -52,6 +52,7 @@ struct WindowView {
   std::uint64_t end_sample = 0;
   double seconds = 0.0;              // end_sample / sample_rate
   double level_dbfs = 0.0;           // level_meter.hpp
+  double quietest_dbfs = 0.0;        // the level of its quietest frame's segment (a hop of samples)
   bool gated = false;                // level below PipelineConfig::level_gate_dbfs
   // Every sample the window's frames read was finite. A NaN or infinite sample spoils the
   // frames that read it; with dB features they are the amin floor, which a model cannot tell
@@ -220,6 +221,7 @@ class FeatureWindows {
     view.end_sample = (frames_ - 1) * hop_length_ + n_fft_ - left_padding_;
     view.seconds = static_cast<double>(view.end_sample) / frontend_.config().sample_rate;
     view.level_dbfs = levels_.level_dbfs();
+    view.quietest_dbfs = levels_.quietest_segment_dbfs();
     view.gated = view.level_dbfs < config_.level_gate_dbfs;
     // The window's frames read the pushed samples from end_sample - ((W - 1) hop + n_fft) on.
     const std::uint64_t span = (kFrames - 1) * hop_length_ + n_fft_;

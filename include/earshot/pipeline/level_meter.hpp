@@ -64,6 +64,18 @@ class LevelMeter {
     return mean_square_to_dbfs(length > 0.0 ? energy / length : 0.0);
   }
 
+  // The level of the quietest of those segments: below a gate, part of the window is silence
+  // even when the whole is not (a machine stopping or starting). NaN if a segment is NaN.
+  double quietest_segment_dbfs() const noexcept {
+    double quietest = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < filled_; ++i) {
+      const double mean_square = length_[i] > 0 ? energy_[i] / length_[i] : 0.0;
+      if (std::isnan(mean_square)) return mean_square;
+      quietest = mean_square < quietest ? mean_square : quietest;
+    }
+    return mean_square_to_dbfs(filled_ > 0 ? quietest : 0.0);
+  }
+
  private:
   double energy_[kSegments] = {};
   std::uint32_t length_[kSegments] = {};
