@@ -3,7 +3,9 @@
 // samples (a DMA half-buffer, 32 ms at 16 kHz) into an AnomalyMonitor, with the horizon, states
 // and gate of the model's front-end file. Each change of state is printed as `earshot stream
 // --model MODEL --json FILE` prints it, under a `# MODEL FILE` line, so that compare_states.py
-// can hold it against reference/machine_states.jsonl (made by the host tool).
+// can hold it against reference/machine_states.jsonl (made by the host tool). A line after each
+// clip gives the instructions its push() calls took (QEMU's -icount: instructions, not cycles),
+// which the comparison skips.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include "earshot/io/wav.hpp"
 #include "earshot/pipeline/anomaly_monitor.hpp"
 #include "embedded_clips.hpp"
+#include "instruction_counter.hpp"
 #include "machine_monitor.hpp"
 #include "machine_monitor_int8.hpp"
 
@@ -80,11 +83,17 @@ bool monitor_clips(Monitor& monitor, const char* name) {
     std::printf("# %s %s\n", name, clip.name);
     monitor.begin();
     std::int16_t block[kBlockSamples];  // what one DMA half-buffer would hold
+    std::uint64_t instructions = 0;
     for (std::size_t first = 0; first < wav.frame_count; first += kBlockSamples) {
       const std::size_t count = wav.frame_count - first < kBlockSamples ? wav.frame_count - first : kBlockSamples;
       std::memcpy(block, wav.data + first * sizeof(std::int16_t), count * sizeof(std::int16_t));
+      const std::uint64_t before = earshot::port::instruction_count();
       monitor.push(block, count, print_event);
+      instructions += earshot::port::instruction_count() - before;
     }
+    const double seconds = static_cast<double>(wav.frame_count) / float_model::frontend.sample_rate;
+    std::printf("instructions: %lu for %.3f s of audio, %.0f per second\n", static_cast<unsigned long>(instructions),
+                seconds, static_cast<double>(instructions) / seconds);
   }
   return ok;
 }
@@ -92,6 +101,10 @@ bool monitor_clips(Monitor& monitor, const char* name) {
 }  // namespace
 
 int main() {
+  if (!earshot::port::start_instruction_counter()) {
+    std::printf("error: the instruction counter does not run (QEMU needs -icount shift=0)\n");
+    return 1;
+  }
   bool ok = monitor_clips(float_monitor, "machine-monitor");
   ok &= monitor_clips(int8_monitor, "machine-monitor-int8");
   return ok ? 0 : 1;
