@@ -150,7 +150,21 @@ std::uint32_t next_boot_number() noexcept {
   return next;
 }
 
-std::uint32_t device_seed() noexcept { return reg(ficr::kDeviceId0) | 1u; }
+namespace {
+std::uint32_t advertising_state = 0;  // 0: not seeded yet (xorshift never returns to 0)
+}  // namespace
+
+void wait_advertising_delay() noexcept {
+  std::uint32_t& state = advertising_state;
+  if (state == 0) state = reg(ficr::kDeviceId0) | 1u;
+  state ^= state << 13;
+  state ^= state >> 17;
+  state ^= state << 5;
+  const std::uint32_t delay = state % (10 * (kCpuClockHz / 1000));
+  const std::uint32_t start = cortex_m::cycles();
+  while (cortex_m::cycles() - start < delay) {
+  }
+}
 
 }  // namespace earshot::port::nrf52
 

@@ -56,7 +56,10 @@ earshot::radio::DeviceAddress device_address() noexcept;
 // 10,000 erase cycles per page: 10 million calls.
 std::uint32_t next_boot_number() noexcept;
 
-// Per-chip seed for the advertising delay (FICR DEVICEID).
-std::uint32_t device_seed() noexcept;
+// advDelay (Core specification Vol 6, Part B, 4.4.2.2.1): waits 0-10 ms, pseudo-random, before
+// an advertising event, so that two advertisers that collide once do not collide forever.
+// xorshift32 seeded per chip (FICR DEVICEID) is random enough for that. Needs the cycle counter
+// (cortex_m::cycle_counter_start()).
+void wait_advertising_delay() noexcept;
 
 }  // namespace earshot::port::nrf52

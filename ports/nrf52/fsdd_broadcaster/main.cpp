@@ -61,27 +61,12 @@ void on_microphone_buffer(const std::int16_t* samples, std::size_t /*count*/) {
   ready_buffer = samples;
 }
 
-// advDelay (Core specification Vol 6, Part B, 4.4.2.2.1): 0-10 ms of pseudo-random delay before
-// each advertising event, so that two advertisers that collide once do not collide forever.
-// xorshift32 is random enough for that.
-std::uint32_t random_state = 1;
-void wait_advertising_delay() {
-  random_state ^= random_state << 13;
-  random_state ^= random_state >> 17;
-  random_state ^= random_state << 5;
-  const std::uint32_t delay = random_state % (10 * (board::kCpuClockHz / 1000));
-  const std::uint32_t start = cortex_m::cycles();
-  while (cortex_m::cycles() - start < delay) {
-  }
-}
-
 }  // namespace
 
 int main() {
   board::hfclk_start();
   cortex_m::cycle_counter_start();
   board::radio_init();
-  random_state = board::device_seed();
   const radio::DeviceAddress address = board::device_address();
 
   radio::DecisionReport report;
@@ -104,7 +89,7 @@ int main() {
     report.sequence = 0xFFFF;
     for (;;) {
       board::advertise(radio::make_decision_packet(address, report));
-      wait_advertising_delay();
+      board::wait_advertising_delay();
     }
   }
   voter.configure(earshot::VoteRule::kMean, 2);
@@ -134,7 +119,7 @@ int main() {
     });
     if (!window_done) continue;
     ++report.sequence;
-    wait_advertising_delay();
+    board::wait_advertising_delay();
     board::advertise(radio::make_decision_packet(address, report));
   }
 }

@@ -64,25 +64,12 @@ const std::int16_t* volatile ready_buffer = nullptr;
 
 void on_microphone_buffer(const std::int16_t* samples, std::size_t /*count*/) { ready_buffer = samples; }
 
-// advDelay (Core specification Vol 6, Part B, 4.4.2.2.1), as in the FSDD broadcaster.
-std::uint32_t random_state = 1;
-void wait_advertising_delay() {
-  random_state ^= random_state << 13;
-  random_state ^= random_state >> 17;
-  random_state ^= random_state << 5;
-  const std::uint32_t delay = random_state % (10 * (board::kCpuClockHz / 1000));
-  const std::uint32_t start = cortex_m::cycles();
-  while (cortex_m::cycles() - start < delay) {
-  }
-}
-
 }  // namespace
 
 int main() {
   board::hfclk_start();
   cortex_m::cycle_counter_start();
   board::radio_init();
-  random_state = board::device_seed();
   const radio::DeviceAddress address = board::device_address();
   const radio::Aes128 key(device_key());
   std::uint32_t boot = board::next_boot_number();
@@ -93,7 +80,7 @@ int main() {
       reports = 0;
     }
     const std::uint32_t counter = (boot << 16) | reports++;
-    wait_advertising_delay();
+    board::wait_advertising_delay();
     board::advertise(radio::make_machine_packet(key, address, counter, report));
   };
 
