@@ -183,15 +183,20 @@ const RegisteredModel* start_command(const char* command, const char* usage, int
   return model;
 }
 
+// The one line a refused configuration gets (the front-end's own reason when it refused).
+inline void print_configure_error(const char* command, PipelineStatus status, Status frontend) {
+  std::fprintf(stderr, "earshot %s: %s%s%s\n", command, describe(status),
+               status == PipelineStatus::kFrontendRejected ? ": " : "",
+               status == PipelineStatus::kFrontendRejected ? describe(frontend) : "");
+}
+
 // The model's pipeline configured as `config` asks, or nullptr after one error line.
 inline std::unique_ptr<ModelPipeline> configured_pipeline(const char* command, const RegisteredModel& model,
                                                           const MonitorConfig& config) {
   std::unique_ptr<ModelPipeline> pipeline = model.make_pipeline();
   const PipelineStatus status = pipeline->configure(config);
   if (status == PipelineStatus::kOk) return pipeline;
-  std::fprintf(stderr, "earshot %s: %s%s%s\n", command, describe(status),
-               status == PipelineStatus::kFrontendRejected ? ": " : "",
-               status == PipelineStatus::kFrontendRejected ? describe(pipeline->frontend_status()) : "");
+  print_configure_error(command, status, pipeline->frontend_status());
   return nullptr;
 }
 
@@ -214,9 +219,7 @@ inline std::unique_ptr<AnomalyPipeline> configured_anomaly_pipeline(const char* 
   std::unique_ptr<AnomalyPipeline> pipeline = model.make_anomaly_pipeline();
   const PipelineStatus status = pipeline->configure(monitor);
   if (status == PipelineStatus::kOk) return pipeline;
-  std::fprintf(stderr, "earshot %s: %s%s%s\n", command, describe(status),
-               status == PipelineStatus::kFrontendRejected ? ": " : "",
-               status == PipelineStatus::kFrontendRejected ? describe(pipeline->frontend_status()) : "");
+  print_configure_error(command, status, pipeline->frontend_status());
   return nullptr;
 }
 

@@ -13,8 +13,9 @@ Standard library only.
 """
 import json
 import os
-import subprocess
 import sys
+
+from compare_decisions import run  # the firmware or the host tool, its output or one error line
 
 MODELS = ["machine-monitor", "machine-monitor-int8"]
 
@@ -30,14 +31,6 @@ def parse(text, origin):
                 sys.exit(f"{origin}:{number}: an event before the first '# MODEL FILE' line")
             current.append(json.loads(line))
     return sections
-
-
-def run(command):
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    if result.returncode != 0:
-        sys.stdout.write(result.stdout + result.stderr)
-        sys.exit(f"{command[0]} exited with {result.returncode}")
-    return result.stdout
 
 
 def host_output(earshot, clips, sections):
