@@ -138,6 +138,25 @@ TEST_CASE("a header that claims too much is an error, not a huge allocation") {
   CHECK(from_npy(v2 + "{'descr': '<f4'}").error == "truncated .npy header");
 }
 
+// Headers cut off or malformed right at the descr value; the first is libFuzzer's finding of
+// issue 14 (the value ran to the end of the header, and std::string::compare threw).
+TEST_CASE("a descr value cut off or malformed is reported, never thrown") {
+  const auto header_only = [](const std::string& dict) {
+    std::string bytes = "\x93NUMPY";
+    bytes += std::string("\x01\x00", 2);
+    bytes += static_cast<char>(dict.size() & 0xFF);
+    bytes += static_cast<char>(dict.size() >> 8);
+    return from_npy(bytes + dict);
+  };
+  CHECK(header_only("{'descr':").error == "unsupported .npy dtype (none) (only little-endian float32 '<f4')");
+  CHECK(header_only("{'descr': '").error == "unsupported .npy dtype ' (only little-endian float32 '<f4')");
+  CHECK(header_only("{'descr': '<f4").error == "unsupported .npy dtype '<f4 (only little-endian float32 '<f4')");
+  CHECK(header_only("{'descr': '<f4\", ").error.find("unsupported .npy dtype '<f4\"") == 0);
+  CHECK(header_only("{'descr': x<f4, ").error.find("unsupported .npy dtype x<f4") == 0);
+  CHECK(header_only("{'fortran_order': False}").error == "invalid .npy header (no descr)");
+  CHECK(header_only("{'descr': \"<f4\", 'fortran_order': False, 'shape': (0,), }").ok());
+}
+
 // Every prefix and every single-byte corruption of a file is read or reported, never thrown
 // or read past (the asan preset runs this too).
 TEST_CASE("cut or corrupted npy files are reported, never thrown") {

@@ -180,7 +180,7 @@ TEST_CASE("BatchNormalization in inference form matches PyTorch with epsilon 1e-
   check_case<nn::Model<nn::Input<4, 5, 6>, nn::BatchNormalization<bn_gamma, bn_beta, bn_mean, bn_variance>>>(golden);
 }
 
-TEST_CASE("Activations match PyTorch; softmax runs over each cell's channels") {
+TEST_CASE("Activations match PyTorch, and softmax runs over each cell's channels") {
   const GoldenCase golden("activations");
   using In = nn::Input<3, 4, 5>;
   check_case<nn::Model<In, nn::ReLU>>(golden, "relu");

@@ -117,7 +117,7 @@ TEST_CASE("a window's score is the error of its reconstruction: (1 - k)^2 for k 
   CHECK(exact.events[0].state == MachineState::kNormal);
 }
 
-TEST_CASE("silence below the gate is off, restarts the average; the machine's stop and start are not scored") {
+TEST_CASE("silence below the gate is off and restarts the average, and the machine's stop and start are not scored") {
   // 0.5 s of signal, 0.5 s of digital silence, 0.5 s of signal; horizon 3. Window k reads samples
   // [256 k, 256 k + 384) and its level the last 256 of them, in two segments of 128: windows 16-29
   // are silent (gated). Window 15's second segment, [4096, 4224), is silence: no score (the
@@ -160,7 +160,7 @@ TEST_CASE("silence below the gate is off, restarts the average; the machine's st
   }
 }
 
-TEST_CASE("a NaN sample leaves its window without a score, deciding nothing; the others are as clean audio") {
+TEST_CASE("a NaN sample leaves its window without a score, deciding nothing, and the others are as clean audio") {
   std::vector<float> signal = earshot::test::test_signal(8000);
   const std::vector<float> clean = signal;
   // Window k reads samples [256 k, 256 k + 384): only window 7 reads sample 2000. In dB its frames

@@ -204,7 +204,7 @@ TEST_CASE("a window's level is the RMS of the samples its frames brought in") {
   CHECK(clip.views[0].level_dbfs == Approx(10 * std::log10(clip0)).epsilon(1e-12));
 }
 
-TEST_CASE("windows below the level gate are flagged; digital silence is -inf dBFS") {
+TEST_CASE("windows below the level gate are flagged, and digital silence is -inf dBFS") {
   earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(false);
   config.level_gate_dbfs = -20.0;
   auto windows = std::make_unique<Windows>();

@@ -59,7 +59,7 @@ TEST_CASE("majority vote: the share of windows whose argmax is each class") {
   CHECK(vote.scores[2] == 0.0f);
 }
 
-TEST_CASE("max vote: the largest probability of each class; ties go to the lower class") {
+TEST_CASE("max vote: the largest probability of each class, and ties go to the lower class") {
   // max 0.6, 0.5, 0.4.
   const auto vote = vote_all(VoteRule::kMax);
   CHECK(vote.index == 0);

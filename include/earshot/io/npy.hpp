@@ -99,6 +99,15 @@ inline std::size_t npy_find_value(const std::string& header, const char* key) {
   return std::string::npos;
 }
 
+// True when the quoted string `literal` ('<f4' or "<f4") starts at `position`; never reads past
+// the header's end (a value may be cut off there).
+inline bool npy_quoted_value_is(const std::string& header, std::size_t position, const char* literal) {
+  const std::size_t length = std::strlen(literal);
+  if (position >= header.size() || (header[position] != '\'' && header[position] != '"')) return false;
+  if (header.size() - position < length + 2) return false;
+  return header.compare(position + 1, length, literal) == 0 && header[position + 1 + length] == header[position];
+}
+
 inline bool npy_parse_shape(const std::string& header, std::size_t position,
                             std::vector<std::size_t>& shape) {
   if (position >= header.size() || header[position] != '(') return false;
@@ -209,10 +218,14 @@ inline NpyReadResult read_npy(std::istream& in) {
   }
   const std::string header(header_bytes.begin(), header_bytes.end());
   std::size_t position = detail::npy_find_value(header, "descr");
-  if (position == std::string::npos || header.compare(position + 1, 3, "<f4") != 0) {
-    const std::size_t shown = position == std::string::npos ? 0 : position;
-    const std::size_t end = header.find_first_of(",}", shown);  // the value, without what follows
-    result.error = "unsupported .npy dtype " + header.substr(shown, end == std::string::npos ? 6 : end - shown) +
+  if (position == std::string::npos) {
+    result.error = "invalid .npy header (no descr)";
+    return result;
+  }
+  if (!detail::npy_quoted_value_is(header, position, "<f4")) {
+    const std::size_t end = header.find_first_of(",}", position);  // the value, without what follows
+    const std::string value = header.substr(position, end == std::string::npos ? 6 : end - position);
+    result.error = "unsupported .npy dtype " + (value.empty() ? std::string("(none)") : value) +
                    " (only little-endian float32 '<f4')";
     return result;
   }
