@@ -172,6 +172,7 @@ function(_earshot_write_runner path EARSHOT_MODEL_HEADER EARSHOT_MODEL_NAMESPACE
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -196,9 +197,7 @@ int fail(const std::string& message) {
   return 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   if (argc != 3) {
     return fail(std::string("usage: ") + argv[0] + " IN.npy OUT.npy  (input " +
                 shape_text({model::source_input_shape.begin(), model::source_input_shape.end()}) +
@@ -250,6 +249,18 @@ int main(int argc, char** argv) {
   if (batched) result_shape[0] = batch;
   if (!earshot::save_npy(argv[2], outputs.data(), result_shape)) return fail(std::string("cannot write ") + argv[2]);
   return 0;
+}
+
+}  // namespace
+
+// Every input problem above is a line of its own; an exception (a bug) is one too, naming the
+// input, and never std::terminate's abort.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& problem) {
+    return fail(std::string(argc > 1 ? argv[1] : argv[0]) + ": " + problem.what());
+  }
 }
 ]=] @ONLY)
 endfunction()

@@ -34,6 +34,30 @@ bool for_sndfile(const std::vector<std::uint8_t>& bytes, WavError error) {
 }
 
 #if EARSHOT_CLI_HAS_SNDFILE
+// A RIFF WAVE file reduced to what decoding needs (the fmt, fact and data chunks) before
+// libsndfile sees it: libsndfile 1.2 loops forever on some malformed INFO lists inside a LIST
+// chunk (libsndfile/libsndfile#1118, open; the audio_file fuzzer found one), and metadata chunks
+// carry nothing earshot uses. Other containers (FLAC, Ogg, RF64) are passed unchanged. A chunk
+// that runs past the end is cut there, as a truncated data chunk is read as far as it goes.
+std::vector<std::uint8_t> without_metadata_chunks(const std::vector<std::uint8_t>& bytes) {
+  if (bytes.size() < 12 || std::memcmp(bytes.data(), "RIFF", 4) != 0) return bytes;
+  std::vector<std::uint8_t> kept(bytes.begin(), bytes.begin() + 12);
+  for (std::size_t at = 12; at + 8 <= bytes.size();) {
+    const std::uint8_t* chunk = bytes.data() + at;
+    const std::size_t declared = static_cast<std::size_t>(chunk[4]) | static_cast<std::size_t>(chunk[5]) << 8 |
+                                 static_cast<std::size_t>(chunk[6]) << 16 | static_cast<std::size_t>(chunk[7]) << 24;
+    const std::size_t size = std::min(declared, bytes.size() - at - 8);
+    if (std::memcmp(chunk, "fmt ", 4) == 0 || std::memcmp(chunk, "fact", 4) == 0 || std::memcmp(chunk, "data", 4) == 0) {
+      kept.insert(kept.end(), chunk, chunk + 8 + size);
+      if (size % 2 == 1) kept.push_back(0);  // RIFF pads an odd chunk to an even size
+    }
+    at += 8 + size + (size % 2);
+  }
+  const std::size_t riff_size = kept.size() - 8;
+  for (std::size_t b = 0; b < 4; ++b) kept[4 + b] = static_cast<std::uint8_t>(riff_size >> (8 * b));
+  return kept;
+}
+
 // Interleaved frames to mono, as the WAV parser averages (the float sum divided by the count).
 void average_channels(const float* interleaved, std::size_t frames, std::size_t channels, float* out) {
   for (std::size_t frame = 0; frame < frames; ++frame) {
@@ -74,7 +98,8 @@ struct MemoryFile {
 };
 
 // The bytes through libsndfile, as float (its own scaling: x / 2^(bits-1) for integer PCM).
-bool read_with_sndfile(const std::vector<std::uint8_t>& bytes, AudioFile& audio, std::string& error) {
+bool read_with_sndfile(const std::vector<std::uint8_t>& file_bytes, AudioFile& audio, std::string& error) {
+  const std::vector<std::uint8_t> bytes = without_metadata_chunks(file_bytes);
   MemoryFile memory{&bytes};
   SF_VIRTUAL_IO io{MemoryFile::length, MemoryFile::seek, MemoryFile::read, MemoryFile::write, MemoryFile::tell};
   SF_INFO info{};
@@ -108,18 +133,19 @@ bool read_with_sndfile(const std::vector<std::uint8_t>& bytes, AudioFile& audio,
 }
 #endif
 
-// The whole of standard input (`-` as the file name), for a pipe: `sox ... -t wav - | earshot ...`.
-bool read_standard_input(std::vector<std::uint8_t>& bytes, std::string& error) {
+// The rest of `file` (standard input, or a file whose start is already read), appended.
+bool read_to_end(std::FILE* file, std::vector<std::uint8_t>& bytes, std::string& error) {
+  const char* what = file == stdin ? "standard input" : "the file";
   try {
     std::uint8_t chunk[65536];
     std::size_t got = 0;
-    while ((got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
-    if (std::ferror(stdin)) {
-      error = "cannot read standard input: " + std::string(std::strerror(errno));
+    while ((got = std::fread(chunk, 1, sizeof chunk, file)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
+    if (std::ferror(file)) {
+      error = std::string("cannot read ") + what + ": " + std::strerror(errno);
       return false;
     }
   } catch (const std::bad_alloc&) {
-    error = "standard input is too large to read into memory";
+    error = std::string(what) + " is too large to read into memory";
     return false;
   }
   return true;
@@ -155,7 +181,7 @@ bool read_audio_file(const std::string& path, AudioFile& audio, std::string& err
   if (path == "-") {
     try {
       std::vector<std::uint8_t> bytes;
-      return read_standard_input(bytes, error) && decode_audio_bytes(bytes, audio, error);
+      return read_to_end(stdin, bytes, error) && decode_audio_bytes(bytes, audio, error);
     } catch (const std::bad_alloc&) {
       error = "standard input is too large to read into memory";
       return false;
@@ -273,12 +299,12 @@ bool AudioReader::open(const std::string& path, std::string& error) {
     return false;
   }
 #if EARSHOT_CLI_HAS_SNDFILE
-  if (is_stdin_) {  // libsndfile seeks in what it decodes: standard input is read whole first
+  // libsndfile seeks in what it decodes: standard input is read whole first. So is a RIFF WAVE
+  // file of an encoding only libsndfile reads (8-bit, A-law, ...): its metadata chunks are left
+  // out first (without_metadata_chunks).
+  if (is_stdin_ || (bytes_.size() >= 4 && std::memcmp(bytes_.data(), "RIFF", 4) == 0)) {
     source_ = Source::kMemory;
-    std::vector<std::uint8_t> rest;
-    if (!read_standard_input(rest, error)) return false;
-    bytes_.insert(bytes_.end(), rest.begin(), rest.end());
-    if (!decode_audio_bytes(bytes_, whole_, error)) return false;
+    if (!read_to_end(file_, bytes_, error) || !decode_audio_bytes(bytes_, whole_, error)) return false;
     bytes_.clear();
     bytes_.shrink_to_fit();
     sample_rate_ = whole_.sample_rate;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 #include "commands.hpp"
 
@@ -33,7 +34,7 @@ void print_usage(std::FILE* out) {
 
 }  // namespace
 
-int earshot::cli::run_tool(int argc, char** argv) {
+int earshot::cli::run_command(int argc, char** argv) {
   if (argc < 2) {
     print_usage(stderr);
     return earshot::cli::kExitBadInput;
@@ -46,5 +47,16 @@ int earshot::cli::run_tool(int argc, char** argv) {
     if (std::strcmp(argv[1], command.name) == 0) return command.run(argc - 1, argv + 1);
   }
   std::fprintf(stderr, "earshot: unknown command '%s' (try 'earshot --help')\n", argv[1]);
+  return earshot::cli::kExitBadInput;
+}
+
+int earshot::cli::run_tool(int argc, char** argv) {
+  try {
+    return run_command(argc, argv);
+  } catch (const std::exception& problem) {
+    std::fprintf(stderr, "earshot %s: %s\n", argc > 1 ? argv[1] : "", problem.what());
+  } catch (...) {
+    std::fprintf(stderr, "earshot %s: an unexpected exception\n", argc > 1 ? argv[1] : "");
+  }
   return earshot::cli::kExitBadInput;
 }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <istream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -52,12 +53,8 @@ inline bool valid_name(const std::string& name) {
   return true;
 }
 
-inline bool read_devices(const std::string& path, std::vector<Device>& devices, std::string& error) {
-  std::ifstream file(path);
-  if (!file) {
-    error = "cannot open the devices file " + path;
-    return false;
-  }
+// The devices of a devices file's text (`path` names it in errors).
+inline bool parse_devices(std::istream& file, const std::string& path, std::vector<Device>& devices, std::string& error) {
   std::string line;
   for (int number = 1; std::getline(file, line); ++number) {
     line = line.substr(0, line.find('#'));
@@ -88,9 +85,17 @@ inline bool read_devices(const std::string& path, std::vector<Device>& devices, 
   return error.empty();
 }
 
-inline bool read_state(const std::string& path, std::vector<Device>& devices, std::string& error) {
+inline bool read_devices(const std::string& path, std::vector<Device>& devices, std::string& error) {
   std::ifstream file(path);
-  if (!file) return true;  // the first run: nothing accepted yet
+  if (!file) {
+    error = "cannot open the devices file " + path;
+    return false;
+  }
+  return parse_devices(file, path, devices, error);
+}
+
+// The last accepted counters of a state file's text (`path` names it in errors).
+inline bool parse_state(std::istream& file, const std::string& path, std::vector<Device>& devices, std::string& error) {
   std::string name;
   unsigned long long counter = 0;
   while (file >> name >> counter) {
@@ -103,6 +108,12 @@ inline bool read_state(const std::string& path, std::vector<Device>& devices, st
     return false;
   }
   return true;
+}
+
+inline bool read_state(const std::string& path, std::vector<Device>& devices, std::string& error) {
+  std::ifstream file(path);
+  if (!file) return true;  // the first run: nothing accepted yet
+  return parse_state(file, path, devices, error);
 }
 
 // Written to a temporary file, then renamed over the old one: a crash leaves one or the other.

@@ -53,10 +53,10 @@ inline void reports_of_event(const std::uint8_t* event, std::size_t size, double
   }
 }
 
-// Every advertising report in a btsnoop file; false with `error` naming the problem.
-inline bool read_btsnoop(const std::string& path, std::vector<AdvertisingReport>& reports, std::string& error) {
-  std::vector<std::uint8_t> bytes;
-  if (!read_file_bytes(path, bytes, error)) return false;
+// Every advertising report in a btsnoop file's bytes (`path` names it in errors); false with
+// `error` naming the problem.
+inline bool parse_btsnoop(const std::vector<std::uint8_t>& bytes, const std::string& path,
+                          std::vector<AdvertisingReport>& reports, std::string& error) {
   const auto u32 = [&](std::size_t at) {  // btsnoop is big-endian
     return static_cast<std::uint32_t>(bytes[at]) << 24 | static_cast<std::uint32_t>(bytes[at + 1]) << 16 |
            static_cast<std::uint32_t>(bytes[at + 2]) << 8 | bytes[at + 3];
@@ -92,6 +92,11 @@ inline bool read_btsnoop(const std::string& path, std::vector<AdvertisingReport>
     at += 24 + included;
   }
   return true;
+}
+
+inline bool read_btsnoop(const std::string& path, std::vector<AdvertisingReport>& reports, std::string& error) {
+  std::vector<std::uint8_t> bytes;
+  return read_file_bytes(path, bytes, error) && parse_btsnoop(bytes, path, reports, error);
 }
 
 }  // namespace earshot::gateway

@@ -88,11 +88,10 @@ inline bool read_file_bytes(const std::string& path, std::vector<std::uint8_t>& 
   return ok;
 }
 
-// Reads a whole capture; false with `error` naming the problem (not pcap, another link type, a
-// truncated record).
-inline bool read_pcap(const std::string& path, std::vector<CapturedPacket>& packets, std::string& error) {
-  std::vector<std::uint8_t> bytes;
-  if (!read_file_bytes(path, bytes, error)) return false;
+// The packets of a whole capture (`path` names it in errors); false with `error` naming the
+// problem (not pcap, another link type, a truncated record).
+inline bool parse_pcap(const std::vector<std::uint8_t>& bytes, const std::string& path,
+                       std::vector<CapturedPacket>& packets, std::string& error) {
   const auto u32 = [&](std::size_t at) {
     return static_cast<std::uint32_t>(bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) |
                                       (static_cast<std::uint32_t>(bytes[at + 3]) << 24));
@@ -123,6 +122,11 @@ inline bool read_pcap(const std::string& path, std::vector<CapturedPacket>& pack
     at += 16 + size;
   }
   return true;
+}
+
+inline bool read_pcap(const std::string& path, std::vector<CapturedPacket>& packets, std::string& error) {
+  std::vector<std::uint8_t> bytes;
+  return read_file_bytes(path, bytes, error) && parse_pcap(bytes, path, packets, error);
 }
 
 }  // namespace earshot::gateway

@@ -110,3 +110,27 @@ TEST_CASE("an infinite sample rate is refused, not turned into a bank of infinit
   REQUIRE(bank.configure({inf, 512, 40, 0.0, inf, MelScale::kSlaney, MelNorm::kSlaney}) ==
           Status::kInvalidSampleRate);
 }
+
+// The frontend_config fuzzer's finding (tests/fuzz/regressions/frontend_config): 228 bands
+// between 3.415e-320 and 8.1387e-320 Hz. In denormals the band edges round out of order, and
+// the last triangle, turned over, gave 32 bins an infinite weight: NaN features from silence.
+TEST_CASE("band edges that round out of order are refused, not turned into infinite weights",
+          "[dsp][mel]") {
+  static MelFilterbank<228, 33> bank;
+  REQUIRE(bank.configure({16000.0, 64, 228, 3.415e-320, 8.1387e-320, MelScale::kSlaney, MelNorm::kNone}) ==
+          Status::kInvalidFrequencyRange);
+  // The same bands over a normal range are accepted.
+  REQUIRE(bank.configure({16000.0, 64, 228, 0.0, 8000.0, MelScale::kSlaney, MelNorm::kNone}) == Status::kOk);
+}
+
+// Its second finding: a sample rate of 4.3e-306 Hz, so bands of about 1e-308 Hz, where Slaney's
+// normalisation 2 / width is beyond float: infinite weights, NaN features.
+TEST_CASE("bands too narrow for Slaney's normalisation in float are refused", "[dsp][mel]") {
+  static MelFilterbank<256, 5> bank;
+  const double rate = 4.3172231845137257e-306;
+  REQUIRE(bank.configure({rate, 8, 256, 6.953359952358e-310, rate / 2, MelScale::kSlaney, MelNorm::kSlaney}) ==
+          Status::kInvalidFrequencyRange);
+  // Peak-1 triangles (no normalisation) are finite there, and accepted.
+  REQUIRE(bank.configure({rate, 8, 256, 6.953359952358e-310, rate / 2, MelScale::kSlaney, MelNorm::kNone}) ==
+          Status::kOk);
+}

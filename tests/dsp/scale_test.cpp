@@ -30,6 +30,19 @@ TEST_CASE("power_to_db and amplitude_to_db follow librosa's formulas", "[dsp][db
   REQUIRE(db[1] == Approx(-100.0).epsilon(1e-6));  // 20 log10(1e-5)
 }
 
+// The frontend_config fuzzer's finding (tests/fuzz/regressions/frontend_config): ref and amin
+// below 1e-19, whose squares underflow in float. librosa squares them in double: the offset is
+// 20 log10(max(ref, amin)), finite; a zero magnitude gives -inf (max(amin^2, 0) in float32 is
+// 0), never NaN. Hand values: 20 log10(1e-30) = -600; 0.5 gives 20 log10(0.5) + 600.
+TEST_CASE("amplitude_to_db with a ref and amin whose squares underflow in float has no NaN", "[dsp][db]") {
+  const float magnitude[] = {0.5f, 0.0f};
+  float db[2];
+  earshot::amplitude_to_db(magnitude, db, 2, 1e-30f, 1e-30f);
+  REQUIRE(db[0] == Approx(20.0 * std::log10(0.5) + 600.0).epsilon(1e-6));
+  REQUIRE(std::isinf(db[1]));
+  REQUIRE(db[1] < 0.0f);
+}
+
 TEST_CASE("natural log adds the offset", "[dsp][db]") {
   const float mel[] = {0.0f, 1.0f};
   float out[2];

@@ -153,6 +153,11 @@ TEST_CASE("a descr value cut off or malformed is reported, never thrown") {
   CHECK(header_only("{'descr': '<f4").error == "unsupported .npy dtype '<f4 (only little-endian float32 '<f4')");
   CHECK(header_only("{'descr': '<f4\", ").error.find("unsupported .npy dtype '<f4\"") == 0);
   CHECK(header_only("{'descr': x<f4, ").error.find("unsupported .npy dtype x<f4") == 0);
+  // The npy fuzzer's finding (tests/fuzz/regressions/npy): a line break inside the value shown.
+  CHECK(header_only("{'descr': '  \n<f4', ").error ==
+        "unsupported .npy dtype '  ?<f4' (only little-endian float32 '<f4')");
+  CHECK(header_only("{'descr': '12345678901234567890', ").error ==
+        "unsupported .npy dtype '123456789012345 (only little-endian float32 '<f4')");
   CHECK(header_only("{'fortran_order': False}").error == "invalid .npy header (no descr)");
   CHECK(header_only("{'descr': \"<f4\", 'fortran_order': False, 'shape': (0,), }").ok());
 }

@@ -25,9 +25,11 @@ inline void power_to_db(const float* in, float* out, std::size_t count, float re
 // amplitude_to_db without top_db: power_to_db(S^2, ref^2, amin^2) (in may equal out).
 inline void amplitude_to_db(const float* in, float* out, std::size_t count, float ref,
                             float amin) noexcept {
-  const float ref_power = ref * ref;
   const float amin_power = amin * amin;
-  const float offset = 10.0f * std::log10(ref_power > amin_power ? ref_power : amin_power);
+  // 10 log10(max(ref^2, amin^2)) as 20 log10(max(ref, amin)): librosa squares these two in
+  // double, where a tiny ref and amin (below 1e-19) do not underflow to 0 as they would in
+  // float, making the offset -inf and every value NaN.
+  const float offset = 20.0f * std::log10(ref > amin ? ref : amin);
   for (std::size_t i = 0; i < count; ++i) {
     const float power = in[i] * in[i];
     out[i] = 10.0f * std::log10(power > amin_power ? power : amin_power) - offset;

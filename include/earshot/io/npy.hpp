@@ -4,6 +4,7 @@
 // Host-only (std::vector, std::string, iostreams): never include it in firmware.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -223,8 +224,13 @@ inline NpyReadResult read_npy(std::istream& in) {
     return result;
   }
   if (!detail::npy_quoted_value_is(header, position, "<f4")) {
-    const std::size_t end = header.find_first_of(",}", position);  // the value, without what follows
-    const std::string value = header.substr(position, end == std::string::npos ? 6 : end - position);
+    // The value, without what follows, at most 16 characters, each unprintable one as '?': a
+    // corrupt header must not break the message's single line.
+    const std::size_t end = header.find_first_of(",}", position);
+    std::string value = header.substr(position, std::min<std::size_t>(end == std::string::npos ? 6 : end - position, 16));
+    for (char& c : value) {
+      if (c < ' ' || c > '~') c = '?';
+    }
     result.error = "unsupported .npy dtype " + (value.empty() ? std::string("(none)") : value) +
                    " (only little-endian float32 '<f4')";
     return result;

@@ -9,6 +9,7 @@ first proves it reproduces the librosa golden outputs (tests/data/frontend) befo
 """
 import json
 import pathlib
+import struct
 import sys
 
 import numpy as np
@@ -129,6 +130,15 @@ def make_bad_inputs():
     (bad / "truncated.wav").write_bytes(whole[:1000])  # data chunk cut short
     (bad / "not_a_wav.wav").write_bytes(b"This is a text file, not audio.\n")
     sf.write(bad / "pcm8.wav", clip[:64], rate, subtype="PCM_U8")
+    # The same with a LIST/INFO chunk before the samples (a software tag, as editors write it):
+    # the tool hands libsndfile the file without its metadata chunks, and the samples must stay.
+    pcm8 = (bad / "pcm8.wav").read_bytes()
+    data_at = pcm8.index(b"data")
+    software = b"earshot\0"
+    info = b"INFO" + b"ISFT" + struct.pack("<I", len(software)) + software
+    chunk = b"LIST" + struct.pack("<I", len(info)) + info
+    tagged = pcm8[:data_at] + chunk + pcm8[data_at:]
+    (bad / "pcm8_with_info.wav").write_bytes(tagged[:4] + struct.pack("<I", len(tagged) - 8) + tagged[8:])
     sf.write(bad / "alaw.wav", clip[:64], rate, subtype="ALAW")
     sf.write(bad / "float64.wav", clip[:64], rate, subtype="DOUBLE")
     with_nan = clip[:64].copy()
