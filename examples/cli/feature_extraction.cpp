@@ -75,8 +75,9 @@ bool check_samples(const float* samples, std::size_t count, std::string& error, 
     }
     if (std::fabs(sample) > kLargestSample) {
       char text[96];
-      std::snprintf(text, sizeof text, "sample %llu is %g, beyond the +-1e6 earshot reads (full scale is +-1)",
-                    static_cast<unsigned long long>(first_index + i), static_cast<double>(sample));
+      std::snprintf(text, sizeof text, "sample %llu is %g, beyond the +-%g earshot reads (full scale is +-1)",
+                    static_cast<unsigned long long>(first_index + i), static_cast<double>(sample),
+                    static_cast<double>(kLargestSample));
       error = text;
       return false;
     }

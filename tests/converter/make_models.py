@@ -176,6 +176,45 @@ class PadPool(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class AsymmetricConvPads(nn.Module):
+    """A convolution padded 2 above and 1 on the right only, as a Conv's own `pads` attribute
+    (conv_pads_from_pad moves the exported Pad into it): every other test model pads a
+    convolution evenly, so a converter that read pads [top, left, bottom, right] in another
+    order went unnoticed (issue 14)."""
+
+    def __init__(self):
+        super().__init__()
+        self.pad = nn.ZeroPad2d((0, 1, 2, 0))  # left, right, top, bottom
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.fc = nn.LazyLinear(3)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(F.relu(self.conv(self.pad(x))), 1))
+
+
+def conv_pads_from_pad(model):
+    """The exported Pad node removed and its zero padding written as the Conv's pads: ONNX's
+    order [x1_begin, x2_begin, x1_end, x2_end], i.e. [top, left, bottom, right] = [2, 0, 0, 1]."""
+    graph = model.graph
+    pad = next(n for n in graph.node if n.op_type == "Pad")
+    conv = next(n for n in graph.node if n.op_type == "Conv")
+    conv.input[0] = pad.input[0]
+    for attribute in [a for a in conv.attribute if a.name == "pads"]:
+        conv.attribute.remove(attribute)
+    conv.attribute.append(onnx.helper.make_attribute("pads", [2, 0, 0, 1]))
+    graph.node.remove(pad)
+    # Then the shape arithmetic that computed the Pad's pads, which nothing reads now.
+    while True:
+        used = {name for node in graph.node for name in node.input} | {o.name for o in graph.output}
+        dead = [n for n in graph.node if not any(output in used for output in n.output)]
+        if not dead:
+            break
+        for node in dead:
+            graph.node.remove(node)
+    for initializer in [i for i in graph.initializer if i.name not in used]:
+        graph.initializer.remove(initializer)
+
+
 class AvgPoolExcludePad(nn.Module):
     def __init__(self):
         super().__init__()
@@ -660,6 +699,7 @@ def main():
     export_torch("activations", Activations(), (1, 1, 8, 7), 5, cases=cases)
     export_torch("global_average_pool", GlobalAveragePool(), (1, 3, 5, 6), 6, cases=cases)
     export_torch("pad_pool", PadPool(), (1, 2, 11, 11), 7, cases=cases, fold_constants=False)
+    export_torch("asymmetric_conv_pads", AsymmetricConvPads(), (1, 1, 7, 6), 8, cases=cases, edit=conv_pads_from_pad)
     export_torch("avgpool_exclude_pad", AvgPoolExcludePad(), (1, 1, 7, 5), 8, cases=cases)
     export_torch("reshape_matmul", ReshapeMatMul(), (1, 2, 8, 5), 9, cases=cases,
                  fold_constants=False)

@@ -70,9 +70,9 @@ earshot::test::GoldenCase golden(const char* name) {
 
 }  // namespace
 
-TEST_CASE("streaming with random block sizes gives bitwise the frames of one call (center=false)",
-          "[dsp][frontend][streaming]") {
-  static BuiltinFrontend frontend;
+TEMPLATE_TEST_CASE("streaming with random block sizes gives bitwise the frames of one call (center=false)",
+                   "[dsp][frontend][streaming]", EARSHOT_DSP_TEST_FRONTENDS) {
+  static TestType frontend;
   const auto chirp = golden("chirp_thesis22k");
   const std::vector<float> signal = earshot::test::golden_input(chirp);
   for (const FeatureKind kind :
@@ -94,9 +94,9 @@ TEST_CASE("streaming with random block sizes gives bitwise the frames of one cal
   }
 }
 
-TEST_CASE("center=true streaming with begin/finish equals whole-file processing",
-          "[dsp][frontend][streaming]") {
-  static BuiltinFrontend frontend;
+TEMPLATE_TEST_CASE("center=true streaming with begin/finish equals whole-file processing",
+                   "[dsp][frontend][streaming]", EARSHOT_DSP_TEST_FRONTENDS) {
+  static TestType frontend;
   for (const char* name : {"fsdd_0_theo_0", "square_mfcc16k"}) {
     const auto c = golden(name);
     const std::vector<float> signal = earshot::test::golden_input(c);

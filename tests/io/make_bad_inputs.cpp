@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "wav_builder.hpp"
 
@@ -38,6 +39,17 @@ bool write_sparse_silence(const std::string& path, std::uint32_t data_bytes) {
   return static_cast<bool>(out.flush());
 }
 
+// A float32 mono 8 kHz WAV of the given sample bit patterns.
+bool write_float_wav(const std::string& path, const std::vector<std::uint32_t>& bits) {
+  using namespace earshot::test;
+  Bytes data;
+  for (const std::uint32_t sample : bits) put_le(data, sample, 4);
+  Bytes chunks;
+  put_chunk(chunks, "fmt ", fmt_body(3, 1, 8000, 32));
+  put_chunk(chunks, "data", data);
+  return write_file(path, riff_wave(chunks));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,14 +61,16 @@ int main(int argc, char** argv) {
   const std::string directory = argv[1];
   // 8000 float32 samples of 3e38 at 8 kHz: finite, so no NaN check sees them, but a frame's
   // power (n_fft x 3e38, squared) overflows float32 to inf and inf - inf gives NaN features.
-  Bytes data;
-  for (int i = 0; i < 8000; ++i) put_le(data, 0x7F61B1E6u, 4);  // 3.0e38f, bit pattern
-  Bytes chunks;
-  put_chunk(chunks, "fmt ", fmt_body(3, 1, 8000, 32));
-  put_chunk(chunks, "data", data);
-  if (!write_file(directory + "/beyond_full_scale.wav", riff_wave(chunks))) {
-    std::fprintf(stderr, "%s: cannot write beyond_full_scale.wav\n", argv[0]);
-    return 1;
+  std::vector<std::uint32_t> beyond(8000, 0x7F61B1E6u);  // 3.0e38f, bit pattern
+  // The limit itself: 1e6 is read, 2e6 (sample 1) is not.
+  std::vector<std::uint32_t> limit(8002, 0);
+  limit[0] = 0x49742400u;  // 1.0e6f
+  limit[1] = 0x49F42400u;  // 2.0e6f
+  for (const auto& [name, bits] : {std::pair{"beyond_full_scale.wav", beyond}, std::pair{"beyond_the_limit.wav", limit}}) {
+    if (!write_float_wav(directory + "/" + name, bits)) {
+      std::fprintf(stderr, "%s: cannot write %s\n", argv[0], name);
+      return 1;
+    }
   }
   // One minute of 16-bit silence at 8 kHz: small, but hop 1 with 512 mels makes 480,001 frames
   // of 512 floats (983 MB) of features.

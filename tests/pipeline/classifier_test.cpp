@@ -4,6 +4,8 @@
 // hand from the window spans.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -155,6 +157,50 @@ TEST_CASE("a monitored stream reports silence, unknown and silence at hand-compu
     CHECK(events[2].sample == 39040);
     CHECK(monitor->state() == earshot::kSilentClass);
   }
+}
+
+// The pipeline README's promise: a gated window empties the vote horizon, so a sound after a
+// silence is voted on its own windows only, never on those before the silence. Sound, 12000
+// zeros (several windows below the -40 dBFS gate), sound: the first vote after the gap counts
+// one window, then two, up to the horizon, and each equals the mean of the windows since.
+TEST_CASE("a gated window empties the vote horizon: the sound after a silence is voted on alone") {
+  const std::vector<float> sound = earshot::test::test_signal(12000);
+  std::vector<float> signal(sound);
+  signal.resize(24000, 0.0f);
+  signal.insert(signal.end(), sound.begin(), sound.end());
+  earshot::MonitorConfig config;
+  config.pipeline = earshot::test::fsdd_pipeline_config(false);
+  config.pipeline.level_gate_dbfs = -40.0;
+  config.horizon = 4;
+  config.rule = earshot::VoteRule::kMean;
+  auto monitor = std::make_unique<TestMonitor>();
+  REQUIRE(monitor->configure(config) == PipelineStatus::kOk);
+  std::vector<std::array<float, 10>> since_gate;  // the probabilities of the windows since the last gate
+  std::size_t gated = 0;
+  std::size_t after_gate = 0;
+  monitor->begin();
+  monitor->push(signal.data(), signal.size(), [](const earshot::StateEvent&) {},
+                [&](const TestMonitor::Result& result, const earshot::Vote<10>& vote) {
+                  if (result.window.gated) {
+                    ++gated;
+                    since_gate.clear();
+                    return;
+                  }
+                  std::array<float, 10> probabilities{};
+                  std::copy(result.probabilities, result.probabilities + 10, probabilities.begin());
+                  since_gate.push_back(probabilities);
+                  if (gated == 0) return;
+                  ++after_gate;
+                  const std::size_t counted = std::min<std::size_t>(since_gate.size(), 4);
+                  REQUIRE(vote.windows == counted);
+                  for (std::size_t c = 0; c < 10; ++c) {
+                    float sum = 0.0f;
+                    for (std::size_t w = since_gate.size() - counted; w < since_gate.size(); ++w) sum += since_gate[w][c];
+                    CHECK(vote.scores[c] == Approx(sum / static_cast<float>(counted)).epsilon(1e-6));
+                  }
+                });
+  CHECK(gated >= 2);
+  CHECK(after_gate >= 4);
 }
 
 TEST_CASE("with a reachable threshold a monitored stream settles on a class") {

@@ -183,7 +183,7 @@ def bad_arguments():
     y, sr = earshot.load(os.path.join(source, "examples/fsdd/clips/0_george_0.wav"))
     cases = [
         (lambda: earshot.features(np.array([0.0, np.nan, 0.0]), 8000), ValueError, "sample 1 is NaN"),
-        (lambda: earshot.features(np.array([0.0, 3e38]), 8000), ValueError, "beyond the +-1e6"),
+        (lambda: earshot.features(np.array([0.0, 3e38]), 8000), ValueError, "beyond the +-1e+06"),
         (lambda: earshot.features(np.zeros((2, 100)), 8000), ValueError, "one-dimensional"),
         (lambda: earshot.features(np.zeros(0), 8000), ValueError, "no samples"),
         (lambda: earshot.features(y, -8000), ValueError, "sr must be positive"),
