@@ -18,7 +18,7 @@ import tempfile
 import traceback
 
 try:
-    import numpy  # noqa: F401 (checked here so that its absence is one line)
+    import numpy as np  # checked here so that its absence is one line
     import onnx
 except ImportError as missing:  # pragma: no cover - depends on the machine
     sys.stderr.write(f"earshot_convert.py: error: the Python module '{missing.name}' is missing "
@@ -79,10 +79,13 @@ def main(argv=None):
             raise ConvertError(f"'{args.model}' is not an ONNX model ({type(error).__name__})") from None
         if args.calibration and not args.quantize:
             raise ConvertError("--calibration is only read with --quantize int8")
-        converter = Converter(model).run()
-        passes.optimise(converter)
-        quantization = quantize.quantize(converter, args.calibration) if args.quantize else None
-        write_atomically(args.output, Emitter(converter, args, source, quantization).header())
+        # NaN or infinities from a corrupt model are refused by name (a weight that is not
+        # finite); numpy's warnings on the way would add lines of their own.
+        with np.errstate(all="ignore"):
+            converter = Converter(model).run()
+            passes.optimise(converter)
+            quantization = quantize.quantize(converter, args.calibration) if args.quantize else None
+            write_atomically(args.output, Emitter(converter, args, source, quantization).header())
     except ConvertError as error:
         sys.stderr.write(f"earshot_convert.py: {args.model}: {error}\n")
         return 2

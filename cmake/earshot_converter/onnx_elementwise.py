@@ -8,6 +8,7 @@ or multiplied in the two forms exporters write for gated activations: x * sigmoi
 and x * hardsigmoid(x) (HardSwish before opset 14). A mixin of onnx_import.Converter.
 """
 import numpy as np
+import onnx
 from onnx import helper
 
 from .errors import node_error
@@ -15,10 +16,40 @@ from .errors import node_error
 HARD_SWISH_GATE = (np.float32(1.0 / 6.0), np.float32(0.5))  # HardSigmoid's alpha and beta in HardSwish
 
 
+class NodeAttributes(dict):
+    """A node's attributes; one it needs but lacks is one line naming the node, not a KeyError."""
+
+    def __init__(self, node, values=()):
+        super().__init__(values)
+        self.node = node
+
+    def __missing__(self, name):
+        raise node_error(self.node, f"has no '{name}' attribute, which this operator needs")
+
+
+# The ONNX operator specification's types of the attributes the converter reads: one of another
+# type (a string epsilon, a float pads) is refused by name rather than failing in arithmetic.
+_F, _I, _INTS = onnx.AttributeProto.FLOAT, onnx.AttributeProto.INT, onnx.AttributeProto.INTS
+ATTRIBUTE_TYPES = {
+    "alpha": _F, "beta": _F, "epsilon": _F, "momentum": _F, "min": _F, "max": _F,
+    "axis": _I, "group": _I, "transA": _I, "transB": _I, "keepdims": _I, "ceil_mode": _I,
+    "count_include_pad": _I, "allowzero": _I, "training_mode": _I, "start": _I, "end": _I, "to": _I,
+    "pads": _INTS, "strides": _INTS, "kernel_shape": _INTS, "dilations": _INTS, "perm": _INTS, "axes": _INTS,
+}
+# Of those, the float ones that must be finite (a clip's bounds may be infinite).
+FINITE_ATTRIBUTES = {"alpha", "beta", "epsilon", "momentum"}
+
+
 def attributes(node):
     """A node's attributes as Python values (strings decoded)."""
-    values = {}
+    values = NodeAttributes(node)
     for attribute in node.attribute:
+        expected = ATTRIBUTE_TYPES.get(attribute.name)
+        if expected is not None and attribute.type != expected:
+            raise node_error(node, f"attribute '{attribute.name}' is {onnx.AttributeProto.AttributeType.Name(attribute.type)}"
+                             f", the operator's is {onnx.AttributeProto.AttributeType.Name(expected)}")
+        if attribute.name in FINITE_ATTRIBUTES and not np.isfinite(attribute.f):
+            raise node_error(node, f"attribute '{attribute.name}' is {attribute.f}, not a finite number")
         value = helper.get_attribute_value(attribute)
         values[attribute.name] = value.decode() if isinstance(value, bytes) else value
     return values

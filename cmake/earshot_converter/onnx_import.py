@@ -16,7 +16,7 @@ from onnx import numpy_helper
 from . import qdq
 from .constant_folding import FOLDERS, fold_reshape
 from .errors import ConvertError, node_error
-from .onnx_elementwise import ElementwiseOperators, attributes, channel_axis
+from .onnx_elementwise import ElementwiseOperators, NodeAttributes, attributes, channel_axis
 
 NCHW = (0, 3, 1, 2)  # for each ONNX axis of an NCHW tensor, its axis in NHWC
 NHWC = (0, 1, 2, 3)
@@ -69,12 +69,21 @@ def same_padding(size, kernel, stride, dilation):
     return total // 2, total - total // 2
 
 
+def initializer_array(tensor):
+    """An initializer's values; data that does not fill its dimensions is one line naming it."""
+    try:
+        return numpy_helper.to_array(tensor)
+    except (ValueError, TypeError) as error:
+        raise ConvertError(f"initializer '{tensor.name}' (dimensions {list(tensor.dims)}): its data does not match "
+                           f"its dimensions and type ({error})") from None
+
+
 class Converter(ElementwiseOperators):
     def __init__(self, model):
         self.model = model
         self.graph = model.graph
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
-        self.constants = {t.name: numpy_helper.to_array(t) for t in self.graph.initializer}
+        self.constants = {t.name: initializer_array(t) for t in self.graph.initializer}
         self.values = {}
         self.layers = []
         self.consumers = {}
@@ -121,13 +130,15 @@ class Converter(ElementwiseOperators):
     @staticmethod
     def one_d(attrs):
         """A 1-D operator's attributes on 2-D layers of height 1: every window 1 row high."""
-        attrs = dict(attrs)
+        node, attrs = attrs.node, NodeAttributes(attrs.node, attrs)
         for name in ("strides", "dilations"):
             if name in attrs:
                 attrs[name] = [1] + list(attrs[name])
         if "kernel_shape" in attrs:
             attrs["kernel_shape"] = [1] + list(attrs["kernel_shape"])
         if "pads" in attrs:
+            if len(attrs["pads"]) != 2:
+                raise node_error(node, f"pads {list(attrs['pads'])} are not supported; a 1-D operator's are 2 values")
             begin, end = attrs["pads"]
             attrs["pads"] = [0, begin, 0, end]
         return attrs
@@ -220,6 +231,9 @@ class Converter(ElementwiseOperators):
         dilation = tuple(attrs.get("dilations", [1, 1]))
         if len(kernel) != 2 or len(stride) != 2 or len(dilation) != 2:
             raise node_error(node, "only 2-D windows are supported")
+        if min(kernel) < 1 or min(stride) < 1 or min(dilation) < 1:
+            raise node_error(node, f"kernel {list(kernel)}, strides {list(stride)} and dilations {list(dilation)} "
+                             "must be at least 1")
         pads = self.padding(node, attrs, size, kernel, stride, dilation)
         if max(pads) > MAX_PADDING:
             raise node_error(node, f"pads {list(pads)} are not supported; supported: at most "
@@ -266,6 +280,8 @@ class Converter(ElementwiseOperators):
         else:
             raise node_error(node, f"group={group} with {c} input channels is not supported; supported: "
                              "group=1 and group=channels (depthwise)")
+        if bias is not None and bias.shape != (out_channels,):
+            raise node_error(node, f"the bias has shape {list(bias.shape)} for {out_channels} output channels")
         bias = np.zeros(out_channels, np.float32) if bias is None else bias.astype(np.float32)
         scales = qdq.weight_scales(self, node, node.input[1], 0, out_channels)
         if scales is not None:
@@ -401,7 +417,10 @@ class Converter(ElementwiseOperators):
         shape = self.constant(node, 1, "the shape")
         if attributes(node).get("allowzero", 0) and 0 in [int(s) for s in shape]:
             raise node_error(node, "allowzero=1 with a 0 in the shape (an empty tensor) is not supported")
-        target = fold_reshape(np.zeros(source.onnx_shape, np.float32), shape).shape
+        try:
+            target = fold_reshape(np.zeros(source.onnx_shape, np.float32), shape).shape
+        except ValueError:
+            raise node_error(node, f"cannot reshape {list(source.onnx_shape)} to {[int(s) for s in shape]}") from None
         if len(target) == 2 and target[0] == 1:
             self.flatten(node, source)
         elif target == source.onnx_shape:
@@ -425,6 +444,8 @@ class Converter(ElementwiseOperators):
         if len(perm) == 2 and perm == [0, 1]:
             self.alias(node, source)
             return
+        if sorted(perm) != list(range(len(source.onnx_shape))):
+            raise node_error(node, f"perm {perm} is not a permutation of the input's {len(source.onnx_shape)} axes")
         if len(perm) != 4 or perm[0] != 0:
             self.not_layout_only(node)
         axes = tuple(source.axes[p] for p in perm)
@@ -442,6 +463,8 @@ class Converter(ElementwiseOperators):
             reordered[source.order] = weights
             weights = reordered
         outputs = weights.shape[1]
+        if bias is not None and bias.size not in (1, outputs):
+            raise node_error(node, f"the bias has {bias.size} values for {outputs} outputs")
         bias = np.zeros(outputs, np.float32) if bias is None else np.broadcast_to(bias, (outputs,))
         extra = {} if scales is None else dict(weight_scales=scales)
         layer = self.add_layer(node, "dense", [source.layer], (outputs,),
@@ -453,6 +476,8 @@ class Converter(ElementwiseOperators):
         if attrs.get("transA", 0):
             raise node_error(node, "transA=1 is not supported")
         weights = self.constant(node, 1, "B (the weights)").astype(np.float64)
+        if weights.ndim != 2:
+            raise node_error(node, f"B (the weights) has shape {list(weights.shape)}; Gemm's is 2-D")
         weights = (weights.T if attrs.get("transB", 0) else weights) * attrs.get("alpha", 1.0)
         bias = self.constant(node, 2, "C (the bias)")
         bias = None if bias is None else bias.astype(np.float64).reshape(-1) * attrs.get("beta", 1.0)
