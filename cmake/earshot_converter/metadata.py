@@ -58,7 +58,14 @@ def read_frontend(path):
         raise ConvertError(f"cannot read the front-end file '{path}': {error.strerror}") from None
     except json.JSONDecodeError as error:
         raise ConvertError(f"the front-end file '{path}' is not JSON: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConvertError(f"the front-end file '{path}' is not UTF-8 text (byte {error.start})") from None
     return check_frontend(config, f"front-end file '{path}'")
+
+
+def quoted(key):
+    """A key as a message shows it: quoted, a line break or other control character escaped."""
+    return "'" + key.encode("unicode_escape").decode("ascii") + "'"
 
 
 def check_frontend(config, where):
@@ -80,7 +87,7 @@ def check_frontend(config, where):
             expected = ("one of " + ", ".join(json.dumps(v) for v in kind)) if isinstance(kind, tuple) \
                 else str(kind).replace("_", " ")
             raise ConvertError(f"{where}: " + (
-                f"unknown key '{key}'; known: {', '.join(sorted(FRONTEND_KEYS))}" if kind is None
+                f"unknown key {quoted(key)}; known: {', '.join(sorted(FRONTEND_KEYS))}" if kind is None
                 else f"'{key}' must be {expected}, got {json.dumps(value)}"))
     for key in ("sample_rate", "n_fft", "hop_length", "n_mels"):
         if key not in config:
@@ -97,7 +104,7 @@ def check_anomaly(anomaly, where):
     """The "anomaly" object with its defaults filled in, or a ConvertError naming the problem."""
     unknown = sorted(set(anomaly) - set(ANOMALY_KEYS))
     if unknown:
-        raise ConvertError(f"{where}: unknown key '{unknown[0]}' in 'anomaly'; known: {', '.join(sorted(ANOMALY_KEYS))}")
+        raise ConvertError(f"{where}: unknown key {quoted(unknown[0])} in 'anomaly'; known: {', '.join(sorted(ANOMALY_KEYS))}")
     resolved = {}
     for key, default in ANOMALY_KEYS.items():
         value = anomaly.get(key, default)
@@ -105,9 +112,9 @@ def check_anomaly(anomaly, where):
             raise ConvertError(f"{where}: 'anomaly' needs '{key}'")
         integer = key in ("horizon", "min_windows")
         number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-        if not number or (integer and (not isinstance(value, int) or value < 1)):
+        if not number or (integer and (not isinstance(value, int) or value < 1)) or abs(value) > FLOAT32_MAX:
             raise ConvertError(f"{where}: 'anomaly' '{key}' must be " +
-                               ("an integer of at least 1" if integer else "a finite number") + f", got {json.dumps(value)}")
+                               ("an integer of at least 1" if integer else "a finite float") + f", got {json.dumps(value)}")
         resolved[key] = value
     if not 0 <= resolved["maintenance_score"] <= resolved["failure_score"]:
         raise ConvertError(f"{where}: 'anomaly' needs 0 <= maintenance_score <= failure_score, got "
@@ -117,10 +124,20 @@ def check_anomaly(anomaly, where):
     return resolved
 
 
+FLOAT32_MAX = 3.4028234663852886e38
+
+
 def frontend_problem(config):
     """What earshot::Frontend::validate() would refuse, in words (None if nothing): checked here so
     that a bad file fails at conversion, not at run time on the device."""
     rate, n_fft = config["sample_rate"], config["n_fft"]
+    for key in ("fmin", "fmax", "ref", "amin", "top_db", "ln_offset", "overlap", "gate_dbfs", "threshold"):
+        value = config.get(key)
+        if value is not None and not math.isfinite(value):
+            return f"'{key}' must be a finite number, got {value}"
+    for key in ("ref", "amin", "top_db", "ln_offset"):  # float on the device
+        if abs(config.get(key) or 0.0) > FLOAT32_MAX:
+            return f"'{key}' {config[key]} is beyond float's range (3.4e38)"
     if not (rate > 0 and math.isfinite(rate)):
         return f"'sample_rate' must be positive and finite, got {rate}"
     if n_fft < 4 or n_fft & (n_fft - 1):
