@@ -39,7 +39,7 @@ MUTATIONS = {
     "sample-limit-1e30": ("examples/cli/feature_extraction.cpp", "constexpr float kLargestSample = 1e6f;",
                           "constexpr float kLargestSample = 1e30f;", "earshot bad inputs"),
     # Bugs fixed since, each with the check that was missing.
-    "npy-dtype-line-break": ("include/earshot/io/npy.hpp", "if (c < ' ' || c > '~') c = '?';", "",
+    "npy-dtype-line-break": ("include/earshot/io/npy.hpp", "if (c < ' ' || c > '~') c = '?';", "(void)c;",
                              "earshot-io-tests|fuzz npy"),
     "decibel-offset-squared-in-float": ("include/earshot/dsp/decibel.hpp",
                                         "const float offset = 20.0f * std::log10(ref > amin ? ref : amin);",
