@@ -32,6 +32,8 @@ train stride-ds-24-no-freqmask --arch stride-ds-24 --augment shift,mixup
 train stride-ds-24-40-mels --arch stride-ds-24 --frontend examples/esc10/ablations/frontend-40-mels.json
 # A longer recipe: 80 epochs (the one-cycle schedule stretched over them), label smoothing 0.1.
 train stride-ds-24-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1
+# Twice as long again: 160 epochs.
+train stride-ds-24-160-ls --arch stride-ds-24 --epochs 160 --label-smoothing 0.1
 # Longer windows (47 frames, 1.5 s, every 24) with that recipe.
 train stride-ds-24-47-frames-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --frontend examples/esc10/ablations/frontend-47-frames.json
