@@ -18,6 +18,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <map>
 #include <string>
 #include <vector>
@@ -150,9 +151,7 @@ bool monitor_bluez(std::string& error, OnReport&& on_report) {
   return false;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   std::map<std::string, std::string> options = {{"--host", "127.0.0.1"}, {"--port", "1883"}};
   bool dry_run = false;
   for (int i = 1; i < argc; ++i) {
@@ -239,4 +238,16 @@ int main(int argc, char** argv) {
               counts[gateway::Verdict::kReplay], counts[gateway::Verdict::kBadCrc], counts[gateway::Verdict::kBadMic],
               counts[gateway::Verdict::kUnknownDevice], counts[gateway::Verdict::kOther]);
   return 0;
+}
+
+}  // namespace
+
+// Every input problem is a line of its own; an exception (a bug, or memory running out) is one
+// too, and exit code 2, never std::terminate's abort.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& problem) {
+    return fail(std::string("unexpected error: ") + problem.what());
+  }
 }
