@@ -134,3 +134,12 @@ TEST_CASE("bands too narrow for Slaney's normalisation in float are refused", "[
   REQUIRE(bank.configure({rate, 8, 256, 6.953359952358e-310, rate / 2, MelScale::kSlaney, MelNorm::kNone}) ==
           Status::kOk);
 }
+
+// Edges out of order need refusing even where no weight is infinite (found by the fuzzer with the
+// order check removed): 228 bands from 3.415e-320 to 3.13e-294 Hz at 64 kHz give turned-over
+// triangles of huge finite weights, whose sums overflow to inf and MFCCs of inf - inf.
+TEST_CASE("band edges out of order are refused even when every weight is finite", "[dsp][mel]") {
+  static MelFilterbank<228, 33> bank;
+  REQUIRE(bank.configure({64000.0, 64, 228, 3.415e-320, 3.131513064165977e-294, MelScale::kSlaney,
+                          MelNorm::kSlaney}) == Status::kInvalidFrequencyRange);
+}
