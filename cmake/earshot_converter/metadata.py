@@ -156,6 +156,10 @@ def frontend_problem(config):
         return f"'n_mfcc' must be 1 to n_mels ({config['n_mels']}), got {config.get('n_mfcc', 20)}"
     if not (config.get("ref", 1.0) > 0 and config.get("amin", 0.0) >= 0 and config.get("ln_offset", 1e-6) >= 0):
         return "'ref' must be positive, 'amin' and 'ln_offset' not negative"
+    amin = np.float32(config.get("amin", 0.0))
+    if config.get("power", 2) == 1 and config.get("scale", DEFAULTS["scale"]) in ("db", "mfcc") and amin > 0 and \
+            amin * amin == 0:
+        return f"'amin' {config['amin']} squares to 0 in float: dB of a magnitude spectrum needs amin >= 4e-23"
     if "hop_frames" in config and "overlap" in config:
         return "give 'hop_frames' or 'overlap', not both"
     if config.get("hop_frames", 1) < 1:

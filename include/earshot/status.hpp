@@ -51,7 +51,8 @@ constexpr const char* describe(Status status) noexcept {
     case Status::kInvalidMfccCount:
       return "n_mfcc must be between 1 and n_mels";
     case Status::kInvalidLogParameter:
-      return "ref and amin must be positive and ln_offset must not be negative";
+      return "ref must be positive, amin (amin^2 too, for dB of a magnitude spectrum) and ln_offset not negative, "
+             "all finite";
     case Status::kNotConfigured:
       return "the object was used before a successful configure()";
     case Status::kSignalTooShort:

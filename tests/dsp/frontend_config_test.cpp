@@ -26,7 +26,8 @@ FrontendConfig valid() {
   return config;
 }
 
-Status check(void (*change)(FrontendConfig&)) {
+template <class Change>
+Status check(Change&& change) {
   FrontendConfig config = valid();
   change(config);
   return Small::validate(config);
@@ -60,6 +61,30 @@ TEST_CASE("front-end configuration errors name the problem", "[dsp][frontend][er
   REQUIRE(check([](FrontendConfig& c) { c.ref = 0; }) == Status::kInvalidLogParameter);
   REQUIRE(check([](FrontendConfig& c) { c.amin = -1e-10f; }) == Status::kInvalidLogParameter);
   REQUIRE(check([](FrontendConfig& c) { c.ln_offset = -1; }) == Status::kInvalidLogParameter);
+  // The front-end fuzzer's finding (regressions/frontend_config/infinite-ref): ref = inf made
+  // every dB value -inf and the MFCCs NaN; an infinite amin or ln_offset is as meaningless.
+  REQUIRE(check([](FrontendConfig& c) { c.ref = HUGE_VALF; }) == Status::kInvalidLogParameter);
+  REQUIRE(check([](FrontendConfig& c) { c.amin = HUGE_VALF; }) == Status::kInvalidLogParameter);
+  REQUIRE(check([](FrontendConfig& c) { c.ln_offset = HUGE_VALF; }) == Status::kInvalidLogParameter);
+  // The front-end fuzzer's finding (tests/fuzz/regressions/frontend_config): a magnitude
+  // spectrum in dB with an amin whose square is 0 in float made every MFCC of silence NaN.
+  // 1e-22 squares to 1e-44, a float denormal, and stays accepted; 1e-23 squares to 0.
+  for (const FeatureKind kind : {FeatureKind::kDecibel, FeatureKind::kMfcc}) {
+    const auto with_amin = [kind](float amin) {
+      return check([&](FrontendConfig& c) {
+        c.spectrum = earshot::Spectrum::kMagnitude;
+        c.kind = kind;
+        c.amin = amin;
+      });
+    };
+    REQUIRE(with_amin(1e-23f) == Status::kInvalidLogParameter);
+    REQUIRE(with_amin(2.382207389352189e-44f) == Status::kInvalidLogParameter);
+    REQUIRE(with_amin(1e-22f) == Status::kOk);
+  }
+  REQUIRE(check([](FrontendConfig& c) {  // a power spectrum floors at amin itself
+            c.kind = FeatureKind::kMfcc;
+            c.amin = 1e-23f;
+          }) == Status::kOk);
 }
 
 TEST_CASE("a failed configure leaves the front-end unusable, not half-built",

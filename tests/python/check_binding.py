@@ -169,7 +169,9 @@ def frontend_files():
         check(earshot.read_frontend(path) == dict(config, window_frames=32, hop_frames=8), "write then read")
         for bad, words in ((dict(config, n_fft=300), "'n_fft' must be a power of two"),
                            (dict(config, normalization="mean std"), "'normalization' must be one of"),
-                           (dict(config, colour="blue"), "unknown key 'colour'")):
+                           (dict(config, colour="blue"), "unknown key 'colour'"),
+                           # as Frontend::validate refuses it: amin^2 is 0 in float, MFCCs of silence NaN
+                           (dict(config, power=1, scale="mfcc", amin=1e-30), "'amin' 1e-30 squares to 0 in float")):
             try:
                 earshot.write_frontend(os.path.join(folder, "bad.json"), bad)
                 check(False, f"write_frontend accepted {words}")

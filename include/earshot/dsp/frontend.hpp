@@ -89,7 +89,16 @@ class Frontend {
     if (config.kind == FeatureKind::kMfcc && (config.n_mfcc == 0 || config.n_mfcc > config.n_mels)) {
       return Status::kInvalidMfccCount;
     }
-    if (!(config.ref > 0.0f && config.amin >= 0.0f && config.ln_offset >= 0.0f)) {
+    // Finite too: a ref of inf (the front-end fuzzer's) makes every dB value -inf and MFCCs NaN.
+    if (!(config.ref > 0.0f && config.ref < HUGE_VALF && config.amin >= 0.0f && config.amin < HUGE_VALF &&
+          config.ln_offset >= 0.0f && config.ln_offset < HUGE_VALF)) {
+      return Status::kInvalidLogParameter;
+    }
+    // amplitude_to_db floors the power at amin^2: below about 4e-23 that is 0 in float, a silent
+    // bin is -inf dB and an MFCC of -inf values NaN (the front-end fuzzer's amin of 2.4e-44).
+    const bool magnitude_db = config.spectrum == Spectrum::kMagnitude &&
+                              (config.kind == FeatureKind::kDecibel || config.kind == FeatureKind::kMfcc);
+    if (magnitude_db && config.amin > 0.0f && !(config.amin * config.amin > 0.0f)) {
       return Status::kInvalidLogParameter;
     }
     return Status::kOk;

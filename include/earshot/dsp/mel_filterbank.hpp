@@ -62,12 +62,6 @@ class MelFilterbank {
       const double mel = i == last ? max_mel : static_cast<double>(i) * step + min_mel;
       return mel_to_hz(mel, config.scale);
     };
-    // In a range of a few denormal Hz (the front-end fuzzer found 3e-320 to 8e-320) the edges
-    // can round out of order; a triangle whose edges fall turns over and gives bins outside it
-    // weights up to infinity. Equal edges are librosa's empty filters and stay accepted.
-    for (std::size_t i = 0; i < last; ++i) {
-      if (!(edge_hz(i + 1) >= edge_hz(i))) return Status::kInvalidFrequencyRange;
-    }
     std::size_t used = 0;
     for (std::size_t band = 0; band < n_mels_; ++band) {
       const double lower_hz = edge_hz(band);
@@ -98,9 +92,11 @@ class MelFilterbank {
         // The positive part of a triangle is one contiguous run of bins (a slope below the
         // smallest float rounds to zero in librosa's float32 too).
         if (!(weight > 0.0f)) continue;
-        // Slaney's 2 / width overflows float when the bands are narrower than about 6e-39 Hz
-        // (a sample rate of 4e-306 Hz, found by the front-end fuzzer): librosa's weights would
-        // be infinite and the features NaN.
+        // An infinite weight, where librosa's would be too and the features NaN. Both found by
+        // the front-end fuzzer: Slaney's 2 / width overflows float for bands narrower than
+        // about 6e-39 Hz (a sample rate of 4e-306 Hz), and in a range of a few denormal Hz
+        // (3e-320 to 8e-320) the edges round out of order and a turned-over triangle's slope
+        // divides by almost nothing.
         if (!(weight < HUGE_VALF)) return Status::kInvalidFrequencyRange;
         // Unreachable while the edges increase (a bin is inside at most two triangles); a
         // rounding that broke this must not write past the storage.
