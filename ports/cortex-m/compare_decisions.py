@@ -2,9 +2,11 @@
 """Ties the Cortex-M4F firmware's decisions to the host's through one committed reference.
 
 The reference (reference/fsdd_clips.jsonl) is what the host tool prints: sections headed by
-`# <options of earshot classify>`, then one JSON line per clip as `earshot classify --model
-fsdd-cnn --windows --json` writes it (file names without their folder). Labels and indices must
-be equal, the vote's confidence and scores and every window's probabilities within 1e-5.
+`# <options of earshot classify>` (`# --model fsdd-cnn-int8 --overlap 0.5`), then one JSON line
+per clip as `earshot classify --windows --json <options>` writes it (file names without their
+folder). Every board's firmware (clip_decisions.hpp) prints the same sections. Labels and
+indices must be equal, the vote's confidence and scores and every window's probabilities within
+1e-5.
 
   compare_decisions.py firmware REFERENCE -- COMMAND...   run the firmware (in QEMU) and compare
   compare_decisions.py host REFERENCE EARSHOT CLIPS_DIR    run the host tool per section, compare
@@ -17,8 +19,9 @@ import subprocess
 import sys
 
 TOLERANCE = 1e-5
-MODEL = "fsdd-cnn"
-SECTIONS = ["--overlap 0.5", "--overlap 0.9375"]  # what `write` puts into a new reference
+# What `write` puts into a new reference: each model, float32 and int8, at two overlaps.
+SECTIONS = [f"--model {model} --overlap {overlap}"
+            for model in ("fsdd-cnn", "fsdd-cnn-int8") for overlap in ("0.5", "0.9375")]
 
 
 def parse(text, origin):
@@ -50,7 +53,7 @@ def run(command):
 def host_output(earshot, clips, sections):
     text = ""
     for options in sections:
-        command = [earshot, "classify", "--model", MODEL, "--windows", "--json", *options.split(), clips]
+        command = [earshot, "classify", "--windows", "--json", *options.split(), clips]
         text += f"# {options}\n" + run(command)
     return text
 
@@ -59,6 +62,7 @@ def compare(reference, actual):
     """Number of problems; prints each and a summary."""
     problems = 0
     worst = 0.0
+    section_worst = {}
     decisions = windows = 0
 
     def report(message):
@@ -73,6 +77,7 @@ def compare(reference, actual):
             return
         for index, (e, g) in enumerate(zip(expected, got)):
             worst = max(worst, abs(e - g))
+            section_worst[options] = max(section_worst.get(options, 0.0), abs(e - g))
             if abs(e - g) > TOLERANCE:
                 report(f"{where}[{index}]: {g!r}, expected {e!r}")
 
@@ -100,6 +105,8 @@ def compare(reference, actual):
             for w, (e, g) in enumerate(zip(expected["windows"], got["windows"])):
                 windows += 1
                 close(f"{where} window {w}", e, g)
+    for options, difference in section_worst.items():
+        print(f"'# {options}': worst difference {difference:.3g}")
     print(f"{decisions} decisions, {windows} windows in {len(reference)} sections: worst difference "
           f"{worst:.3g} (tolerance {TOLERANCE:g}), {problems} problems")
     return problems

@@ -1,7 +1,8 @@
 # Build-time script: turns WAV files into a C++ source of flash arrays (alignas(4) const
 # unsigned char, the whole file with its RIFF header) and a table the firmware walks.
 #   cmake -DOUTPUT=clips.cpp -DCLIPS="a.wav;b.wav" -P embed_clips.cmake
-# The table, in the order given, is declared in embedded_clips.hpp.
+# The table, in the order given, is declared in ports/cortex-m/embedded_clips.hpp; firmware
+# CMake code calls it through earshot_embed_clips() (EarshotEmbedClips.cmake).
 if(NOT OUTPUT OR NOT CLIPS)
   message(FATAL_ERROR "embed_clips.cmake: give -DOUTPUT=<file.cpp> and -DCLIPS=<wav;...>")
 endif()
