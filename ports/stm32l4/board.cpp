@@ -18,6 +18,15 @@ MicrophoneHandler microphone_handler = nullptr;
 const std::int32_t* microphone_buffer = nullptr;
 std::size_t microphone_half = 0;
 
+// Until the masked register reads `value`; false after kPollLimit reads.
+bool wait_until(std::uint32_t address, std::uint32_t mask, std::uint32_t value) noexcept {
+  for (std::uint32_t reads = 0; reads < kPollLimit; ++reads) {
+    if ((reg(address) & mask) == value) return true;
+  }
+  return false;
+}
+
+// The UART's own waits stay unbounded: a transmitter that never empties has nowhere to report.
 void wait_until_set(std::uint32_t address, std::uint32_t mask, std::uint32_t value) noexcept {
   while ((reg(address) & mask) != value) {
   }
@@ -35,31 +44,64 @@ void set_alternate_function(std::uint32_t port, int pin, std::uint32_t af) noexc
 
 }  // namespace
 
-void clock_init_80mhz() noexcept {
+const char* describe(ClockStatus status) noexcept {
+  switch (status) {
+    case ClockStatus::kOk:
+      return "80 MHz, 4 flash wait states confirmed";
+    case ClockStatus::kFlashInterfaceAbsent:
+      return "80 MHz; FLASH_ACR reads 0 after a write (no flash interface: an emulator), "
+             "so the 4 wait states are not confirmed";
+    case ClockStatus::kVoltageRangeNotReady:
+      return "still at 4 MHz: the regulator did not reach range 1 (PWR_SR2.VOSF)";
+    case ClockStatus::kFlashLatencyNotConfirmed:
+      return "still at 4 MHz: FLASH_ACR did not take 4 wait states";
+    case ClockStatus::kPllNotLocked:
+      return "still at 4 MHz: the PLL did not lock";
+    case ClockStatus::kSwitchNotConfirmed:
+      return "still at 4 MHz: RCC_CFGR.SWS did not report the PLL (switched back to MSI)";
+  }
+  return "unknown clock status";
+}
+
+ClockStatus clock_init_80mhz() noexcept {
   // Range 1 (the reset value, made sure of) before more than 26 MHz.
   reg(rcc::kApb1Enr1) = reg(rcc::kApb1Enr1) | rcc::kApb1Pwr;
   reg(pwr::kCr1) = (reg(pwr::kCr1) & ~pwr::kVosMask) | pwr::kVosRange1;
-  wait_until_set(pwr::kSr2, pwr::kVosChanging, 0);
+  if (!wait_until(pwr::kSr2, pwr::kVosChanging, 0)) return ClockStatus::kVoltageRangeNotReady;
   // 4 wait states for 64 < HCLK <= 80 MHz in range 1 (RM0351 table 12), set and read back
   // before the clock goes up.
   reg(flash::kAcr) = (reg(flash::kAcr) & ~flash::kLatencyMask) | 4u | flash::kPrefetch |
                      flash::kInstructionCache | flash::kDataCache;
-  wait_until_set(flash::kAcr, flash::kLatencyMask, 4u);
+  const bool flash_interface_present = reg(flash::kAcr) != 0;
+  if (flash_interface_present && !wait_until(flash::kAcr, flash::kLatencyMask, 4u)) {
+    return ClockStatus::kFlashLatencyNotConfirmed;
+  }
   // PLLSRC = MSI (01), PLLM = 1 (0), PLLN = 40, PLLR = 2 (00), PLLREN.
   reg(rcc::kPllCfgr) = (1u << 0) | (0u << 4) | (40u << 8) | (0u << 25) | (1u << 24);
   reg(rcc::kCr) = reg(rcc::kCr) | rcc::kCrPllOn;
-  wait_until_set(rcc::kCr, rcc::kCrPllReady, rcc::kCrPllReady);
+  if (!wait_until(rcc::kCr, rcc::kCrPllReady, rcc::kCrPllReady)) return ClockStatus::kPllNotLocked;
   reg(rcc::kCfgr) = (reg(rcc::kCfgr) & ~3u) | rcc::kCfgrSwPll;
-  wait_until_set(rcc::kCfgr, rcc::kCfgrSwsMask, rcc::kCfgrSwsPll);
+  if (!wait_until(rcc::kCfgr, rcc::kCfgrSwsMask, rcc::kCfgrSwsPll)) {
+    reg(rcc::kCfgr) = reg(rcc::kCfgr) & ~3u;  // SW = MSI
+    return ClockStatus::kSwitchNotConfirmed;
+  }
+  return flash_interface_present ? ClockStatus::kOk : ClockStatus::kFlashInterfaceAbsent;
 }
 
-void uart_init() noexcept {
+void uart_init(std::uint32_t clock_hz) noexcept {
   reg(rcc::kAhb2Enr) = reg(rcc::kAhb2Enr) | rcc::kAhb2GpioA;
   reg(rcc::kApb1Enr1) = reg(rcc::kApb1Enr1) | rcc::kApb1Usart2;
   set_alternate_function(gpio::kPortA, 2, 7);  // PA2 = USART2_TX
   // USART2 is clocked by PCLK1 (CCIPR.USART2SEL reset value): 80 MHz / 115200 = 694.4.
-  reg(usart2::kBrr) = (kSystemClockHz + 115200 / 2) / 115200;
+  reg(usart2::kBrr) = (clock_hz + 115200 / 2) / 115200;
   reg(usart2::kCr1) = usart2::kCr1TransmitterEnable | usart2::kCr1Enable;
+}
+
+ClockStatus bring_up() noexcept {
+  const ClockStatus clock = clock_init_80mhz();
+  cortex_m::cycle_counter_start();
+  uart_init(system_clock_hz(clock));
+  return clock;
 }
 
 void uart_write(const char* data, std::size_t size) noexcept {

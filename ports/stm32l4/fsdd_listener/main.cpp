@@ -65,12 +65,17 @@ float milliseconds(std::uint32_t cycles) {
 }  // namespace
 
 int main() {
-  board::clock_init_80mhz();
-  cortex_m::cycle_counter_start();
-  board::uart_init();
-  std::printf("earshot on STM32L476 at 80 MHz: %s (sha256 %.8s), %u Hz, %u-sample blocks\n",
-              fsdd::name, fsdd::source_sha256, static_cast<unsigned>(board::kMicrophoneSampleRate),
+  const board::ClockStatus clock = board::bring_up();
+  std::printf("earshot on STM32L476 at %u MHz: %s (sha256 %.8s), %u Hz, %u-sample blocks\n",
+              static_cast<unsigned>(board::system_clock_hz(clock) / 1'000'000), fsdd::name,
+              fsdd::source_sha256, static_cast<unsigned>(board::kMicrophoneSampleRate),
               static_cast<unsigned>(kHalf));
+  if (clock != board::ClockStatus::kOk) std::printf("clock: %s\n", board::describe(clock));
+  if (board::system_clock_hz(clock) != board::kSystemClockHz) {
+    // The PDM clock (80 MHz / 40) and with it the 8 kHz sample rate need 80 MHz.
+    std::printf("error: the microphone needs the 80 MHz clock; stopped\n");
+    for (;;) cortex_m::sleep_until_interrupt();
+  }
 
   earshot::PipelineConfig config;
   config.frontend = fsdd::frontend;
@@ -85,6 +90,7 @@ int main() {
   }
   voter.configure(earshot::VoteRule::kMean, 2);
   board::microphone_start(dma_buffer, kHalf, on_microphone_half);
+  std::printf("listening: DFSDM1 filter 0 by DMA1 channel 4 (PDM clock PC2, data PB1)\n");
 
   Timing frontend_only;   // blocks that completed no window: 4 front-end frames
   Timing with_inference;  // blocks that completed a window: frames + normalisation + model
