@@ -12,8 +12,8 @@ then checks, from QEMU's own trace of its clock tree and USART models, that the 
 was switched to 80 MHz (SYSCLK and USART2's kernel clock) and that USART2 runs at 115200 baud
 8N1 within 1% — what the firmware claims, seen from the other side of the registers.
 
-No line, an early exit or more than S seconds (default 600) is one line naming the problem and
-exit code 1; standard library only.
+A line starting `error: `, no such line, an early exit or more than S seconds (default 600) is
+one line naming the problem and exit code 1; standard library only.
 """
 import argparse
 import os
@@ -59,11 +59,15 @@ def run(firmware, until, required, seconds, trace_path):
     timer = threading.Timer(seconds, qemu.terminate)
     timer.start()
     result = None
+    stopped = None
     try:
         for line in qemu.stdout:
             line = line.rstrip("\r\n")
             print(line, flush=True)
             required = [pattern for pattern in required if not pattern.search(line)]
+            if line.startswith("error: "):
+                stopped = line  # the firmware gave up: no need to wait for the time limit
+                break
             if until is not None:
                 if until.search(line):
                     result = 0
@@ -82,8 +86,10 @@ def run(firmware, until, required, seconds, trace_path):
         except subprocess.TimeoutExpired:
             qemu.kill()
             qemu.wait()
+    if stopped is not None:
+        fail(f"the firmware stopped: {stopped}")
     if result is None:
-        wanted = f"a line matching {until.pattern!r}" if until else "the end marker '# end: exit code N'"
+        wanted = f"line matching {until.pattern!r}" if until else "end marker '# end: exit code N'"
         if timed_out:
             fail(f"no {wanted} within {seconds:g} s")
         fail(f"QEMU exited with {qemu.returncode} before {wanted}")

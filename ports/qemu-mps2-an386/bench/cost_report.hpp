@@ -1,8 +1,7 @@
 // What the cost programs share: the instructions a piece of work executes (SysTick under
 // -icount shift=0, instruction_counter.hpp: exact to one 40-instruction tick), reported as
 // `cost <key> <value>` lines that cost_table.py turns into the table, and the stack's
-// high-water mark (the free stack is painted with a pattern first, then searched for the
-// deepest word that was overwritten).
+// high-water mark (ports/cortex-m/stack_usage.hpp).
 #pragma once
 
 #include <cstddef>
@@ -10,33 +9,12 @@
 #include <cstdio>
 
 #include "instruction_counter.hpp"
-
-extern "C" {
-// From mps2_an386.ld.
-extern std::uint32_t __StackLimit;
-extern std::uint32_t __StackTop;
-}
+#include "stack_usage.hpp"
 
 namespace earshot::port::cost {
 
-inline constexpr std::uint32_t kStackPaint = 0x5A17C0DEu;
-
-// Paints the stack from its limit up to a little below the caller's frame. Call first in main.
-[[gnu::noinline]] inline void paint_stack() noexcept {
-  std::uint32_t* stack_pointer = nullptr;
-  asm volatile("mov %0, sp" : "=r"(stack_pointer));
-  volatile std::uint32_t* word = &__StackLimit;
-  while (word < stack_pointer - 16) *word++ = kStackPaint;  // spare this frame's 64 bytes
-}
-
-// Bytes of stack used since paint_stack(): from the top down to the deepest overwritten word
-// (everything on the main stack: crt0, main, the library, newlib's printf, interrupt frames).
-inline std::size_t stack_high_water_bytes() noexcept {
-  const volatile std::uint32_t* word = &__StackLimit;
-  while (word < &__StackTop && *word == kStackPaint) ++word;
-  return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(&__StackTop) -
-                                  reinterpret_cast<std::uintptr_t>(word));
-}
+using cortex_m::paint_stack;
+using cortex_m::stack_high_water_bytes;
 
 inline void report(const char* key, std::uint64_t value) noexcept {
   // newlib-nano's printf has no %llu; every value here is below 2^32.

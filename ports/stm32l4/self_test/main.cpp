@@ -4,7 +4,8 @@
 // pipeline — front-end, analysis windows, z-score, fsdd-cnn in float32 and in int8, mean vote —
 // fed in blocks of the microphone firmware's DMA half (512 samples), and prints over USART2 the
 // decisions `earshot classify --windows --json` prints on the host, one section per model and
-// window overlap (ports/cortex-m/clip_decisions.hpp), then an end marker:
+// window overlap (ports/cortex-m/clip_decisions.hpp), the stack's high-water mark, then an end
+// marker:
 //
 //   # end: exit code 0
 //
@@ -22,6 +23,7 @@
 #include "earshot/pipeline/streaming_classifier.hpp"
 #include "fsdd_cnn.hpp"
 #include "fsdd_cnn_int8.hpp"
+#include "stack_usage.hpp"
 
 namespace board = earshot::port::stm32l4;
 namespace cortex_m = earshot::port::cortex_m;
@@ -53,6 +55,7 @@ void print_cycles(const char* model, std::uint32_t cycles) {
 }  // namespace
 
 int main() {
+  cortex_m::paint_stack();
   const board::ClockStatus clock = board::bring_up();
   std::printf("earshot self-test on STM32L476 at %u MHz: %s (sha256 %.8s) in float32 and int8, "
               "%u bundled clips, %u-sample blocks\n",
@@ -71,6 +74,10 @@ int main() {
       fsdd_int8::labels, kOverlaps);
   print_cycles("fsdd-cnn-int8", cortex_m::cycles() - start);
 
+  // Everything on the main stack (SRAM2) since reset: the pipeline, printf, the callbacks.
+  std::printf("# stack: %u of %u bytes used (SRAM2)\n",
+              static_cast<unsigned>(cortex_m::stack_high_water_bytes()),
+              static_cast<unsigned>(cortex_m::stack_size_bytes()));
   std::printf("# end: exit code %d\n", float_ok && int8_ok ? 0 : 1);
   board::uart_flush();
   for (;;) cortex_m::sleep_until_interrupt();
