@@ -22,6 +22,13 @@ FLASH_SECTIONS = (".isr_vector", ".text", ".ARM.extab", ".ARM.exidx", ".preinit_
                   ".fini_array", ".data")
 
 
+def qemu_version(emulator):
+    """'10.0.2' from the emulator's --version (7.2 and 10.0 count the same instructions)."""
+    result = subprocess.run([emulator[0], "--version"], capture_output=True, text=True, timeout=60)
+    match = re.search(r"version (\d+\.\d+(?:\.\d+)?)", result.stdout)
+    return match.group(1) if match else "(unknown version)"
+
+
 def run_image(emulator, elf):
     result = subprocess.run(emulator + [elf], capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
@@ -210,7 +217,8 @@ def main():
         row(label, text, reference)
 
     lines = [
-        "| on the Cortex-M4F (QEMU 7.2 mps2-an386, -icount shift=0, arm-none-eabi-gcc 12, -O3; float32 unless int8) "
+        f"| on the Cortex-M4F (QEMU {qemu_version(emulator)} mps2-an386, -icount shift=0, arm-none-eabi-gcc 12, -O3; "
+        "float32 unless int8) "
         "| earshot | thesis (X-CUBE-AI, STM32L476 at 80 MHz) / peers on the same emulator |",
         "|---|---|---|",
     ] + [f"| {what} | {earshot} | {reference} |" for what, earshot, reference in rows]
