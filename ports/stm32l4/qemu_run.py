@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Runs an STM32L4 firmware image in QEMU's b-l475e-iot01a and checks what the emulator saw.
 
-  qemu_run.py [--until REGEX] [--require REGEX ...] [--seconds S] FIRMWARE.elf
+  qemu_run.py [--until REGEX] [--require REGEX ...] [--same REGEX] [--seconds S] FIRMWARE.elf
 
 Prints USART2's output (QEMU's second serial port) as it comes. Without --until it waits for
 the self-test's end marker, `# end: exit code N`, stops QEMU there and exits with N; with it,
 it stops at the first line matching REGEX and exits 0 (for firmware that never ends, such as
 the microphone firmware, which waits for DFSDM, a peripheral QEMU does not have). Every
---require must have matched a line by then. Either way it
+--require must have matched a line by then, and --same's group must have been captured by two
+lines or more, the same each time (the address a firmware announces and the one it reports).
+Either way it
 then checks, from QEMU's own trace of its clock tree and USART models, that the board's clock
 was switched to 80 MHz (SYSCLK and USART2's kernel clock) and that USART2 runs at 115200 baud
 8N1 within 1% — what the firmware claims, seen from the other side of the registers.
@@ -49,7 +51,7 @@ def check_board():
         fail(f"{first} has no machine {BOARD}: install QEMU 10 (Debian 12: bookworm-backports)")
 
 
-def run(firmware, until, required, seconds, trace_path):
+def run(firmware, until, required, same, seconds, trace_path):
     command = [QEMU, "-M", BOARD, "-display", "none", "-monitor", "none",
                "-serial", "null", "-serial", "stdio",  # USART1 nowhere, USART2 to us
                "-icount", "shift=0", "-trace", "clock_set",
@@ -60,11 +62,14 @@ def run(firmware, until, required, seconds, trace_path):
     timer.start()
     result = None
     stopped = None
+    captured = []
     try:
         for line in qemu.stdout:
             line = line.rstrip("\r\n")
             print(line, flush=True)
             required = [pattern for pattern in required if not pattern.search(line)]
+            if same is not None and same.search(line):
+                captured.append(same.search(line).group(1))
             if line.startswith("error: "):
                 stopped = line  # the firmware gave up: no need to wait for the time limit
                 break
@@ -95,6 +100,8 @@ def run(firmware, until, required, seconds, trace_path):
         fail(f"QEMU exited with {qemu.returncode} before {wanted}")
     if required:
         fail("no line matching " + ", ".join(repr(pattern.pattern) for pattern in required))
+    if same is not None and (len(captured) < 2 or len(set(captured)) != 1):
+        fail(f"{same.pattern!r} captured {captured or 'nothing'}, not one value twice or more")
     return result
 
 
@@ -132,6 +139,7 @@ def main():
     parser.add_argument("--until", type=re.compile, help="stop at the first line matching this")
     parser.add_argument("--require", type=re.compile, action="append", default=[],
                         help="a line matching this must come before the stop")
+    parser.add_argument("--same", type=re.compile, help="its group 1 must be equal in every line it matches")
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("firmware")
     args = parser.parse_args()
@@ -140,7 +148,7 @@ def main():
     check_board()
     with tempfile.TemporaryDirectory() as scratch:
         trace_path = os.path.join(scratch, "trace.log")
-        result = run(args.firmware, args.until, args.require, args.seconds, trace_path)
+        result = run(args.firmware, args.until, args.require, args.same, args.seconds, trace_path)
         check_trace(trace_path)
     return result
 
