@@ -30,6 +30,8 @@ train stride-ds-32 --arch stride-ds-32
 train stride-ds-24-no-freqmask --arch stride-ds-24 --augment shift,mixup
 # Front-end ablation: 40 mel bands instead of 60.
 train stride-ds-24-40-mels --arch stride-ds-24 --frontend examples/esc10/ablations/frontend-40-mels.json
+# A pruned frequency range: the 60 mels up to 4 kHz instead of 8 kHz.
+train stride-ds-24-fmax-4000 --arch stride-ds-24 --frontend examples/esc10/ablations/frontend-fmax-4000.json
 # A longer recipe: 80 epochs (the one-cycle schedule stretched over them), label smoothing 0.1.
 train stride-ds-24-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1
 # Twice as long again: 160 epochs.
