@@ -28,6 +28,8 @@ train stride-ds-24-no-mixup --arch stride-ds-24 --augment shift,freqmask
 train stride-ds-32 --arch stride-ds-32
 # Augmentation ablation (Stride-DS-24, the default recipe otherwise): no freqmask.
 train stride-ds-24-no-freqmask --arch stride-ds-24 --augment shift,mixup
+# ... and no time shift (training windows at the front-end file's hop of 16 frames, not every 4).
+train stride-ds-24-no-shift --arch stride-ds-24 --augment mixup,freqmask
 # Front-end ablation: 40 mel bands instead of 60.
 train stride-ds-24-40-mels --arch stride-ds-24 --frontend examples/esc10/ablations/frontend-40-mels.json
 # A pruned frequency range: the 60 mels up to 4 kHz instead of 8 kHz.
@@ -36,6 +38,9 @@ train stride-ds-24-fmax-4000 --arch stride-ds-24 --frontend examples/esc10/ablat
 train stride-ds-24-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1
 # Twice as long again: 160 epochs.
 train stride-ds-24-160-ls --arch stride-ds-24 --epochs 160 --label-smoothing 0.1
+# That recipe with SpecAugment's time masking added.
+train stride-ds-24-timemask-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
+  --augment shift,mixup,freqmask,timemask
 # Longer windows (47 frames, 1.5 s, every 24) with that recipe.
 train stride-ds-24-47-frames-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --frontend examples/esc10/ablations/frontend-47-frames.json
