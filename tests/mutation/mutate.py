@@ -21,7 +21,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-# name: (file, text to find (exactly once), its replacement, CTest regex of the tests that must fail)
+# name: (file, text to find (exactly once), its replacement, CTest regex of the tests that must fail
+# [, the build that runs them: "host" (the default) or "stm32l4", the STM32L4 port's QEMU tests])
 MUTATIONS = {
     # Issue 14's surviving mutations.
     "pads-top-bottom": ("cmake/earshot_converter/onnx_import.py",
@@ -65,7 +66,26 @@ MUTATIONS = {
                                  "if (run_ < config_.min_consecutive || candidate_ == state_) return false;",
                                  "if (run_ <= config_.min_consecutive || candidate_ == state_) return false;",
                                  "earshot stream"),
+    # Issue 15: the STM32L4 port in QEMU's b-l475e-iot01a.
+    "stm32l4-pll-n-36": ("ports/stm32l4/board.cpp", "(40u << 8) | (0u << 25)", "(36u << 8) | (0u << 25)",
+                         "stm32l4-", "stm32l4"),
+    "stm32l4-flash-always-present": ("ports/stm32l4/board.cpp",
+                                     "const bool flash_interface_present = reg(flash::kAcr) != 0;",
+                                     "const bool flash_interface_present = true;", "stm32l4-", "stm32l4"),
+    "stm32l4-fault-pc-is-lr": ("ports/stm32l4/startup.cpp", "write_hex(frame[6]);", "write_hex(frame[5]);",
+                               "stm32l4-fault", "stm32l4"),
 }
+
+# How each build is configured (in --work/<name>); a build is made only if a selected mutation needs it.
+BUILDS = {
+    "host": ["-DCMAKE_BUILD_TYPE=Release", "-DEARSHOT_BUILD_PYTHON=ON", "-DEARSHOT_BUILD_BENCHMARKS=OFF"],
+    "stm32l4": ["-DCMAKE_BUILD_TYPE=Release", "-DEARSHOT_PORT=stm32l4",
+                "-DCMAKE_TOOLCHAIN_FILE={source}/cmake/toolchains/arm-none-eabi-cortex-m4f.cmake"],
+}
+
+
+def build_of(mutation):
+    return mutation[4] if len(mutation) > 4 else "host"
 
 
 def run(command, cwd, log, timeout=None):
@@ -93,8 +113,8 @@ def main():
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args()
     if args.list:
-        for name, (path, _, _, tests) in MUTATIONS.items():
-            print(f"{name:34s} {path}  (tests: {tests})")
+        for name, (path, _, _, tests, *_) in MUTATIONS.items():
+            print(f"{name:34s} {path}  (tests: {tests}; build: {build_of(MUTATIONS[name])})")
         return 0
     unknown = [n for n in args.names if n not in MUTATIONS]
     if unknown:
@@ -103,14 +123,17 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     log = os.path.join(args.work, "mutation.log")
     source = sync_scratch(args.work)
-    build = os.path.join(args.work, "build")
-    if run(["cmake", "-S", source, "-B", build, "-DCMAKE_BUILD_TYPE=Release", "-DEARSHOT_BUILD_PYTHON=ON",
-            "-DEARSHOT_BUILD_BENCHMARKS=OFF"], ROOT, log) != 0 or \
-            run(["cmake", "--build", build, "-j2"], ROOT, log) != 0:
-        sys.exit(f"mutate.py: the unmutated scratch copy does not build (see {log})")
+    builds = {}
+    for kind in sorted({build_of(MUTATIONS[name]) for name in names}):
+        builds[kind] = os.path.join(args.work, "build" if kind == "host" else f"build-{kind}")
+        options = [option.format(source=source) for option in BUILDS[kind]]
+        if run(["cmake", "-S", source, "-B", builds[kind], *options], ROOT, log) != 0 or \
+                run(["cmake", "--build", builds[kind], "-j2"], ROOT, log) != 0:
+            sys.exit(f"mutate.py: the unmutated scratch copy does not build for {kind} (see {log})")
     missed = []
     for name in names:
-        path, find, replace, tests = MUTATIONS[name]
+        path, find, replace, tests = MUTATIONS[name][:4]
+        build = builds[build_of(MUTATIONS[name])]
         target = os.path.join(source, path)
         with open(target, encoding="utf-8") as f:
             original = f.read()
@@ -133,7 +156,8 @@ def main():
         if result != "caught":
             missed.append(name)
     # The scratch tree is the working tree again; rebuild so the next run starts clean.
-    run(["cmake", "--build", build, "-j2"], ROOT, log)
+    for build in builds.values():
+        run(["cmake", "--build", build, "-j2"], ROOT, log)
     print(f"{len(names) - len(missed)} of {len(names)} mutations caught" +
           (f"; not caught: {', '.join(missed)}" if missed else ""))
     return 1 if missed else 0
