@@ -38,6 +38,8 @@ train stride-ds-24-fmax-4000 --arch stride-ds-24 --frontend examples/esc10/ablat
 train stride-ds-24-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1
 # Twice as long again: 160 epochs.
 train stride-ds-24-160-ls --arch stride-ds-24 --epochs 160 --label-smoothing 0.1
+# The wider Stride-DS-32 (776,128 MACC, within 1 M) with the same recipe.
+train stride-ds-32-80-ls --arch stride-ds-32 --epochs 80 --label-smoothing 0.1
 # That recipe with SpecAugment's time masking added.
 train stride-ds-24-timemask-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --augment shift,mixup,freqmask,timemask
