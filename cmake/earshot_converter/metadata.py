@@ -157,9 +157,12 @@ def frontend_problem(config):
     if not (config.get("ref", 1.0) > 0 and config.get("amin", 0.0) >= 0 and config.get("ln_offset", 1e-6) >= 0):
         return "'ref' must be positive, 'amin' and 'ln_offset' not negative"
     amin = np.float32(config.get("amin", 0.0))
+    with np.errstate(over="ignore", under="ignore"):
+        amin_power = amin * amin
     if config.get("power", 2) == 1 and config.get("scale", DEFAULTS["scale"]) in ("db", "mfcc") and amin > 0 and \
-            amin * amin == 0:
-        return f"'amin' {config['amin']} squares to 0 in float: dB of a magnitude spectrum needs amin >= 4e-23"
+            not 0 < amin_power < np.inf:
+        return (f"'amin' {config['amin']} squares to {'0' if amin_power == 0 else 'inf'} in float: "
+                "dB of a magnitude spectrum needs 4e-23 <= amin <= 1.8e19")
     if "hop_frames" in config and "overlap" in config:
         return "give 'hop_frames' or 'overlap', not both"
     if config.get("hop_frames", 1) < 1:

@@ -80,10 +80,19 @@ TEST_CASE("front-end configuration errors name the problem", "[dsp][frontend][er
     REQUIRE(with_amin(1e-23f) == Status::kInvalidLogParameter);
     REQUIRE(with_amin(2.382207389352189e-44f) == Status::kInvalidLogParameter);
     REQUIRE(with_amin(1e-22f) == Status::kOk);
+    // ... and above: 1e19 squares to 1e38, below float's 3.4e38, and stays accepted; 1e20 squares
+    // to inf (regressions/frontend_config/magnitude-mfcc-amin-squares-to-inf: 1e31).
+    REQUIRE(with_amin(1e19f) == Status::kOk);
+    REQUIRE(with_amin(1e20f) == Status::kInvalidLogParameter);
+    REQUIRE(with_amin(1.0141225353564769e+31f) == Status::kInvalidLogParameter);
   }
   REQUIRE(check([](FrontendConfig& c) {  // a power spectrum floors at amin itself
             c.kind = FeatureKind::kMfcc;
             c.amin = 1e-23f;
+          }) == Status::kOk);
+  REQUIRE(check([](FrontendConfig& c) {
+            c.kind = FeatureKind::kMfcc;
+            c.amin = 1e31f;
           }) == Status::kOk);
 }
 

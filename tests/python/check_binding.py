@@ -171,7 +171,8 @@ def frontend_files():
                            (dict(config, normalization="mean std"), "'normalization' must be one of"),
                            (dict(config, colour="blue"), "unknown key 'colour'"),
                            # as Frontend::validate refuses it: amin^2 is 0 in float, MFCCs of silence NaN
-                           (dict(config, power=1, scale="mfcc", amin=1e-30), "'amin' 1e-30 squares to 0 in float")):
+                           (dict(config, power=1, scale="mfcc", amin=1e-30), "'amin' 1e-30 squares to 0 in float"),
+                           (dict(config, power=1, scale="db", amin=1e31), "'amin' 1e+31 squares to inf in float")):
             try:
                 earshot.write_frontend(os.path.join(folder, "bad.json"), bad)
                 check(False, f"write_frontend accepted {words}")

@@ -94,11 +94,13 @@ class Frontend {
           config.ln_offset >= 0.0f && config.ln_offset < HUGE_VALF)) {
       return Status::kInvalidLogParameter;
     }
-    // amplitude_to_db floors the power at amin^2: below about 4e-23 that is 0 in float, a silent
-    // bin is -inf dB and an MFCC of -inf values NaN (the front-end fuzzer's amin of 2.4e-44).
+    // amplitude_to_db floors the power at amin^2, which must be a float: below about 4e-23 it is
+    // 0, a silent bin -inf dB and an MFCC of -inf values NaN (the front-end fuzzer's amin of
+    // 2.4e-44); above about 1.8e19 it is inf, every dB value inf and the MFCCs NaN (its 1e31).
     const bool magnitude_db = config.spectrum == Spectrum::kMagnitude &&
                               (config.kind == FeatureKind::kDecibel || config.kind == FeatureKind::kMfcc);
-    if (magnitude_db && config.amin > 0.0f && !(config.amin * config.amin > 0.0f)) {
+    const float amin_power = config.amin * config.amin;
+    if (magnitude_db && config.amin > 0.0f && !(amin_power > 0.0f && amin_power < HUGE_VALF)) {
       return Status::kInvalidLogParameter;
     }
     return Status::kOk;
