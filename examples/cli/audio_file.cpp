@@ -34,27 +34,41 @@ bool for_sndfile(const std::vector<std::uint8_t>& bytes, WavError error) {
 }
 
 #if EARSHOT_CLI_HAS_SNDFILE
-// A RIFF WAVE file reduced to what decoding needs (the fmt, fact and data chunks) before
-// libsndfile sees it: libsndfile 1.2 loops forever on some malformed INFO lists inside a LIST
-// chunk (libsndfile/libsndfile#1118, open; the audio_file fuzzer found one), and metadata chunks
-// carry nothing earshot uses. Other containers (FLAC, Ogg, RF64) are passed unchanged. A chunk
-// that runs past the end is cut there, as a truncated data chunk is read as far as it goes.
+// A RIFF WAVE or RF64 file reduced to what decoding needs (the ds64, fmt, fact and data chunks)
+// before libsndfile sees it: libsndfile 1.2 loops forever on some malformed INFO lists inside a
+// LIST chunk (libsndfile/libsndfile#1118, open; the audio_file fuzzer found one in each kind of
+// file), and metadata chunks carry nothing earshot uses. Other containers (FLAC, Ogg) are passed
+// unchanged. A chunk that runs past the end is cut there, as a truncated data chunk is read as
+// far as it goes. RF64 keeps its 0xFFFFFFFF size fields; its ds64 chunk's 64-bit RIFF size is
+// set to the shorter file.
 std::vector<std::uint8_t> without_metadata_chunks(const std::vector<std::uint8_t>& bytes) {
-  if (bytes.size() < 12 || std::memcmp(bytes.data(), "RIFF", 4) != 0) return bytes;
+  if (bytes.size() < 12) return bytes;
+  const bool rf64 = std::memcmp(bytes.data(), "RF64", 4) == 0;
+  if (!rf64 && std::memcmp(bytes.data(), "RIFF", 4) != 0) return bytes;
   std::vector<std::uint8_t> kept(bytes.begin(), bytes.begin() + 12);
+  std::size_t ds64_at = 0;
   for (std::size_t at = 12; at + 8 <= bytes.size();) {
     const std::uint8_t* chunk = bytes.data() + at;
     const std::size_t declared = static_cast<std::size_t>(chunk[4]) | static_cast<std::size_t>(chunk[5]) << 8 |
                                  static_cast<std::size_t>(chunk[6]) << 16 | static_cast<std::size_t>(chunk[7]) << 24;
     const std::size_t size = std::min(declared, bytes.size() - at - 8);
-    if (std::memcmp(chunk, "fmt ", 4) == 0 || std::memcmp(chunk, "fact", 4) == 0 || std::memcmp(chunk, "data", 4) == 0) {
+    const bool ds64 = rf64 && std::memcmp(chunk, "ds64", 4) == 0;
+    if (ds64 || std::memcmp(chunk, "fmt ", 4) == 0 || std::memcmp(chunk, "fact", 4) == 0 ||
+        std::memcmp(chunk, "data", 4) == 0) {
+      if (ds64 && ds64_at == 0) ds64_at = kept.size();
       kept.insert(kept.end(), chunk, chunk + 8 + size);
       if (size % 2 == 1) kept.push_back(0);  // RIFF pads an odd chunk to an even size
     }
     at += 8 + size + (size % 2);
   }
   const std::size_t riff_size = kept.size() - 8;
-  for (std::size_t b = 0; b < 4; ++b) kept[4 + b] = static_cast<std::uint8_t>(riff_size >> (8 * b));
+  if (!rf64) {
+    for (std::size_t b = 0; b < 4; ++b) kept[4 + b] = static_cast<std::uint8_t>(riff_size >> (8 * b));
+  } else if (ds64_at != 0 && kept.size() >= ds64_at + 16) {
+    for (std::size_t b = 0; b < 8; ++b) {
+      kept[ds64_at + 8 + b] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(riff_size) >> (8 * b));
+    }
+  }
   return kept;
 }
 
@@ -299,10 +313,12 @@ bool AudioReader::open(const std::string& path, std::string& error) {
     return false;
   }
 #if EARSHOT_CLI_HAS_SNDFILE
-  // libsndfile seeks in what it decodes: standard input is read whole first. So is a RIFF WAVE
-  // file of an encoding only libsndfile reads (8-bit, A-law, ...): its metadata chunks are left
-  // out first (without_metadata_chunks).
-  if (is_stdin_ || (bytes_.size() >= 4 && std::memcmp(bytes_.data(), "RIFF", 4) == 0)) {
+  // libsndfile seeks in what it decodes: standard input is read whole first. So are a RIFF WAVE
+  // file of an encoding only libsndfile reads (8-bit, A-law, ...) and an RF64 file: their
+  // metadata chunks are left out first (without_metadata_chunks), which costs RF64 its bounded
+  // memory but not a hang.
+  if (is_stdin_ || (bytes_.size() >= 4 && (std::memcmp(bytes_.data(), "RIFF", 4) == 0 ||
+                                           std::memcmp(bytes_.data(), "RF64", 4) == 0))) {
     source_ = Source::kMemory;
     if (!read_to_end(file_, bytes_, error) || !decode_audio_bytes(bytes_, whole_, error)) return false;
     bytes_.clear();

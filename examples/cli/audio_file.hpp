@@ -37,8 +37,9 @@ bool decode_audio_bytes(const std::vector<std::uint8_t>& bytes, AudioFile& audio
 // A recording read in blocks as it goes, for `stream`: memory stays bounded by the block and
 // a 1 MiB header buffer, whatever the length, from a file or standard input. WAV comes through
 // the library's parser (the same samples as read_audio_file); what it refuses comes through
-// libsndfile, in blocks from a FLAC, Ogg or RF64 file, whole from standard input (libsndfile's formats need
-// seeking) and from a RIFF WAVE file (its metadata chunks are left out first: libsndfile can hang on them).
+// libsndfile, in blocks from a FLAC or Ogg file, whole from standard input (libsndfile's formats need
+// seeking) and from a RIFF WAVE or RF64 file (its metadata chunks are left out first: libsndfile can hang
+// on them).
 class AudioReader {
  public:
   AudioReader() = default;

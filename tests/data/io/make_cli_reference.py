@@ -139,6 +139,18 @@ def make_bad_inputs():
     chunk = b"LIST" + struct.pack("<I", len(info)) + info
     tagged = pcm8[:data_at] + chunk + pcm8[data_at:]
     (bad / "pcm8_with_info.wav").write_bytes(tagged[:4] + struct.pack("<I", len(tagged) - 8) + tagged[8:])
+    # RF64 with the same kind of tag (its ds64 chunk's 64-bit RIFF size counting it): libsndfile
+    # can hang on an RF64 file's LIST chunk too, so the tool leaves it out there as well.
+    sf.write(bad / "rf64_samples.wav", clip[:64], rate, subtype="PCM_16")
+    sixteen, _ = sf.read(bad / "rf64_samples.wav", dtype="float32")
+    sf.write(bad / "rf64_samples.wav", sixteen, rate, subtype="FLOAT")
+    sf.write(bad / "rf64_with_info.wav", clip[:64], rate, format="RF64", subtype="PCM_16")
+    rf64 = (bad / "rf64_with_info.wav").read_bytes()
+    data_at = rf64.index(b"data")
+    tagged = bytearray(rf64[:data_at] + chunk + rf64[data_at:])
+    ds64_at = tagged.index(b"ds64")
+    tagged[ds64_at + 8:ds64_at + 16] = struct.pack("<Q", len(tagged) - 8)
+    (bad / "rf64_with_info.wav").write_bytes(bytes(tagged))
     sf.write(bad / "alaw.wav", clip[:64], rate, subtype="ALAW")
     sf.write(bad / "float64.wav", clip[:64], rate, subtype="DOUBLE")
     with_nan = clip[:64].copy()
