@@ -3,7 +3,7 @@
 // scratch folder holding one short WAV, one .npy and one text file. Any command line ends with
 // an exit code of 0 or 2 and never an exception (run_command has no guard: an exception
 // escaping is the finding). Arguments with a '/' or starting with ".." are skipped, so output
-// files (-o) stay in the scratch folder, which is emptied of them after every run; standard
+// files (-o) stay in the scratch folder, which is restored after every run; standard
 // input is /dev/null and standard output is discarded.
 #include <unistd.h>
 
@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +39,17 @@ void write_recording(const char* name) {
           "the scratch recording is written");
 }
 
+// The files every command line starts from: rewritten after each run, so that a command that
+// wrote over one (`-o a.wav`) leaves nothing for the next run to depend on.
+void write_scratch_files(const std::filesystem::path& folder) {
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) std::filesystem::remove_all(entry.path());
+  write_recording((folder / "a.wav").c_str());
+  const float values[6] = {1, 2, 3, 4, 5, 6};
+  require(earshot::save_npy((folder / "b.npy").string(), values, {2, 3}), "the scratch array is written");
+  std::FILE* text = std::fopen((folder / "c.txt").c_str(), "w");
+  require(text != nullptr && std::fputs("not audio\n", text) >= 0 && std::fclose(text) == 0, "c.txt is written");
+}
+
 // The scratch folder, made and filled on the first run. The harness works in it only while a
 // command runs: libFuzzer reads and writes its corpus by the paths it was given.
 const std::filesystem::path& scratch_folder() {
@@ -47,11 +57,7 @@ const std::filesystem::path& scratch_folder() {
     char name[] = "/tmp/earshot-tool-fuzz-XXXXXX";
     require(mkdtemp(name) != nullptr, "the scratch folder is made");
     const std::filesystem::path path(name);
-    write_recording((path / "a.wav").c_str());
-    const float values[6] = {1, 2, 3, 4, 5, 6};
-    require(earshot::save_npy((path / "b.npy").string(), values, {2, 3}), "the scratch array is written");
-    std::FILE* text = std::fopen((path / "c.txt").c_str(), "w");
-    require(text != nullptr && std::fputs("not audio\n", text) >= 0 && std::fclose(text) == 0, "c.txt is written");
+    write_scratch_files(path);
     require(std::freopen("/dev/null", "r", stdin) != nullptr && std::freopen("/dev/null", "w", stdout) != nullptr,
             "standard input and output are /dev/null");
     earshot::cli::register_thesis_models();
@@ -59,8 +65,6 @@ const std::filesystem::path& scratch_folder() {
   }();
   return folder;
 }
-
-const std::set<std::string> kScratchFiles{"a.wav", "b.npy", "c.txt"};
 
 }  // namespace
 
@@ -87,8 +91,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::filesystem::current_path(before);
   require(code == 0 || code == 2, "the exit code is 0 or 2");
   std::fflush(stdout);
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (kScratchFiles.count(entry.path().filename().string()) == 0) std::filesystem::remove_all(entry.path());
-  }
+  write_scratch_files(folder);
   return 0;
 }
