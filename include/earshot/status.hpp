@@ -51,8 +51,8 @@ constexpr const char* describe(Status status) noexcept {
     case Status::kInvalidMfccCount:
       return "n_mfcc must be between 1 and n_mels";
     case Status::kInvalidLogParameter:
-      return "ref must be positive, amin (amin^2 too, for dB of a magnitude spectrum) and ln_offset not negative, "
-             "all finite";
+      return "ref must be positive, amin and ln_offset not negative, all finite; for dB of a magnitude "
+             "spectrum amin^2 must be a float above 0 (amin 4e-23 to 1.8e19)";
     case Status::kNotConfigured:
       return "the object was used before a successful configure()";
     case Status::kSignalTooShort:

@@ -61,8 +61,7 @@ def host_output(earshot, clips, sections):
 def compare(reference, actual):
     """Number of problems; prints each and a summary."""
     problems = 0
-    worst = 0.0
-    section_worst = {}
+    worst = {}  # section: largest difference
     decisions = windows = 0
 
     def report(message):
@@ -70,14 +69,12 @@ def compare(reference, actual):
         problems += 1
         print("MISMATCH " + message)
 
-    def close(where, expected, got):
-        nonlocal worst
+    def close(section, where, expected, got):
         if len(expected) != len(got):
             report(f"{where}: {len(got)} values, expected {len(expected)}")
             return
         for index, (e, g) in enumerate(zip(expected, got)):
-            worst = max(worst, abs(e - g))
-            section_worst[options] = max(section_worst.get(options, 0.0), abs(e - g))
+            worst[section] = max(worst.get(section, 0.0), abs(e - g))
             if abs(e - g) > TOLERANCE:
                 report(f"{where}[{index}]: {g!r}, expected {e!r}")
 
@@ -97,18 +94,18 @@ def compare(reference, actual):
             for key in ("label", "index"):
                 if got[key] != expected[key]:
                     report(f"{where}: {key} {got[key]!r}, expected {expected[key]!r}")
-            close(where + " confidence", [expected["confidence"]], [got["confidence"]])
-            close(where + " probabilities", expected["probabilities"], got["probabilities"])
+            close(options, where + " confidence", [expected["confidence"]], [got["confidence"]])
+            close(options, where + " probabilities", expected["probabilities"], got["probabilities"])
             if len(got["windows"]) != len(expected["windows"]):
                 report(f"{where}: {len(got['windows'])} windows, expected {len(expected['windows'])}")
                 continue
             for w, (e, g) in enumerate(zip(expected["windows"], got["windows"])):
                 windows += 1
-                close(f"{where} window {w}", e, g)
-    for options, difference in section_worst.items():
+                close(options, f"{where} window {w}", e, g)
+    for options, difference in worst.items():
         print(f"'# {options}': worst difference {difference:.3g}")
     print(f"{decisions} decisions, {windows} windows in {len(reference)} sections: worst difference "
-          f"{worst:.3g} (tolerance {TOLERANCE:g}), {problems} problems")
+          f"{max(worst.values(), default=0.0):.3g} (tolerance {TOLERANCE:g}), {problems} problems")
     return problems
 
 

@@ -45,11 +45,11 @@ ClockStatus clock_init_80mhz() noexcept;
 // ST-LINK's virtual COM port through _write (startup.cpp).
 void uart_init(std::uint32_t clock_hz) noexcept;
 void uart_write(const char* data, std::size_t size) noexcept;
+void uart_flush() noexcept;  // until the last byte has left the shift register
 
 // What every firmware of the port does first: the clock, the DWT cycle counter, then USART2 at
 // the clock the switch left (so that a failed switch can still be reported).
 ClockStatus bring_up() noexcept;
-void uart_flush() noexcept;  // until the last byte has left the shift register
 
 // PDM microphone: DFSDM1_CKOUT on PC2 and DFSDM1_DATIN0 on PB1 (both AF6), channel 0 sampling
 // on the rising clock edge (a microphone with its L/R pin low), 80 MHz / 40 = 2 MHz PDM clock,

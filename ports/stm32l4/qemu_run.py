@@ -68,20 +68,16 @@ def run(firmware, until, required, same, seconds, trace_path):
             line = line.rstrip("\r\n")
             print(line, flush=True)
             required = [pattern for pattern in required if not pattern.search(line)]
-            if same is not None and same.search(line):
-                captured.append(same.search(line).group(1))
+            value = same.search(line) if same is not None else None
+            if value:
+                captured.append(value.group(1))
             if line.startswith("error: "):
                 stopped = line  # the firmware gave up: no need to wait for the time limit
                 break
-            if until is not None:
-                if until.search(line):
-                    result = 0
-                    break
-            else:
-                end = END.match(line)
-                if end:
-                    result = int(end.group(1))
-                    break
+            stop = (until or END).search(line)
+            if stop:
+                result = 0 if until else int(stop.group(1))
+                break
     finally:
         timed_out = not timer.is_alive() and result is None
         timer.cancel()

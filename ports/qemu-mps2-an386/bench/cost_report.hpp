@@ -1,7 +1,6 @@
 // What the cost programs share: the instructions a piece of work executes (SysTick under
 // -icount shift=0, instruction_counter.hpp: exact to one 40-instruction tick), reported as
-// `cost <key> <value>` lines that cost_table.py turns into the table, and the stack's
-// high-water mark (ports/cortex-m/stack_usage.hpp).
+// `cost <key> <value>` lines that cost_table.py turns into the table.
 #pragma once
 
 #include <cstddef>
@@ -9,12 +8,8 @@
 #include <cstdio>
 
 #include "instruction_counter.hpp"
-#include "stack_usage.hpp"
 
 namespace earshot::port::cost {
-
-using cortex_m::paint_stack;
-using cortex_m::stack_high_water_bytes;
 
 inline void report(const char* key, std::uint64_t value) noexcept {
   // newlib-nano's printf has no %llu; every value here is below 2^32.

@@ -12,6 +12,7 @@
 
 #include "cost_report.hpp"
 #include "earshot/pipeline/monitor.hpp"
+#include "stack_usage.hpp"
 
 namespace earshot::port::cost {
 
@@ -36,7 +37,7 @@ inline constexpr double kMeasuredSeconds = 7.2;
 template <class MonitorType>
 int measure_pipeline(MonitorType& monitor, const FrontendConfig& frontend, WindowNormalization normalization,
                      std::size_t window_frames, const char* name) {
-  paint_stack();
+  cortex_m::paint_stack();
   if (!start()) return 1;
   MonitorConfig config;
   config.pipeline.frontend = frontend;
@@ -85,7 +86,7 @@ int measure_pipeline(MonitorType& monitor, const FrontendConfig& frontend, Windo
   report_as("instructions", total);
   report_as("worst_block", worst_block);
   report_as("windows", windows);
-  report_as("stack", stack_high_water_bytes());
+  report_as("stack", cortex_m::stack_high_water_bytes());
   std::printf("%s: %u windows, %u decision events\n", name, static_cast<unsigned>(windows),
               static_cast<unsigned>(events));
   return windows > 0 ? 0 : 1;
