@@ -1,7 +1,9 @@
 // Cost of one front-end frame (window, real FFT, power, sparse mel, dB) for the thesis
 // configuration (22.05 kHz, n_fft 1024, hop 512, 60 mels) and the on-device one (16 kHz, 1024,
-// 512, 30 mels), with the built-in FFT and with KissFFT. The counter realtime_factor is seconds
-// of audio processed per second of compute: one frame stands for hop_length / sample_rate s.
+// 512, 30 mels), with the built-in FFT, with KissFFT and, where Debian's libfftw3-dev is
+// installed, with FFTW3: the same Frontend (window, power, mel, dB) around each FFT. The counter
+// realtime_factor is seconds of audio processed per second of compute: one frame stands for
+// hop_length / sample_rate s.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -10,6 +12,9 @@
 
 #include "earshot/dsp/frontend.hpp"
 #include "earshot/dsp/kiss_fft_backend.hpp"
+#if EARSHOT_BENCH_HAS_FFTW
+#include "fftw_backend.hpp"
+#endif
 
 namespace {
 
@@ -73,6 +78,11 @@ BENCHMARK_TEMPLATE(frame_cost, BuiltIn, kThesis)->Name("thesis_22k_1024_60mel_bu
 BENCHMARK_TEMPLATE(frame_cost, Kiss, kThesis)->Name("thesis_22k_1024_60mel_kissfft");
 BENCHMARK_TEMPLATE(frame_cost, BuiltIn, kDevice)->Name("device_16k_1024_30mel_builtin");
 BENCHMARK_TEMPLATE(frame_cost, Kiss, kDevice)->Name("device_16k_1024_30mel_kissfft");
+#if EARSHOT_BENCH_HAS_FFTW
+using Fftw = FftwBackend<kFftSize>;
+BENCHMARK_TEMPLATE(frame_cost, Fftw, kThesis)->Name("thesis_22k_1024_60mel_fftw");
+BENCHMARK_TEMPLATE(frame_cost, Fftw, kDevice)->Name("device_16k_1024_30mel_fftw");
+#endif
 
 // The FFT alone, to show how much of a frame it is.
 template <class Fft>
@@ -94,5 +104,8 @@ void fft_cost(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(fft_cost, BuiltIn)->Name("fft_1024_builtin");
 BENCHMARK_TEMPLATE(fft_cost, Kiss)->Name("fft_1024_kissfft");
+#if EARSHOT_BENCH_HAS_FFTW
+BENCHMARK_TEMPLATE(fft_cost, Fftw)->Name("fft_1024_fftw");
+#endif
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The built-in real FFT and the KissFFT backend against a direct DFT computed in double, for
-// every power-of-two size 4..4096 (built-in) and even sizes that are not (KissFFT).
+// The built-in real FFT (its transform and its windowed power spectrum) and the KissFFT backend
+// against a direct DFT computed in double, for every power-of-two size 4..4096 (built-in) and
+// even sizes that are not (KissFFT).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -89,6 +90,49 @@ TEST_CASE("built-in FFT of a cosine puts n/2 into its bin", "[dsp][fft]") {
     INFO("bin " << k);
     REQUIRE(data[2 * k] == Approx(k == 3 ? 32.0 : 0.0).margin(1e-5));
     REQUIRE(data[2 * k + 1] == Approx(0.0).margin(1e-5));
+  }
+}
+
+TEST_CASE("built-in FFT's power spectrum of a windowed frame matches a direct DFT for every power of two 4..4096",
+          "[dsp][fft]") {
+  static earshot::RealFft<4096> fft;
+  static_assert(earshot::HasPowerSpectrum<earshot::RealFft<64>>::value, "");
+  for (std::size_t n = 4; n <= 4096; n *= 2) {
+    const std::vector<float> frame = random_signal(n, static_cast<unsigned>(n));
+    const std::vector<float> window = random_signal(n, static_cast<unsigned>(n + 1));
+    std::vector<float> windowed(n);
+    for (std::size_t i = 0; i < n; ++i) windowed[i] = frame[i] * window[i];
+    const std::vector<double> expected = direct_dft(windowed);
+    REQUIRE(fft.init(n) == Status::kOk);
+    std::vector<float> power(n + 2, 123.0f);
+    fft.power_spectrum(frame.data(), window.data(), power.data());
+    double worst = 0.0, mean_power = 0.0;
+    for (std::size_t k = 0; k <= n / 2; ++k) {
+      const double reference = expected[2 * k] * expected[2 * k] + expected[2 * k + 1] * expected[2 * k + 1];
+      worst = std::max(worst, std::fabs(power[k] - reference));
+      mean_power += reference / static_cast<double>(n / 2 + 1);
+    }
+    INFO("n = " << n << ", error relative to the mean bin power = " << worst / mean_power);
+    REQUIRE(worst / mean_power < 4e-6);
+  }
+}
+
+TEST_CASE("built-in FFT's power spectrum puts (n/2)^2 into a cosine's bin", "[dsp][fft]") {
+  // x[t] = cos(2 pi 5 t / 32) under a window of ones: |X[5]|^2 = 16^2 = 256, every other bin 0
+  // (hand calculation).
+  earshot::RealFft<32> fft;
+  REQUIRE(fft.init(32) == Status::kOk);
+  float frame[32];
+  float ones[32];
+  for (int t = 0; t < 32; ++t) {
+    frame[t] = static_cast<float>(std::cos(2.0 * kPi * 5 * t / 32));
+    ones[t] = 1.0f;
+  }
+  float power[34];
+  fft.power_spectrum(frame, ones, power);
+  for (int k = 0; k <= 16; ++k) {
+    INFO("bin " << k);
+    REQUIRE(power[k] == Approx(k == 5 ? 256.0 : 0.0).margin(1e-4));
   }
 }
 

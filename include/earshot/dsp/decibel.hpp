@@ -1,10 +1,14 @@
 // Logarithmic scales of a spectrogram as librosa 0.11 computes them in float32:
 // power_to_db (10 log10(max(amin, S)) - 10 log10(max(amin, ref))), amplitude_to_db (the same on
-// S^2 with ref^2 and amin^2), the top_db floor, and the natural log with an offset.
+// S^2 with ref^2 and amin^2), the top_db floor, and the natural log with an offset. The
+// logarithms of the values go through fast_ln (fast_log.hpp: within a few units in the last
+// place); the offsets, computed once, through the standard library.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
+
+#include "earshot/dsp/fast_log.hpp"
 
 namespace earshot {
 
@@ -12,13 +16,16 @@ namespace earshot {
 constexpr float kPowerAmin = 1e-10f;
 constexpr float kAmplitudeAmin = 1e-5f;
 
+// 10 log10(x) = (10 / ln 10) ln x.
+constexpr float kDecibelsPerNeper = 4.34294482f;
+
 // power_to_db without top_db, element by element (in may equal out).
 inline void power_to_db(const float* in, float* out, std::size_t count, float ref,
                         float amin) noexcept {
   const float offset = 10.0f * std::log10(ref > amin ? ref : amin);
   for (std::size_t i = 0; i < count; ++i) {
     const float value = in[i] > amin ? in[i] : amin;
-    out[i] = 10.0f * std::log10(value) - offset;
+    out[i] = kDecibelsPerNeper * fast_ln(value) - offset;
   }
 }
 
@@ -32,13 +39,13 @@ inline void amplitude_to_db(const float* in, float* out, std::size_t count, floa
   const float offset = 20.0f * std::log10(ref > amin ? ref : amin);
   for (std::size_t i = 0; i < count; ++i) {
     const float power = in[i] * in[i];
-    out[i] = 10.0f * std::log10(power > amin_power ? power : amin_power) - offset;
+    out[i] = kDecibelsPerNeper * fast_ln(power > amin_power ? power : amin_power) - offset;
   }
 }
 
 // log(S + offset) (in may equal out).
 inline void natural_log(const float* in, float* out, std::size_t count, float offset) noexcept {
-  for (std::size_t i = 0; i < count; ++i) out[i] = std::log(in[i] + offset);
+  for (std::size_t i = 0; i < count; ++i) out[i] = fast_ln(in[i] + offset);
 }
 
 inline float max_value(const float* values, std::size_t count) noexcept {

@@ -31,6 +31,24 @@ namespace earshot {
 //       X[0] and X[n/2] are written as 0. numpy.fft.rfft gives the same numbers.
 //       A CMSIS backend unpacks arm_rfft_fast_f32's format (X[n/2].re stored in out[1]) into this.
 //       Must not allocate; is real-time safe.
+//
+// Optionally, a backend may also provide
+//
+//   void power_spectrum(const float* frame, const float* window, float* out) const noexcept;
+//       out[k] = |X[k]|^2 for k = 0 .. n/2, X the forward DFT of frame[i] * window[i]
+//       (i < n), the same numbers as forward() followed by re^2 + im^2 up to rounding; out has
+//       room for n + 2 floats, which the backend may use as work space.
+//
+// which the front-end then calls instead of windowing, forward() and squaring itself
+// (HasPowerSpectrum).
+template <class Backend, class = void>
+struct HasPowerSpectrum : std::false_type {};
+
+template <class Backend>
+struct HasPowerSpectrum<Backend, std::void_t<decltype(std::declval<const Backend&>().power_spectrum(
+                                     std::declval<const float*>(), std::declval<const float*>(),
+                                     std::declval<float*>()))>> : std::true_type {};
+
 template <class Backend, class = void>
 struct IsFftBackend : std::false_type {};
 

@@ -250,16 +250,21 @@ class Frontend {
   // Window, FFT, |X|^2 or |X|, mel: linear mel of one frame into mel_.
   void mel_frame(const float* frame) noexcept {
     const std::size_t n_fft = config_.n_fft;
-    for (std::size_t i = 0; i < n_fft; ++i) spectrum_[i] = frame[i] * window_[i];
-    fft_.forward(spectrum_);
-    // Bin k's power overwrites spectrum_[k] after its (re, im) at 2k, 2k + 1 has been read.
     const std::size_t bins = n_fft / 2 + 1;
-    const bool magnitude = config_.spectrum == Spectrum::kMagnitude;
-    for (std::size_t k = 0; k < bins; ++k) {
-      const float re = spectrum_[2 * k];
-      const float im = spectrum_[2 * k + 1];
-      const float power = re * re + im * im;
-      spectrum_[k] = magnitude ? std::sqrt(power) : power;
+    if constexpr (HasPowerSpectrum<Fft>::value) {
+      fft_.power_spectrum(frame, window_, spectrum_);
+    } else {
+      for (std::size_t i = 0; i < n_fft; ++i) spectrum_[i] = frame[i] * window_[i];
+      fft_.forward(spectrum_);
+      // Bin k's power overwrites spectrum_[k] after its (re, im) at 2k, 2k + 1 has been read.
+      for (std::size_t k = 0; k < bins; ++k) {
+        const float re = spectrum_[2 * k];
+        const float im = spectrum_[2 * k + 1];
+        spectrum_[k] = re * re + im * im;
+      }
+    }
+    if (config_.spectrum == Spectrum::kMagnitude) {
+      for (std::size_t k = 0; k < bins; ++k) spectrum_[k] = std::sqrt(spectrum_[k]);
     }
     filterbank_.apply(spectrum_, mel_);
   }

@@ -7,37 +7,23 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 
 namespace earshot {
 
 enum class WindowNormalization : std::uint8_t { kNone, kMeanStd, kMax };
 
-namespace detail {
-
-// Kahan's compensated sum: as exact as a double accumulator for windows of a few thousand
-// values, in single precision. A Cortex-M4F has no double-precision FPU: double accumulation in
-// software cost about 420 instructions a value (QEMU, -O3), half an fsdd-cnn inference per window.
-struct CompensatedSum {
-  float total = 0.0f;
-  float lost = 0.0f;  // low-order part that the last addition rounded away (negated)
-  void add(float value) noexcept {
-    const float corrected = value - lost;
-    const float next = total + corrected;
-    lost = (next - total) - corrected;
-    total = next;
-  }
-  double value() const noexcept { return static_cast<double>(total) - static_cast<double>(lost); }
-};
-
-}  // namespace detail
-
-// How every value of a window is scaled: (x - mean) x (1 / std) with the population standard
-// deviation (numpy's x.std()), x / max|x|, or not at all. The statistics come from compensated
-// single-precision sums (detail::CompensatedSum) over the values in index order; the values
-// are scaled in single precision. A constant window (std == 0) becomes all zeros instead of
-// NaN; an all-zero window under kMax stays zero. Computed from an accessor, so a window can be
-// scaled as it is copied (into an int8 model's input, without a float copy of the window).
+// How every value of a window is scaled: (x - mean) / std with the population standard
+// deviation (numpy's x.std()), x / max|x|, or not at all. mean and std come from one pass in
+// single precision over the deviations d = x - c from a rough centre c, the mean of 16 values
+// spread over the window: mean = c + sum(d) / n, variance = sum(d^2) / n - (sum(d) / n)^2.
+// Shifting by c keeps the sums small (dB features sit far from 0, within tens of dB of each
+// other) and the subtraction in the variance harmless, at three additions or multiply-adds a
+// value where compensated sums took eight (a Cortex-M4F has no double-precision unit). Over the
+// 1,280 to 1,860 values of the example windows the z-scores stay within 1e-4 of numpy's in
+// float64 (tests/pipeline/reference_test.cpp). A window whose deviations are all 0 (a constant
+// one) becomes all zeros instead of NaN; an all-zero window under kMax stays zero. Computed
+// from accessors, so a window can be scaled as it is copied (into an int8 model's input,
+// without a float copy of the window).
 struct WindowScaling {
   WindowNormalization mode = WindowNormalization::kNone;
   bool constant = false;  // kMeanStd: every value was equal
@@ -63,31 +49,32 @@ struct WindowScaling {
 };
 
 // The scaling of `count` values; for_each_value(visit) calls visit(value) for each of them, in
-// the same order every time.
-template <class ForEachValue>
-WindowScaling window_scaling(WindowNormalization mode, std::size_t count, const ForEachValue& for_each_value) noexcept {
+// the same order every time, and value_at(i) returns the i-th of them.
+template <class ValueAt, class ForEachValue>
+WindowScaling window_scaling(WindowNormalization mode, std::size_t count, const ValueAt& value_at,
+                             const ForEachValue& for_each_value) noexcept {
   WindowScaling scaling;
   scaling.mode = count == 0 ? WindowNormalization::kNone : mode;
   if (scaling.mode == WindowNormalization::kMeanStd) {
-    detail::CompensatedSum sum;
-    float smallest = std::numeric_limits<float>::infinity();
-    float largest = -std::numeric_limits<float>::infinity();
+    constexpr std::size_t kCentreValues = 16;
+    const std::size_t spread = count < kCentreValues ? count : kCentreValues;
+    float centre = 0.0f;
+    for (std::size_t i = 0; i < spread; ++i) centre += value_at(i * count / spread);
+    centre /= static_cast<float>(spread);
+    float deviations = 0.0f;
+    float squares = 0.0f;
     for_each_value([&](float value) {
-      sum.add(value);
-      smallest = value < smallest ? value : smallest;
-      largest = value > largest ? value : largest;
+      const float d = value - centre;
+      deviations += d;
+      squares += d * d;
     });
-    // Checked exactly: a rounded mean could leave a constant window with a tiny non-zero std.
-    scaling.constant = smallest == largest;
+    scaling.constant = squares == 0.0f;
     if (scaling.constant) return scaling;
-    scaling.mean = static_cast<float>(sum.value() / static_cast<double>(count));
-    detail::CompensatedSum squares;
-    for_each_value([&](float value) {
-      const float d = value - scaling.mean;
-      squares.add(d * d);
-    });
-    const double std_dev = std::sqrt(squares.value() / static_cast<double>(count));
-    scaling.inverse_std = std_dev > 0.0 ? static_cast<float>(1.0 / std_dev) : 0.0f;
+    const float n = static_cast<float>(count);
+    const float mean_deviation = deviations / n;
+    const float variance = squares / n - mean_deviation * mean_deviation;
+    scaling.mean = centre + mean_deviation;
+    scaling.inverse_std = variance > 0.0f ? 1.0f / std::sqrt(variance) : 0.0f;
   } else if (scaling.mode == WindowNormalization::kMax) {
     for_each_value([&](float value) {
       const float magnitude = std::fabs(value);
@@ -99,11 +86,16 @@ WindowScaling window_scaling(WindowNormalization mode, std::size_t count, const 
 
 // Normalises `values` in place.
 inline void normalize_window(WindowNormalization mode, float* values, std::size_t count) noexcept {
-  const WindowScaling scaling = window_scaling(mode, count, [&](const auto& visit) {
+  if (count == 0) return;
+  // Unrolled: the loop's own increment, compare and branch were a third of each pass.
+  const auto value_at = [values](std::size_t i) { return values[i]; };
+  const WindowScaling scaling = window_scaling(mode, count, value_at, [&](const auto& visit) {
+#pragma GCC unroll 8
     for (std::size_t i = 0; i < count; ++i) visit(values[i]);
   });
   if (scaling.mode == WindowNormalization::kNone) return;
   scaling.with_function([&](const auto& scale) {
+#pragma GCC unroll 8
     for (std::size_t i = 0; i < count; ++i) values[i] = scale(values[i]);
   });
 }

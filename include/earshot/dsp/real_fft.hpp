@@ -1,8 +1,10 @@
 // The built-in real FFT: an n-point real transform computed as an n/2-point complex FFT
-// (in-place radix-4 decimation in time, one radix-2 stage when log2(n/2) is odd) followed by
-// the standard split step that separates the even and odd samples (Sorensen et al. 1987).
-// Twiddles are computed at compile time for kMaxFftSize (flash on a microcontroller) and read
-// with a stride for smaller sizes, so the object itself holds only the size. No heap.
+// (decimation in time: a first stage of 8-, 4- or 2-point DFTs, then radix-8 stages and at
+// most one radix-4 stage) followed by the standard split step that separates the even and odd
+// samples (Sorensen et al. 1987).
+// Twiddles are computed at compile time for kMaxFftSize (flash on a microcontroller); the
+// stages' table serves every smaller size as it is, the split's is read with a stride, so the
+// object itself holds only the size. No heap.
 #pragma once
 
 #include <cstddef>
@@ -64,20 +66,69 @@ constexpr CosSin unit_circle(std::size_t k, std::size_t n) noexcept {
   }
 }
 
-// e^{-2 pi i k / kSize} for 0 <= k < 3 kSize / 4: the largest index the radix-4 stages need
-// (W^{3k} of the last stage); the split step needs k <= kSize / 4.
+// (1/2) e^{-2 pi i k / kSize} for 0 <= k <= kSize / 4: the split step's twiddles of every size
+// up to kSize, read with a stride. The factor 1/2 of the split's formula rides on the twiddle
+// (exact in binary), which saves multiplications.
 template <std::size_t kSize>
-struct TwiddleTable {
-  static constexpr std::size_t kCount = kSize * 3 / 4;
+struct SplitTwiddles {
+  static constexpr std::size_t kCount = kSize / 4 + 1;
   Complex values[kCount]{};
 };
 
 template <std::size_t kSize>
-constexpr TwiddleTable<kSize> make_twiddle_table() noexcept {
-  TwiddleTable<kSize> table{};
-  for (std::size_t k = 0; k < TwiddleTable<kSize>::kCount; ++k) {
+constexpr SplitTwiddles<kSize> make_split_twiddles() noexcept {
+  SplitTwiddles<kSize> table{};
+  for (std::size_t k = 0; k < SplitTwiddles<kSize>::kCount; ++k) {
     const CosSin v = unit_circle(k, kSize);
-    table.values[k] = {static_cast<float>(v.cos), static_cast<float>(-v.sin)};
+    table.values[k] = {static_cast<float>(0.5 * v.cos), static_cast<float>(-0.5 * v.sin)};
+  }
+  return table;
+}
+
+// The radix-8 stages' twiddles, in the order the stages read them: for each block size 32, 64,
+// ..., kMaxBlock and each k in 1 .. block/8 - 1, the seven values W^k, W^2k, ..., W^7k with
+// W = e^{-2 pi i / block}. A stage's twiddles depend on its block size only, not on the
+// transform's size, so one table serves every size.
+constexpr std::size_t radix8_twiddle_offset(std::size_t block) noexcept {
+  std::size_t offset = 0;
+  for (std::size_t smaller = 32; smaller < block; smaller *= 2) offset += 7 * (smaller / 8 - 1);
+  return offset;
+}
+
+template <std::size_t kMaxBlock>
+struct Radix8Twiddles {
+  static constexpr std::size_t kCount = kMaxBlock >= 32 ? radix8_twiddle_offset(2 * kMaxBlock) : 1;
+  Complex values[kCount]{};
+};
+
+template <std::size_t kMaxBlock>
+constexpr Radix8Twiddles<kMaxBlock> make_radix8_twiddles() noexcept {
+  Radix8Twiddles<kMaxBlock> table{};
+  for (std::size_t block = 32; block <= kMaxBlock; block *= 2) {
+    std::size_t at = radix8_twiddle_offset(block);
+    for (std::size_t k = 1; k < block / 8; ++k) {
+      for (std::size_t power = 1; power <= 7; ++power) {
+        const CosSin v = unit_circle(power * k, block);
+        table.values[at++] = {static_cast<float>(v.cos), static_cast<float>(-v.sin)};
+      }
+    }
+  }
+  return table;
+}
+
+// W^k, W^2k, W^3k for k = 1, 2, 3, W = e^{-2 pi i / 16}: the one radix-4 stage with twiddles
+// (block 16, see RealFft::first_radix).
+struct Radix4Block16Twiddles {
+  Complex values[9]{};
+};
+
+constexpr Radix4Block16Twiddles make_radix4_block16_twiddles() noexcept {
+  Radix4Block16Twiddles table{};
+  for (std::size_t k = 1; k <= 3; ++k) {
+    for (std::size_t power = 1; power <= 3; ++power) {
+      const CosSin v = unit_circle(power * k, 16);
+      table.values[3 * (k - 1) + power - 1] = {static_cast<float>(v.cos), static_cast<float>(-v.sin)};
+    }
   }
   return table;
 }
@@ -88,10 +139,50 @@ inline Complex multiply(Complex a, Complex b) noexcept {
   return {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
 }
 
+inline Complex add(Complex a, Complex b) noexcept { return {a.re + b.re, a.im + b.im}; }
+inline Complex subtract(Complex a, Complex b) noexcept { return {a.re - b.re, a.im - b.im}; }
+inline Complex minus_i_times(Complex a) noexcept { return {a.im, -a.re}; }
+
+// The 4-point DFT X[k] = sum x[q] e^{-2 pi i q k / 4} of x0..x3, in place. The kernels take
+// named values, not arrays: compilers keep those in registers (an array of structs went to the
+// stack on arm-none-eabi-gcc 12).
+inline void dft4(Complex& x0, Complex& x1, Complex& x2, Complex& x3) noexcept {
+  const Complex s0 = add(x0, x2);
+  const Complex d0 = subtract(x0, x2);
+  const Complex s1 = add(x1, x3);
+  const Complex d1 = minus_i_times(subtract(x1, x3));
+  x0 = add(s0, s1);
+  x1 = add(d0, d1);
+  x2 = subtract(s0, s1);
+  x3 = subtract(d0, d1);
+}
+
+// The 8-point DFT of x0..x7, in place: the 4-point DFTs of the even and odd samples joined with
+// W8^k = e^{-i pi k / 4}, whose multiplications are additions and one scaling by sqrt(1/2).
+inline void dft8(Complex& x0, Complex& x1, Complex& x2, Complex& x3, Complex& x4, Complex& x5, Complex& x6,
+                 Complex& x7) noexcept {
+  constexpr float kHalfSqrt2 = 0.70710678118654752f;
+  dft4(x0, x2, x4, x6);  // even samples: E0 .. E3 in x0, x2, x4, x6
+  dft4(x1, x3, x5, x7);  // odd samples: O0 .. O3 in x1, x3, x5, x7
+  const Complex e0 = x0, e1 = x2, e2 = x4, e3 = x6;
+  const Complex o0 = x1;
+  const Complex o1{kHalfSqrt2 * (x3.re + x3.im), kHalfSqrt2 * (x3.im - x3.re)};
+  const Complex o2 = minus_i_times(x5);
+  const Complex o3{kHalfSqrt2 * (x7.im - x7.re), -kHalfSqrt2 * (x7.re + x7.im)};
+  x0 = add(e0, o0);
+  x4 = subtract(e0, o0);
+  x1 = add(e1, o1);
+  x5 = subtract(e1, o1);
+  x2 = add(e2, o2);
+  x6 = subtract(e2, o2);
+  x3 = add(e3, o3);
+  x7 = subtract(e3, o3);
+}
+
 }  // namespace detail
 
 // Real FFT of any power-of-two size from 4 to kMaxFftSize (see fft_backend.hpp for the
-// interface and the output layout).
+// interface and the output layout), with the front-end's fused windowed power spectrum.
 template <std::size_t kMaxFftSize>
 class RealFft {
   static_assert(detail::is_power_of_two(kMaxFftSize) && kMaxFftSize >= 4 && kMaxFftSize <= 65536,
@@ -108,6 +199,8 @@ class RealFft {
     if (!supports(n)) return Status::kFftSizeNotSupported;
     if (n > max_size) return Status::kFftSizeExceedsCapacity;
     size_ = n;
+    log2_half_ = 0;
+    while ((std::size_t{1} << log2_half_) < n / 2) ++log2_half_;
     return Status::kOk;
   }
 
@@ -115,124 +208,328 @@ class RealFft {
 
   void forward(float* data) const noexcept {
     auto* z = reinterpret_cast<detail::Complex*>(data);
-    const std::size_t half = size_ / 2;
-    bit_reverse(z, half);
-    complex_fft(z, half);
-    split(z, half);
+    bit_reverse(z, size_ / 2);
+    first_stage_in_place(z);
+    later_stages(z);
+    split(z);
+  }
+
+  // out[k] = |X[k]|^2 for k = 0 .. n/2 of the frame multiplied by the window (both n values);
+  // out needs room for n + 2 floats (it is the transform's work space). The numbers of
+  // forward() on frame[i] * window[i] followed by re^2 + im^2, in fewer steps: the window is
+  // applied as the first stage reads its inputs in bit-reversed order (no reordering pass), and
+  // the split step squares its results instead of storing them.
+  void power_spectrum(const float* frame, const float* window, float* out) const noexcept {
+    auto* z = reinterpret_cast<detail::Complex*>(out);
+    first_stage_windowed(frame, window, z);
+    later_stages(z);
+    split_power(z, out);
   }
 
  private:
-  static constexpr detail::TwiddleTable<kMaxFftSize> kTwiddles =
-      detail::make_twiddle_table<kMaxFftSize>();
+  static constexpr detail::SplitTwiddles<kMaxFftSize> kSplitTwiddles =
+      detail::make_split_twiddles<kMaxFftSize>();
+  static constexpr detail::Radix8Twiddles<kMaxFftSize / 2> kRadix8Twiddles =
+      detail::make_radix8_twiddles<kMaxFftSize / 2>();
+  static constexpr detail::Radix4Block16Twiddles kRadix4Twiddles = detail::make_radix4_block16_twiddles();
 
-  // e^{-2 pi i k / n}.
-  static detail::Complex twiddle(std::size_t k, std::size_t n) noexcept {
-    return kTwiddles.values[k * (kMaxFftSize / n)];
+  // The n/2-point complex FFT as few passes over the data as possible: radix-8 stages, and
+  // radix-4 where log2(n/2) is not a multiple of 3. The first stage (no twiddles) is 8 points
+  // when log2(n/2) is a multiple of 3, else 4 (2 or 8 for n = 4 or 16), and later_stages() adds
+  // one radix-4 stage when the bits left are not a multiple of 3: that is only ever right after
+  // a 4-point first stage, so the one radix-4 stage with twiddles has blocks of 16.
+  std::size_t first_radix() const noexcept {
+    if (log2_half_ <= 3) return std::size_t{1} << log2_half_;
+    return log2_half_ % 3 == 0 ? 8 : 4;
   }
 
-  // Swaps z[i] and z[reverse(i)]. Thumb-2 cores (Cortex-M3/M4/M7) reverse a word in one RBIT
-  // instruction, which halves the cost of this pass; elsewhere j counts in reversed order.
-  static void bit_reverse(detail::Complex* z, std::size_t m) noexcept {
-#if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
-    unsigned shift = 32;
-    for (std::size_t size = m; size > 1; size >>= 1) --shift;
-    for (std::uint32_t i = 0; i < m; ++i) {
-      std::uint32_t reversed;
-      __asm__("rbit %0, %1" : "=r"(reversed) : "r"(i));
-      const std::uint32_t j = reversed >> shift;
-      if (i < j) swap(z[i], z[j]);
+  void later_stages(detail::Complex* z) const noexcept {
+    const std::size_t m = size_ / 2;
+    std::size_t span = first_radix();  // the size of the DFTs in z so far
+    std::size_t bits_left = log2_half_;
+    for (std::size_t done = span; done > 1; done >>= 1) --bits_left;
+    while (span < m) {
+      if (bits_left % 3 != 0) {
+        radix4_block16_stage(z);
+        span *= 4;
+        bits_left -= 2;
+      } else {
+        radix8_stage(z, span);
+        span *= 8;
+        bits_left -= 3;
+      }
     }
+  }
+
+  // Swaps z[i] and z[reverse(i)].
+  static void bit_reverse(detail::Complex* z, std::size_t m) noexcept {
+    ReversedCounter reversed(m);
+    for (std::size_t i = 0; i < m; ++i, reversed.next()) {
+      const std::size_t j = reversed.value();
+      if (i < j) {
+        const detail::Complex t = z[i];
+        z[i] = z[j];
+        z[j] = t;
+      }
+    }
+  }
+
+  // 0, 1, 2, ... of `count` (a power of two) with their bits reversed. Thumb-2 cores
+  // (Cortex-M3/M4/M7) reverse a word in one RBIT instruction; elsewhere the reversed value counts.
+  class ReversedCounter {
+   public:
+    explicit ReversedCounter(std::size_t count) noexcept : count_(count) {
+#if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
+      for (std::size_t size = count; size > 1; size >>= 1) --shift_;
+#endif
+    }
+    std::size_t value() const noexcept {
+#if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
+      std::uint32_t reversed;
+      __asm__("rbit %0, %1" : "=r"(reversed) : "r"(static_cast<std::uint32_t>(index_)));
+      return count_ > 1 ? reversed >> shift_ : 0;
 #else
-    for (std::size_t i = 0, j = 0; i < m; ++i) {
-      if (i < j) swap(z[i], z[j]);
-      std::size_t bit = m >> 1;
-      while ((j & bit) != 0) {
-        j ^= bit;
+      return reversed_;
+#endif
+    }
+    void next() noexcept {
+#if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
+      ++index_;
+#else
+      std::size_t bit = count_ >> 1;
+      while ((reversed_ & bit) != 0) {
+        reversed_ ^= bit;
         bit >>= 1;
       }
-      j |= bit;
-    }
+      reversed_ |= bit;
 #endif
-  }
-
-  static void swap(detail::Complex& a, detail::Complex& b) noexcept {
-    const detail::Complex t = a;
-    a = b;
-    b = t;
-  }
-
-  // In-place m-point complex DFT of bit-reversed input. A radix-4 stage fuses two radix-2
-  // stages: a block of 4L holds the L-point DFTs of x[4t], x[4t+2], x[4t+1], x[4t+3] in this
-  // order, which become one 4L-point DFT.
-  static void complex_fft(detail::Complex* z, std::size_t m) noexcept {
-    std::size_t quarter = 1;  // L
-    std::size_t log2m = 0;
-    while ((std::size_t{1} << log2m) < m) ++log2m;
-    if (log2m % 2 == 1) {
-      for (std::size_t i = 0; i < m; i += 2) {
-        const detail::Complex a = z[i];
-        const detail::Complex b = z[i + 1];
-        z[i] = {a.re + b.re, a.im + b.im};
-        z[i + 1] = {a.re - b.re, a.im - b.im};
-      }
-      quarter = 2;
     }
-    for (; quarter < m; quarter *= 4) {
-      const std::size_t block = 4 * quarter;
-      for (std::size_t base = 0; base < m; base += block) {
-        butterfly(z + base, quarter, {1.0f, 0.0f}, {1.0f, 0.0f}, {1.0f, 0.0f}, false);
+
+   private:
+    std::size_t count_;
+#if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
+    std::size_t index_ = 0;
+    unsigned shift_ = 32;
+#else
+    std::size_t reversed_ = 0;
+#endif
+  };
+
+  // The first stage of the decimation in time: groups of first_radix() values become their
+  // DFT. `inputs.start(at, p)` then `inputs.next()` radix times give group `at`'s inputs
+  // x[p + q m / radix], q = 0, 1, ..., p being the group's index with its bits reversed; the
+  // group's results go to z[at .. at + radix).
+  template <class Inputs>
+  void first_stage(detail::Complex* z, Inputs inputs) const noexcept {
+    switch (first_radix()) {
+      case 8:
+        return first_stage_of<8>(z, inputs);
+      case 4:
+        return first_stage_of<4>(z, inputs);
+      default:
+        return first_stage_of<2>(z, inputs);
+    }
+  }
+
+  template <std::size_t kRadix, class Inputs>
+  void first_stage_of(detail::Complex* z, Inputs& inputs) const noexcept {
+    const std::size_t m = size_ / 2;
+    ReversedCounter reversed(m / kRadix);
+    for (std::size_t at = 0; at < m; at += kRadix, reversed.next()) {
+      inputs.template start<kRadix>(at, reversed.value());
+      detail::Complex* out = z + at;
+      if constexpr (kRadix == 8) {
+        detail::Complex x0 = inputs.next(), x1 = inputs.next(), x2 = inputs.next(), x3 = inputs.next();
+        detail::Complex x4 = inputs.next(), x5 = inputs.next(), x6 = inputs.next(), x7 = inputs.next();
+        detail::dft8(x0, x1, x2, x3, x4, x5, x6, x7);
+        out[0] = x0;
+        out[1] = x1;
+        out[2] = x2;
+        out[3] = x3;
+        out[4] = x4;
+        out[5] = x5;
+        out[6] = x6;
+        out[7] = x7;
+      } else if constexpr (kRadix == 4) {
+        detail::Complex x0 = inputs.next(), x1 = inputs.next(), x2 = inputs.next(), x3 = inputs.next();
+        detail::dft4(x0, x1, x2, x3);
+        out[0] = x0;
+        out[1] = x1;
+        out[2] = x2;
+        out[3] = x3;
+      } else {
+        const detail::Complex x0 = inputs.next(), x1 = inputs.next();
+        out[0] = detail::add(x0, x1);
+        out[1] = detail::subtract(x0, x1);
       }
-      for (std::size_t k = 1; k < quarter; ++k) {
-        const detail::Complex w1 = twiddle(k, block);
-        const detail::Complex w2 = twiddle(2 * k, block);
-        const detail::Complex w3 = twiddle(3 * k, block);
-        for (std::size_t base = 0; base < m; base += block) {
-          butterfly(z + base + k, quarter, w1, w2, w3, true);
+    }
+  }
+
+  // After bit_reverse(), group `at` holds its inputs at at + (q's bits reversed); each group
+  // reads only its own values, all of them before it writes.
+  struct BitReversedInputs {
+    const detail::Complex* z;
+    const detail::Complex* group = nullptr;
+    std::size_t q = 0;
+    std::size_t step = 1;  // 8 / radix: q's bits reversed are kReversed[q * step]
+
+    template <std::size_t kRadix>
+    void start(std::size_t at, std::size_t) noexcept {
+      group = z + at;
+      q = 0;
+      step = 8 / kRadix;
+    }
+    detail::Complex next() noexcept {
+      constexpr std::size_t kReversed[8] = {0, 4, 2, 6, 1, 5, 3, 7};  // of 3 bits
+      return group[kReversed[step * q++]];
+    }
+  };
+
+  // The frame's samples, windowed, read in the first stage's order: no reordering pass.
+  struct WindowedInputs {
+    const float* frame;
+    const float* window;
+    std::size_t stride;  // from x[p + q m / radix] to the next q, in floats
+    const float* sample = nullptr;
+    const float* weight = nullptr;
+
+    template <std::size_t>
+    void start(std::size_t, std::size_t p) noexcept {
+      sample = frame + 2 * p;
+      weight = window + 2 * p;
+    }
+    detail::Complex next() noexcept {
+      const detail::Complex x{sample[0] * weight[0], sample[1] * weight[1]};
+      sample += stride;
+      weight += stride;
+      return x;
+    }
+  };
+
+  void first_stage_in_place(detail::Complex* z) const noexcept { first_stage(z, BitReversedInputs{z}); }
+
+  void first_stage_windowed(const float* frame, const float* window, detail::Complex* z) const noexcept {
+    first_stage(z, WindowedInputs{frame, window, 2 * (size_ / 2 / first_radix())});
+  }
+
+  // Blocks of 16 from 4-point DFTs: the block holds the DFTs of x[4t], x[4t+2], x[4t+1],
+  // x[4t+3] in this order, which become one 16-point DFT.
+  void radix4_block16_stage(detail::Complex* z) const noexcept {
+    const std::size_t m = size_ / 2;
+    for (std::size_t base = 0; base < m; base += 16) {
+      for (std::size_t k = 0; k < 4; ++k) {
+        detail::Complex* p = z + base + k;
+        detail::Complex x0 = p[0], x1 = p[8], x2 = p[4], x3 = p[12];
+        if (k > 0) {
+          const detail::Complex* w = kRadix4Twiddles.values + 3 * (k - 1);
+          x1 = detail::multiply(x1, w[0]);
+          x2 = detail::multiply(x2, w[1]);
+          x3 = detail::multiply(x3, w[2]);
         }
+        detail::dft4(x0, x1, x2, x3);
+        p[0] = x0;
+        p[4] = x1;
+        p[8] = x2;
+        p[12] = x3;
       }
     }
   }
 
-  static void butterfly(detail::Complex* p, std::size_t quarter, detail::Complex w1,
-                        detail::Complex w2, detail::Complex w3, bool rotate) noexcept {
-    const detail::Complex t0 = p[0];
-    detail::Complex t1 = p[2 * quarter];  // DFT of x[4t+1]
-    detail::Complex t2 = p[quarter];      // DFT of x[4t+2]
-    detail::Complex t3 = p[3 * quarter];  // DFT of x[4t+3]
-    if (rotate) {
-      t1 = detail::multiply(t1, w1);
-      t2 = detail::multiply(t2, w2);
-      t3 = detail::multiply(t3, w3);
+  // Blocks of 8 L from L-point DFTs: the block's part s holds the DFT of x[8t + r] with r = s's
+  // three bits reversed; X[k + u L] = sum_r W^{r k} W8^{r u} Y_r[k], W = e^{-2 pi i / 8L}.
+  void radix8_stage(detail::Complex* z, std::size_t span) const noexcept {
+    const std::size_t m = size_ / 2;
+    const std::size_t block = 8 * span;
+    for (std::size_t base = 0; base < m; base += block) radix8_butterfly<false>(z + base, span, nullptr);
+    const detail::Complex* w = kRadix8Twiddles.values + detail::radix8_twiddle_offset(block);
+    if (block == m) {
+      // The last stage is one block: a loop over blocks inside the loop over k would cost more
+      // setting up than the twiddles it keeps in registers save.
+      for (std::size_t k = 1; k < span; ++k, w += 7) radix8_butterfly<true>(z + k, span, w);
+      return;
     }
-    const detail::Complex a{t0.re + t2.re, t0.im + t2.im};
-    const detail::Complex b{t0.re - t2.re, t0.im - t2.im};
-    const detail::Complex c{t1.re + t3.re, t1.im + t3.im};
-    const detail::Complex d{t1.re - t3.re, t1.im - t3.im};
-    p[0] = {a.re + c.re, a.im + c.im};
-    p[2 * quarter] = {a.re - c.re, a.im - c.im};
-    p[quarter] = {b.re + d.im, b.im - d.re};      // b - i d
-    p[3 * quarter] = {b.re - d.im, b.im + d.re};  // b + i d
+    for (std::size_t k = 1; k < span; ++k, w += 7) {
+      for (std::size_t base = 0; base < m; base += block) radix8_butterfly<true>(z + base + k, span, w);
+    }
   }
 
-  // z holds Z = DFT_m(x[2t] + i x[2t+1]); writes X[0..m] of the 2m-point real DFT:
-  // X[k] = E[k] + W^k O[k], X[m-k] = conj(E[k] - W^k O[k]) with E = (Z[k] + conj Z[m-k]) / 2,
-  // O = -i (Z[k] - conj Z[m-k]) / 2, W = e^{-2 pi i / 2m}.
-  static void split(detail::Complex* z, std::size_t m) noexcept {
+  // w: W^k .. W^7k (kRotate), none for k = 0.
+  template <bool kRotate>
+  static void radix8_butterfly(detail::Complex* p, std::size_t span, const detail::Complex* w) noexcept {
+    detail::Complex x0 = p[0], x1 = p[4 * span], x2 = p[2 * span], x3 = p[6 * span];
+    detail::Complex x4 = p[span], x5 = p[5 * span], x6 = p[3 * span], x7 = p[7 * span];
+    if constexpr (kRotate) {
+      x1 = detail::multiply(x1, w[0]);
+      x2 = detail::multiply(x2, w[1]);
+      x3 = detail::multiply(x3, w[2]);
+      x4 = detail::multiply(x4, w[3]);
+      x5 = detail::multiply(x5, w[4]);
+      x6 = detail::multiply(x6, w[5]);
+      x7 = detail::multiply(x7, w[6]);
+    }
+    detail::dft8(x0, x1, x2, x3, x4, x5, x6, x7);
+    p[0] = x0;
+    p[span] = x1;
+    p[2 * span] = x2;
+    p[3 * span] = x3;
+    p[4 * span] = x4;
+    p[5 * span] = x5;
+    p[6 * span] = x6;
+    p[7 * span] = x7;
+  }
+
+  // (1/2) e^{-2 pi i k / n}, k <= n / 4.
+  detail::Complex half_split_twiddle(std::size_t k) const noexcept {
+    return kSplitTwiddles.values[k * (kMaxFftSize / size_)];
+  }
+
+  // Z = DFT_m(x[2t] + i x[2t+1]) to X[k] and conj X[m-k] of the 2m-point real DFT:
+  // X[k] = E + W^k O, conj X[m-k] = E - W^k O with E = (Z[k] + conj Z[m-k]) / 2,
+  // O = -i (Z[k] - conj Z[m-k]) / 2, W = e^{-2 pi i / 2m}; the halving of O is in the twiddle.
+  static void split_pair(detail::Complex a, detail::Complex b, detail::Complex half_twiddle, detail::Complex& x_k,
+                         detail::Complex& conj_x_m_minus_k) noexcept {
+    const detail::Complex twice_even{a.re + b.re, a.im - b.im};
+    const detail::Complex twice_odd{a.im + b.im, b.re - a.re};
+    const detail::Complex w_odd = detail::multiply(half_twiddle, twice_odd);
+    x_k = {0.5f * twice_even.re + w_odd.re, 0.5f * twice_even.im + w_odd.im};
+    conj_x_m_minus_k = {0.5f * twice_even.re - w_odd.re, 0.5f * twice_even.im - w_odd.im};
+  }
+
+  // z holds Z; writes X[0..m] of the 2m-point real DFT.
+  void split(detail::Complex* z) const noexcept {
+    const std::size_t m = size_ / 2;
     const detail::Complex z0 = z[0];
     z[0] = {z0.re + z0.im, 0.0f};
     z[m] = {z0.re - z0.im, 0.0f};
     for (std::size_t k = 1; k <= m / 2; ++k) {
-      const detail::Complex a = z[k];
-      const detail::Complex b = z[m - k];
-      const detail::Complex even{0.5f * (a.re + b.re), 0.5f * (a.im - b.im)};
-      const detail::Complex odd{0.5f * (a.im + b.im), 0.5f * (b.re - a.re)};
-      const detail::Complex w_odd = detail::multiply(twiddle(k, 2 * m), odd);
-      z[k] = {even.re + w_odd.re, even.im + w_odd.im};
-      z[m - k] = {even.re - w_odd.re, w_odd.im - even.im};
+      detail::Complex conj_x_m_minus_k;
+      split_pair(z[k], z[m - k], half_split_twiddle(k), z[k], conj_x_m_minus_k);
+      z[m - k] = {conj_x_m_minus_k.re, -conj_x_m_minus_k.im};
     }
   }
 
+  // The same split, each result squared as it is made: |X[k]|^2 into out[k], whose float was
+  // read before (k <= m/2); |X[m-k]|^2 into the float of Z[m-k] just read, out[2(m-k)], moved
+  // down to out[m-k] afterwards.
+  void split_power(const detail::Complex* z, float* out) const noexcept {
+    const std::size_t m = size_ / 2;
+    const detail::Complex z0 = z[0];
+    const float x0 = z0.re + z0.im;
+    const float x_m = z0.re - z0.im;
+    out[0] = x0 * x0;
+    for (std::size_t k = 1; k <= m / 2; ++k) {
+      detail::Complex x_k;
+      detail::Complex conj_x_m_minus_k;
+      split_pair(z[k], z[m - k], half_split_twiddle(k), x_k, conj_x_m_minus_k);
+      out[2 * (m - k)] = conj_x_m_minus_k.re * conj_x_m_minus_k.re + conj_x_m_minus_k.im * conj_x_m_minus_k.im;
+      out[k] = x_k.re * x_k.re + x_k.im * x_k.im;
+    }
+    for (std::size_t j = m / 2 + 1; j < m; ++j) out[j] = out[2 * j];
+    out[m] = x_m * x_m;
+  }
+
   std::size_t size_ = 0;
+  std::size_t log2_half_ = 0;
 };
 
 }  // namespace earshot

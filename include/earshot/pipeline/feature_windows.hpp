@@ -182,7 +182,8 @@ class FeatureWindows {
   // over the values in out's order, so the float result is the same as normalising out in place.
   template <class Element, class Store>
   void copy_window(Element* out, const Store& store) const noexcept {
-    const WindowScaling scaling = window_scaling(config_.normalization, window_size, [&](const auto& visit) {
+    const auto value_at = [this](std::size_t i) { return ring_value(i % kFrames, i / kFrames); };
+    const WindowScaling scaling = window_scaling(config_.normalization, window_size, value_at, [&](const auto& visit) {
       for (std::size_t m = 0; m < kFeatures; ++m) {
         for (std::size_t t = 0; t < kFrames; ++t) visit(ring_value(t, m));
       }
