@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Runs earshot's cost images in QEMU and prints what earshot costs on a Cortex-M4F as one table.
 
-  cost_table.py --emulator "qemu-system-arm;-M;...;-kernel" --size arm-none-eabi-size
+  cost_table.py --emulator "qemu-system-arm;-M;...;-kernel" --size arm-none-eabi-size --nm arm-none-eabi-nm
                 --clips examples/fsdd/clips [--output cost-table.md] NAME=ELF=OBJECT_DIR...
 
 Images named earshot-qemu-cost-* are run; each prints `cost <key> <value>` lines (cost_report.hpp).
+They run under QEMU's instruction trace, from which cycle_estimate.py estimates Cortex-M4 cycles
+beside each instruction count.
 Every image is sized (arm-none-eabi-size -A: flash = code, read-only data and the load image of
 .data; static RAM = .data + .bss, the .stack reservation apart) and its .su files
 (-fstack-usage) give the largest stack frames. Standard library only.
@@ -16,7 +18,10 @@ import re
 import subprocess
 import sys
 
+import cycle_estimate
+
 CLOCK_HZ = 80e6          # STM32L476 in the thesis
+STM32L476_WAIT_STATES = 4  # its flash at 80 MHz (RM0351: 4 wait states above 64 MHz in range 1)
 WINDOW_SECONDS = 0.72    # the thesis' analysis window (31 frames of 512 at 22.05 kHz)
 FLASH_SECTIONS = (".isr_vector", ".text", ".ARM.extab", ".ARM.exidx", ".preinit_array", ".init_array",
                   ".fini_array", ".data")
@@ -27,18 +32,6 @@ def qemu_version(emulator):
     result = subprocess.run([emulator[0], "--version"], capture_output=True, text=True, timeout=60)
     match = re.search(r"version (\d+\.\d+(?:\.\d+)?)", result.stdout)
     return match.group(1) if match else "(unknown version)"
-
-
-def run_image(emulator, elf):
-    result = subprocess.run(emulator + [elf], capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        sys.exit(f"{os.path.basename(elf)} exited with {result.returncode}:\n{result.stdout}{result.stderr}")
-    values = {}
-    for line in result.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[0] == "cost":
-            values[parts[1]] = int(parts[2])
-    return values
 
 
 def sizes(size_tool, elf):
@@ -85,14 +78,15 @@ def n(value):
     return f"{value:,.0f}"
 
 
-def ms(instructions):
-    return f"{instructions / CLOCK_HZ * 1e3:.2f} ms"
+def ms(cycles):
+    return f"{cycles / CLOCK_HZ * 1e3:.2f} ms"
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--emulator", required=True, help="the emulator command, ';'-separated, ending in -kernel")
     parser.add_argument("--size", required=True)
+    parser.add_argument("--nm", required=True, help="arm-none-eabi-nm, to find the images' symbols in the trace")
     parser.add_argument("--clips", required=True, help="the WAV files embedded in earshot-qemu-fsdd")
     parser.add_argument("--output")
     parser.add_argument("images", nargs="+", help="NAME=ELF=OBJECT_DIR")
@@ -103,10 +97,27 @@ def main():
         name, elf, object_dir = image.split("=", 2)
         images[name] = (elf, object_dir)
 
-    c = {}
+    # c: every reported value; counts: what the trace saw of the work behind an instruction count.
+    c, counts = {}, {}
+    model = cycle_estimate.Model()
     for name, (elf, _) in images.items():
         if name.startswith("earshot-qemu-cost-"):
-            c.update(run_image(emulator, elf))
+            for key, value, traced in cycle_estimate.estimate_image(emulator, args.nm, elf, model.divide):
+                c[key] = value
+                if traced.instructions:
+                    counts[key] = traced
+
+    def cycles(instructions, key, wait_states=0):
+        """Estimated cycles of `instructions` at the cycles per instruction the trace saw for `key`."""
+        if key not in counts:
+            sys.exit(f"cost_table.py: the trace saw no measured work before the report of {key}")
+        traced = counts[key]
+        return instructions * cycle_estimate.Model(flash_wait_states=wait_states).cycles(traced) / traced.instructions
+
+    def cost(instructions, key):
+        """'46,465 instr, 77,143 cycles est. (0.96 ms)'."""
+        estimate = cycles(instructions, key)
+        return f"{n(instructions)} instr, {n(estimate)} cycles est. ({ms(estimate)})"
 
     rows = []
 
@@ -115,25 +126,25 @@ def main():
 
     # Front-end.
     row("front-end frame: 16 kHz, n_fft 1024, hop 512, 30 mels, dB",
-        f"{n(c['frontend.16k_1024_30'])} instr ({ms(c['frontend.16k_1024_30'])}; hop = 32 ms)")
+        f"{cost(c['frontend.16k_1024_30'], 'frontend.16k_1024_30')}; hop = 32 ms")
     frame_22k = c["frontend.22k_1024_60"]
     row("front-end frame: 22.05 kHz, n_fft 1024, hop 512, 60 mels, dB",
-        f"{n(frame_22k)} instr ({ms(frame_22k)}; hop = 23.2 ms)",
+        f"{cost(frame_22k, 'frontend.22k_1024_60')}; hop = 23.2 ms",
         "CMSIS-DSP log-mel frame (rfft 1024, 60 bands, logf): 63,750 instr")
     row("front-end, one 0.72 s window (31 frames of the above)",
-        f"{n(31 * frame_22k)} instr ({ms(31 * frame_22k)})", "thesis: about 60 ms per 0.72 s window")
+        cost(31 * frame_22k, "frontend.22k_1024_60"), "thesis: about 60 ms per 0.72 s window")
     row("front-end frame: fsdd-cnn's (8 kHz, n_fft 256, hop 128, 40 mels, dB)",
-        f"{n(c['frontend.fsdd'])} instr ({ms(c['frontend.fsdd'])}; hop = 16 ms)")
-    row("real FFT, 1024 points, alone", f"{n(c['fft.1024'])} instr",
+        f"{cost(c['frontend.fsdd'], 'frontend.fsdd')}; hop = 16 ms")
+    row("real FFT, 1024 points, alone", cost(c["fft.1024"], "fft.1024"),
         "CMSIS-DSP arm_rfft_fast_f32: 44,684 instr")
     row("power spectrum of a windowed 1024-point frame (what a frame uses: window, FFT, squares fused)",
-        f"{n(c['power.1024'])} instr")
-    row("dB of 60 mel bands (fast_ln), alone", f"{n(c['db.60'])} instr ({c['db.60'] / 60:.0f} a band)",
+        cost(c["power.1024"], "power.1024"))
+    row("dB of 60 mel bands (fast_ln), alone", f"{cost(c['db.60'], 'db.60')}; {c['db.60'] / 60:.0f} instr a band",
         "newlib logf: about 80 instr a call")
 
     for key, shape in (("normalize.1860", "60 x 31 (Stride-DS-24)"), ("normalize.1280", "40 x 32 (fsdd-cnn)")):
         count = 60 * 31 if key.endswith("1860") else 40 * 32
-        row(f"per-window z-score (mean/std) of {shape} values", f"{n(c[key])} instr ({c[key] / count:.0f} a value)")
+        row(f"per-window z-score (mean/std) of {shape} values", f"{cost(c[key], key)}; {c[key] / count:.0f} instr a value")
 
     # Models.
     thesis = {"stride_ds_24": ("Stride-DS-24", 477236, 6527943), "baseline": ("Baseline", 10185806, 77743690),
@@ -142,14 +153,16 @@ def main():
               "esc10": ("esc10-stride-ds-24 (trained, examples/esc10)", 477236, 6527943),
               "esc10_int8": ("esc10-stride-ds-24 int8 (trained)", 477236, 6527943)}
     for key in ("fsdd", "fsdd_int8", "stride_ds_24", "stride_ds_24_int8", "esc10", "esc10_int8", "baseline"):
-        label, xcube_macc, cycles = thesis[key]
+        label, xcube_macc, xcube_cycles = thesis[key]
         instructions, macc = c[f"model.{key}.instructions"], c[f"model.{key}.macc"]
-        text = f"{n(instructions)} instr ({ms(instructions)}), {instructions / macc:.2f} instr/MACC ({n(macc)} MACC)"
+        estimate = cycles(instructions, f"model.{key}.instructions")
+        text = (f"{cost(instructions, f'model.{key}.instructions')}; {instructions / macc:.2f} instr and "
+                f"{estimate / macc:.2f} cycles est. per MACC ({n(macc)} MACC)")
         reference = ""
         if xcube_macc:
-            text += f"; {instructions / xcube_macc:.2f} per X-CUBE-AI MACC"
-            reference = (f"X-CUBE-AI: {n(cycles)} cycles = {cycles / CLOCK_HZ * 1e3:.1f} ms, "
-                         f"{cycles / xcube_macc:.1f} cycles/MACC ({n(xcube_macc)} MACC)")
+            text += f"; {estimate / xcube_macc:.2f} cycles est. per X-CUBE-AI MACC"
+            reference = (f"X-CUBE-AI: {n(xcube_cycles)} cycles = {ms(xcube_cycles)}, "
+                         f"{xcube_cycles / xcube_macc:.1f} cycles/MACC ({n(xcube_macc)} MACC)")
         if key.startswith(("stride_ds_24", "esc10")):
             reference += "; CMSIS-NN int8 peers: conv 5.4, depthwise 10.5, 1x1 3.3, FC 2.0 instr/MAC"
         row(f"inference: {label}", text, reference)
@@ -166,8 +179,10 @@ def main():
               ("dense4_int8", "int8 dense 648 -> 64", "CMSIS-NN int8 fully connected: 2.0"))
     for key, label, reference in layers:
         instructions, macc = c[f"layer.{key}.instructions"], c[f"layer.{key}.macc"]
+        estimate = cycles(instructions, f"layer.{key}.instructions")
         row(f"Stride-DS-24 layer alone: {label}",
-            f"{n(instructions)} instr, {instructions / macc:.2f} instr/MACC ({n(macc)} MACC)",
+            f"{cost(instructions, f'layer.{key}.instructions')}; {instructions / macc:.2f} instr and "
+            f"{estimate / macc:.2f} cycles est. per MACC ({n(macc)} MACC)",
             reference + (" instr/MAC" if reference else ""))
 
     # Whole pipelines.
@@ -176,15 +191,19 @@ def main():
         p = lambda what: c[f"pipeline.{key}.{what}"]
         seconds = p("samples") / p("sample_rate")
         per_window = p("instructions") * WINDOW_SECONDS / seconds
+        measured = f"pipeline.{key}.instructions"
+        window_cycles = cycles(per_window, measured)
         block_ms = 1e3 * p("block_samples") / p("sample_rate")
         row(f"whole pipeline, {label}: per 0.72 s of audio (continuous, {p('block_samples')}-sample int16 blocks, "
             f"50% overlap, vote of 3, decisions; {p('windows')} windows in {seconds:.1f} s)",
-            f"{n(per_window)} instr ({ms(per_window)} = {100 * per_window / (CLOCK_HZ * WINDOW_SECONDS):.1f}% "
-            f"of an 80 MHz core; real-time margin {CLOCK_HZ * WINDOW_SECONDS / per_window:.1f}x)",
+            f"{cost(per_window, measured)} = {100 * window_cycles / (CLOCK_HZ * WINDOW_SECONDS):.1f}% "
+            f"of an 80 MHz core, real-time margin {CLOCK_HZ * WINDOW_SECONDS / window_cycles:.1f}x; "
+            f"{n(cycles(per_window, measured, STM32L476_WAIT_STATES))} cycles est. with "
+            f"{STM32L476_WAIT_STATES} flash wait states on every taken branch and literal (no flash cache)",
             "thesis, Stride-DS-24: 81.6 ms model + about 60 ms front-end per 0.72 s window"
             if key == "stride_ds_24" else "")
         row(f"whole pipeline, {label}: the most expensive {block_ms:.0f} ms block (one with an inference)",
-            f"{n(p('worst_block'))} instr ({ms(p('worst_block'))})")
+            cost(p("worst_block"), measured))
 
     # Sizes and stack.
     clip_bytes = sum(os.path.getsize(f) for f in glob.glob(os.path.join(args.clips, "*.wav")))
@@ -224,9 +243,12 @@ def main():
         "| earshot | thesis (X-CUBE-AI, STM32L476 at 80 MHz) / peers on the same emulator |",
         "|---|---|---|",
     ] + [f"| {what} | {earshot} | {reference} |" for what, earshot, reference in rows]
-    notes = ("Instructions are what QEMU executes (exact, in steps of 40), not Cortex-M4 cycles: on hardware "
-             "loads, stores, FPU operations, divisions and taken branches take more than one cycle, so the "
-             "\"ms\" figures assume 1 instruction per cycle at 80 MHz and are lower bounds for the time.")
+    notes = ("Instructions are what QEMU executes (exact, in steps of 40). Cycles are estimated (cycle_estimate.py): "
+             "every instruction the trace shows in the same measured work weighted by the Cortex-M4 TRM's timings "
+             "(branch refill 2, 0 flash wait states, divides 12), the instruction count times those cycles per "
+             "instruction; a window's front-end and the worst block use the cycles per instruction of the frame and "
+             "of the whole pipeline run. The ms are estimated cycles at 80 MHz. Not checked on silicon: see the "
+             "README for what the model cannot know.")
     table = "\n".join(lines) + "\n\n" + notes + "\n"
     print(table)
     if args.output:
