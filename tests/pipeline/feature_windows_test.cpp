@@ -20,6 +20,9 @@ using earshot::WindowView;
 using Windows = earshot::FeatureWindows<earshot::test::FsddFrontend, 40, 32>;
 constexpr std::size_t kFrames = 32;
 constexpr std::size_t kMels = 40;
+// A segment's squares are summed in float (level_meter.hpp): relative error below n 2^-24 for n
+// squares, here at most 1024, so a level is within 10 log10(1 + 1024 2^-24) dB of the exact one.
+const double kLevelToleranceDb = 10.0 * std::log10(1.0 + 1024.0 * std::ldexp(1.0, -24));
 
 // The front-end's whole-signal output (librosa's semantics), time-major.
 std::vector<float> whole_file_features(const earshot::PipelineConfig& config,
@@ -193,15 +196,15 @@ TEST_CASE("a window's level is the RMS of the samples its frames brought in") {
   const double square_01 = static_cast<double>(0.1f) * static_cast<double>(0.1f);
   const double window0 = (4000 * 0.25 + 224 * square_01) / 4224;
   const double window1 = (1824 * 0.25 + 2272 * square_01) / 4096;
-  CHECK(stream.views[0].level_dbfs == Approx(10 * std::log10(window0)).epsilon(1e-12));
-  CHECK(stream.views[1].level_dbfs == Approx(10 * std::log10(window1)).epsilon(1e-12));
+  CHECK(stream.views[0].level_dbfs == Approx(10 * std::log10(window0)).margin(kLevelToleranceDb));
+  CHECK(stream.views[1].level_dbfs == Approx(10 * std::log10(window1)).margin(kLevelToleranceDb));
 
   // Clip mode: the first window's segments include the 128 zeros of the centre padding:
   // 4224 samples, then the signal's first 4096 (4000 at 0.5, 96 at 0.1).
   REQUIRE(windows->configure(earshot::test::fsdd_pipeline_config(true)) == PipelineStatus::kOk);
   const auto clip = earshot::test::collect_windows(*windows, signal, 4096, true);
   const double clip0 = (4000 * 0.25 + 96 * square_01) / 4224;
-  CHECK(clip.views[0].level_dbfs == Approx(10 * std::log10(clip0)).epsilon(1e-12));
+  CHECK(clip.views[0].level_dbfs == Approx(10 * std::log10(clip0)).margin(kLevelToleranceDb));
 }
 
 TEST_CASE("windows below the level gate are flagged, and digital silence is -inf dBFS") {
@@ -216,7 +219,7 @@ TEST_CASE("windows below the level gate are flagged, and digital silence is -inf
         earshot::test::collect_windows(*windows, std::vector<float>(5000, amplitude), 500, false);
     REQUIRE(collected.views.size() == 1);
     const double expected = 20.0 * std::log10(static_cast<double>(amplitude));
-    if (amplitude > 0.0f) CHECK(collected.views[0].level_dbfs == Approx(expected).epsilon(1e-12));
+    if (amplitude > 0.0f) CHECK(collected.views[0].level_dbfs == Approx(expected).margin(kLevelToleranceDb));
     if (amplitude == 0.0f) CHECK(std::isinf(collected.views[0].level_dbfs));
     CHECK(collected.views[0].gated == (amplitude < 0.1f));
   }
@@ -249,12 +252,12 @@ TEST_CASE("a window's quietest segment: one frame hop of its samples, by hand") 
   for (std::size_t i = 0; i < 4160; ++i) signal[i] = 0.5f;
   const auto collected = earshot::test::collect_windows(*windows, signal, 333, false);
   REQUIRE(collected.views.size() >= 2);
-  CHECK(collected.views[0].quietest_dbfs == Approx(10.0 * std::log10(0.125)).epsilon(1e-12));
+  CHECK(collected.views[0].quietest_dbfs == Approx(10.0 * std::log10(0.125)).margin(kLevelToleranceDb));
   CHECK(collected.views[0].level_dbfs > collected.views[0].quietest_dbfs);
   CHECK(collected.views[1].quietest_dbfs == -std::numeric_limits<double>::infinity());
   // A constant signal: every segment is the whole window's level.
   const auto constant = earshot::test::collect_windows(*windows, std::vector<float>(8000, 0.5f), 333, false);
-  for (const WindowView& view : constant.views) CHECK(view.quietest_dbfs == Approx(10.0 * std::log10(0.25)).epsilon(1e-12));
+  for (const WindowView& view : constant.views) CHECK(view.quietest_dbfs == Approx(10.0 * std::log10(0.25)).margin(kLevelToleranceDb));
 }
 
 TEST_CASE("a window is not finite exactly when its frames read a NaN or infinite sample") {

@@ -121,15 +121,19 @@ class FeatureWindows {
       const std::uint64_t frame_end = frames_ * hop_length_ + n_fft_;
       const std::uint64_t room = frame_end - position_;
       const std::size_t taken = room < count ? static_cast<std::size_t>(room) : count;
+      levels_.add(samples, taken);
       // A window completes only at a frame's end, the last sample taken here, so marking the
       // chunk's last bad sample before pushing it is soon enough for every window that reads it.
-      for (std::size_t i = taken; i-- > 0;) {
-        if (!std::isfinite(samples[i])) {
-          last_bad_sample_ = samples_ + i + 1;
-          break;
+      // The segment's sum of squares turns non-finite with the first bad sample: only then is
+      // the chunk searched (a test per sample cost as much as the level itself).
+      if (!levels_.segment_finite()) {
+        for (std::size_t i = taken; i-- > 0;) {
+          if (!std::isfinite(samples[i])) {
+            last_bad_sample_ = samples_ + i + 1;
+            break;
+          }
         }
       }
-      levels_.add(samples, taken);
       position_ += taken;
       samples_ += taken;
       frontend_.push(samples, taken, [&](const float* frame) { on_frame(frame, on_window); });

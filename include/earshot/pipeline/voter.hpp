@@ -69,7 +69,7 @@ class Voter {
   // One window's kClasses probabilities.
   void add(const float* probabilities) noexcept {
     if (horizon_ == 0) {
-      clip_.add(probabilities);
+      clip_.add(rule_, probabilities);
     } else {
       float* slot = history_.data() + (added_ % horizon_) * kClasses;
       for (std::size_t c = 0; c < kClasses; ++c) slot[c] = probabilities[c];
@@ -95,7 +95,7 @@ class Voter {
       totals = Totals{};
       const std::size_t first = added_ - result.windows;
       for (std::size_t i = first; i < added_; ++i) {
-        totals.add(history_.data() + (i % horizon_) * kClasses);
+        totals.add(rule_, history_.data() + (i % horizon_) * kClasses);
       }
     }
     totals.scores(rule_, result.windows, result.scores.data());
@@ -106,29 +106,43 @@ class Voter {
   }
 
  private:
-  // Sufficient statistics of every rule, in double so that long clips do not drift.
+  // The sufficient statistic of the rule, in double so that long clips do not drift. Only the
+  // rule's own: the geometric mean's logarithms and exponentials are double-precision library
+  // calls of hundreds of instructions each on a Cortex-M4F.
   struct Totals {
     double sum[kClasses] = {};
     double log_sum[kClasses] = {};
     double votes[kClasses] = {};
     float max[kClasses] = {};
 
-    void add(const float* p) noexcept {
+    void add(VoteRule rule, const float* p) noexcept {
       for (std::size_t c = 0; c < kClasses; ++c) {
-        sum[c] += p[c];
-        log_sum[c] += std::log(p[c] > 1e-30f ? static_cast<double>(p[c]) : 1e-30);
-        max[c] = p[c] > max[c] ? p[c] : max[c];
+        switch (rule) {
+          case VoteRule::kMean:
+            sum[c] += p[c];
+            break;
+          case VoteRule::kGeometricMean:
+            log_sum[c] += std::log(p[c] > 1e-30f ? static_cast<double>(p[c]) : 1e-30);
+            break;
+          case VoteRule::kMajority:
+            break;
+          case VoteRule::kMax:
+            max[c] = p[c] > max[c] ? p[c] : max[c];
+            break;
+        }
       }
-      votes[first_argmax(p, kClasses)] += 1.0;
+      if (rule == VoteRule::kMajority) votes[first_argmax(p, kClasses)] += 1.0;
     }
 
     void scores(VoteRule rule, std::size_t windows, float* out) const noexcept {
       const double n = static_cast<double>(windows);
-      double geometric[kClasses];
+      double geometric[kClasses] = {};
       double geometric_total = 0.0;
-      for (std::size_t c = 0; c < kClasses; ++c) {
-        geometric[c] = std::exp(log_sum[c] / n);
-        geometric_total += geometric[c];
+      if (rule == VoteRule::kGeometricMean) {
+        for (std::size_t c = 0; c < kClasses; ++c) {
+          geometric[c] = std::exp(log_sum[c] / n);
+          geometric_total += geometric[c];
+        }
       }
       for (std::size_t c = 0; c < kClasses; ++c) {
         switch (rule) {
