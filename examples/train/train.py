@@ -21,9 +21,12 @@ those decisions is what is reported and what architectures and augmentations are
 Augmentation (--augment, comma separated): shift (training windows every --train-hop frames
 instead of the file's hop: every time shift the device can see), mixup (between-class mixing of
 two windows and their labels, Beta(0.4, 0.4)), freqmask and timemask (SpecAugment: up to 8 bands
-/ 6 frames set to the window mean, 0 after z-scoring), gain (+-6 dB on the samples before the
-front-end; a no-op under per-window z-scoring, kept to show it). --label-smoothing and
---weight-decay tune the loss and AdamW.
+/ 6 frames set to the window mean, 0 after z-scoring), freqshift (the mel bands moved by up to 3
+up or down, the vacated ones repeating the edge band: a small pitch shift), gain (+-6 dB on the
+samples before the front-end; a no-op under per-window z-scoring, kept to show it).
+--label-smoothing and --weight-decay tune the loss and AdamW. --ema D keeps an exponential moving
+average of the weights and batch-norm statistics (decay D per step, 0: off), and evaluates and
+exports that average instead of the last step's model.
 Outputs in --out: train.log (the command, the seed, every epoch, wall time per fold), results.json,
 confusion.png (summed over the test folds) and curves.png (loss and test clip accuracy per
 epoch, for looking at only: the epoch count is fixed in advance, never chosen on the test fold).
@@ -32,6 +35,7 @@ With --holdout F: model.onnx (softmax included), labels.txt, frontend.json and c
 reference/ with PyTorch's probabilities for every window of the held-out clips.
 Deterministic for a seed on a given machine (torch.use_deterministic_algorithms, 2 threads)."""
 import argparse
+import copy
 import hashlib
 import json
 import os
@@ -101,6 +105,31 @@ def mask(batch, generator, axis, most):
     return batch.masked_fill(masked.reshape(shape), 0.0)
 
 
+def shift_bands(batch, generator, most):
+    """Each window's mel bands moved by a whole number of bands in [-most, most]: above 1 kHz a
+    Slaney band is about 5% of frequency, so 3 bands are a pitch shift of up to 2.6 semitones. The
+    bands moved in from outside the window repeat its edge band."""
+    bands = batch.shape[2]
+    offset = generator.integers(-most, most + 1, len(batch))
+    source = np.clip(np.arange(bands) + offset[:, None], 0, bands - 1)
+    index = torch.from_numpy(source)[:, None, :, None].expand_as(batch)
+    return torch.gather(batch, 2, index)
+
+
+def average(ema, model, step, decay):
+    """One step of the moving average, parameters and batch-norm buffers alike (the running
+    statistics of the averaged weights are not the live model's). The decay is held at
+    (1 + step) / (10 + step) while that is lower, so the random initialisation does not linger in
+    the average (after n steps at a decay d, d^n of it is left: 0.999^3000 is 5%)."""
+    decay = min(decay, (1 + step) / (10 + step))
+    with torch.no_grad():
+        for kept, live in zip(ema.state_dict().values(), model.state_dict().values()):
+            if kept.is_floating_point():
+                kept.mul_(decay).add_(live, alpha=1 - decay)
+            else:  # num_batches_tracked
+                kept.copy_(live)
+
+
 def vote(probabilities, rule):
     if rule == "majority":
         return np.bincount(probabilities.argmax(1), minlength=probabilities.shape[1]) / len(probabilities)
@@ -138,6 +167,8 @@ def train_one(args, features, labels, train, test, classes, shape, augment, rule
     steps = args.epochs * ((per_epoch + args.batch - 1) // args.batch)
     optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=args.weight_decay)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, args.learning_rate, total_steps=steps)
+    ema = copy.deepcopy(model) if args.ema else None
+    step = 0
     curve = []
     for epoch in range(args.epochs):
         model.train()
@@ -149,6 +180,8 @@ def train_one(args, features, labels, train, test, classes, shape, augment, rule
             target = F.one_hot(y[index], classes).float()
             if args.label_smoothing:  # (1 - e) on the class, e spread evenly over all classes
                 target = target * (1 - args.label_smoothing) + args.label_smoothing / classes
+            if "freqshift" in augment:
+                batch = shift_bands(batch, generator, 3)
             if "freqmask" in augment:
                 batch = mask(batch, generator, 2, 8)
             if "timemask" in augment:
@@ -163,12 +196,16 @@ def train_one(args, features, labels, train, test, classes, shape, augment, rule
             loss.backward()
             optimizer.step()
             schedule.step()
+            if args.ema:
+                average(ema, model, step, args.ema)
+                step += 1
             total += float(loss) * len(index)
-        accuracy = evaluate(model, features.eval, labels, test, rule)[0] if test else float("nan")
+        final = ema if args.ema else model
+        accuracy = evaluate(final, features.eval, labels, test, rule)[0] if test else float("nan")
         curve.append((total / per_epoch, accuracy))
         if (epoch + 1) % 10 == 0 or epoch + 1 == args.epochs:
             say(f"  epoch {epoch + 1:3d}  loss {total / per_epoch:.4f}  test clip accuracy {100 * accuracy:.2f}%")
-    return model, curve
+    return final, curve
 
 
 def plot(out, names, confusion, curves):
@@ -254,11 +291,14 @@ def main():
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=3e-3)
-    parser.add_argument("--augment", default="shift,mixup,freqmask", help="shift, mixup, freqmask, timemask, gain")
+    parser.add_argument("--augment", default="shift,mixup,freqmask",
+                        help="shift, mixup, freqmask, timemask, freqshift, gain")
     parser.add_argument("--train-hop", type=int, default=4, help="training windows every this many frames (shift)")
     parser.add_argument("--label-smoothing", type=float, default=0.0,
                         help="share of each target spread evenly over the classes (0: none)")
     parser.add_argument("--weight-decay", type=float, default=1e-3, help="AdamW's decoupled weight decay")
+    parser.add_argument("--ema", type=float, default=0.0,
+                        help="decay per step of the moving average of the weights evaluated and exported (0: none)")
     parser.add_argument("--seed", type=int, default=20261201)
     args = parser.parse_args()
 
@@ -276,9 +316,9 @@ def main():
     if "window_frames" not in frontend:
         sys.exit(f"{args.frontend}: give 'window_frames' (the model's input frames)")
     augment = {a for a in args.augment.split(",") if a}
-    unknown = augment - {"shift", "mixup", "freqmask", "timemask", "gain"}
+    unknown = augment - {"shift", "mixup", "freqmask", "timemask", "freqshift", "gain"}
     if unknown:
-        sys.exit(f"--augment: unknown {', '.join(sorted(unknown))} (shift, mixup, freqmask, timemask, gain)")
+        sys.exit(f"--augment: unknown {', '.join(sorted(unknown))} (shift, mixup, freqmask, timemask, freqshift, gain)")
     clips = read_manifest(args.manifest)
     names = sorted({c["label"] for c in clips})
     labels = [names.index(c["label"]) for c in clips]
@@ -332,7 +372,7 @@ def main():
     with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
         json.dump({"arch": args.arch, "augment": sorted(augment), "epochs": args.epochs, "seed": args.seed,
                    "frontend": args.frontend, "window": list(shape),
-                   "label_smoothing": args.label_smoothing, "weight_decay": args.weight_decay,
+                   "label_smoothing": args.label_smoothing, "weight_decay": args.weight_decay, "ema": args.ema,
                    "macc": zoo.macc(probe, *shape), "parameters": parameters, "folds": results,
                    "mean": values.mean(), "std": values.std(), "labels": names,
                    "overlaps": {str(o): float(np.mean(list(a.values()))) for o, a in by_overlap.items()},
