@@ -43,6 +43,8 @@ train stride-ds-32-80-ls --arch stride-ds-32 --epochs 80 --label-smoothing 0.1
 # That recipe with SpecAugment's time masking added.
 train stride-ds-24-timemask-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --augment shift,mixup,freqmask,timemask
+# That recipe again, as a run-to-run reference for the two after it (measured on another machine).
+train stride-ds-24-80-ls-rerun --arch stride-ds-24 --epochs 80 --label-smoothing 0.1
 # That recipe with the weights averaged (EMA 0.999), and with the bands shifted (freqshift).
 train stride-ds-24-80-ls-ema --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --ema 0.999
 train stride-ds-24-80-ls-freqshift --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
