@@ -99,10 +99,9 @@ def main():
 
     # c: every reported value; counts: what the trace saw of the work behind an instruction count.
     c, counts = {}, {}
-    model = cycle_estimate.Model()
     for name, (elf, _) in images.items():
         if name.startswith("earshot-qemu-cost-"):
-            for key, value, traced in cycle_estimate.estimate_image(emulator, args.nm, elf, model.divide):
+            for key, value, traced in cycle_estimate.estimate_image(emulator, args.nm, elf):
                 c[key] = value
                 if traced.instructions:
                     counts[key] = traced
