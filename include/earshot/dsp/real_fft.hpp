@@ -11,16 +11,12 @@
 #include <cstdint>
 
 #include "earshot/dsp/fft_backend.hpp"
+#include "earshot/dsp/fft_complex.hpp"
 #include "earshot/status.hpp"
 
 namespace earshot {
 
 namespace detail {
-
-struct Complex {
-  float re;
-  float im;
-};
 
 // cos and sin of 2 pi k / n for 0 <= k < n in constexpr double: the angle is reduced exactly
 // with integers to [0, pi/4], where a 13-term Taylor series is accurate to below 1e-17.
@@ -51,7 +47,8 @@ constexpr CosSin unit_circle(std::size_t k, std::size_t n) noexcept {
   if (2 * rest <= n) {
     v = taylor_cos_sin(kHalfPi * static_cast<double>(rest) / static_cast<double>(n));
   } else {
-    const CosSin c = taylor_cos_sin(kHalfPi * static_cast<double>(n - rest) / static_cast<double>(n));
+    const CosSin c =
+        taylor_cos_sin(kHalfPi * static_cast<double>(n - rest) / static_cast<double>(n));
     v = {c.sin, c.cos};
   }
   switch (quadrant) {
@@ -127,56 +124,15 @@ constexpr Radix4Block16Twiddles make_radix4_block16_twiddles() noexcept {
   for (std::size_t k = 1; k <= 3; ++k) {
     for (std::size_t power = 1; power <= 3; ++power) {
       const CosSin v = unit_circle(power * k, 16);
-      table.values[3 * (k - 1) + power - 1] = {static_cast<float>(v.cos), static_cast<float>(-v.sin)};
+      table.values[3 * (k - 1) + power - 1] = {static_cast<float>(v.cos),
+                                               static_cast<float>(-v.sin)};
     }
   }
   return table;
 }
 
-constexpr bool is_power_of_two(std::size_t n) noexcept { return n != 0 && (n & (n - 1)) == 0; }
-
-inline Complex multiply(Complex a, Complex b) noexcept {
-  return {a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re};
-}
-
-inline Complex add(Complex a, Complex b) noexcept { return {a.re + b.re, a.im + b.im}; }
-inline Complex subtract(Complex a, Complex b) noexcept { return {a.re - b.re, a.im - b.im}; }
-inline Complex minus_i_times(Complex a) noexcept { return {a.im, -a.re}; }
-
-// The 4-point DFT X[k] = sum x[q] e^{-2 pi i q k / 4} of x0..x3, in place. The kernels take
-// named values, not arrays: compilers keep those in registers (an array of structs went to the
-// stack on arm-none-eabi-gcc 12).
-inline void dft4(Complex& x0, Complex& x1, Complex& x2, Complex& x3) noexcept {
-  const Complex s0 = add(x0, x2);
-  const Complex d0 = subtract(x0, x2);
-  const Complex s1 = add(x1, x3);
-  const Complex d1 = minus_i_times(subtract(x1, x3));
-  x0 = add(s0, s1);
-  x1 = add(d0, d1);
-  x2 = subtract(s0, s1);
-  x3 = subtract(d0, d1);
-}
-
-// The 8-point DFT of x0..x7, in place: the 4-point DFTs of the even and odd samples joined with
-// W8^k = e^{-i pi k / 4}, whose multiplications are additions and one scaling by sqrt(1/2).
-inline void dft8(Complex& x0, Complex& x1, Complex& x2, Complex& x3, Complex& x4, Complex& x5, Complex& x6,
-                 Complex& x7) noexcept {
-  constexpr float kHalfSqrt2 = 0.70710678118654752f;
-  dft4(x0, x2, x4, x6);  // even samples: E0 .. E3 in x0, x2, x4, x6
-  dft4(x1, x3, x5, x7);  // odd samples: O0 .. O3 in x1, x3, x5, x7
-  const Complex e0 = x0, e1 = x2, e2 = x4, e3 = x6;
-  const Complex o0 = x1;
-  const Complex o1{kHalfSqrt2 * (x3.re + x3.im), kHalfSqrt2 * (x3.im - x3.re)};
-  const Complex o2 = minus_i_times(x5);
-  const Complex o3{kHalfSqrt2 * (x7.im - x7.re), -kHalfSqrt2 * (x7.re + x7.im)};
-  x0 = add(e0, o0);
-  x4 = subtract(e0, o0);
-  x1 = add(e1, o1);
-  x5 = subtract(e1, o1);
-  x2 = add(e2, o2);
-  x6 = subtract(e2, o2);
-  x3 = add(e3, o3);
-  x7 = subtract(e3, o3);
+constexpr bool is_power_of_two(std::size_t n) noexcept {
+  return n != 0 && (n & (n - 1)) == 0;
 }
 
 }  // namespace detail
@@ -206,7 +162,7 @@ class RealFft {
 
   std::size_t size() const noexcept { return size_; }
 
-  void forward(float* data) const noexcept {
+  EARSHOT_FFT_ENTRY void forward(float* data) const noexcept {
     auto* z = reinterpret_cast<detail::Complex*>(data);
     bit_reverse(z, size_ / 2);
     first_stage_in_place(z);
@@ -219,7 +175,8 @@ class RealFft {
   // forward() on frame[i] * window[i] followed by re^2 + im^2, in fewer steps: the window is
   // applied as the first stage reads its inputs in bit-reversed order (no reordering pass), and
   // the split step squares its results instead of storing them.
-  void power_spectrum(const float* frame, const float* window, float* out) const noexcept {
+  EARSHOT_FFT_ENTRY void power_spectrum(const float* frame, const float* window,
+                                        float* out) const noexcept {
     auto* z = reinterpret_cast<detail::Complex*>(out);
     first_stage_windowed(frame, window, z);
     later_stages(z);
@@ -231,7 +188,8 @@ class RealFft {
       detail::make_split_twiddles<kMaxFftSize>();
   static constexpr detail::Radix8Twiddles<kMaxFftSize / 2> kRadix8Twiddles =
       detail::make_radix8_twiddles<kMaxFftSize / 2>();
-  static constexpr detail::Radix4Block16Twiddles kRadix4Twiddles = detail::make_radix4_block16_twiddles();
+  static constexpr detail::Radix4Block16Twiddles kRadix4Twiddles =
+      detail::make_radix4_block16_twiddles();
 
   // The n/2-point complex FFT as few passes over the data as possible: radix-8 stages, and
   // radix-4 where log2(n/2) is not a multiple of 3. The first stage (no twiddles) is 8 points
@@ -261,16 +219,15 @@ class RealFft {
     }
   }
 
-  // Swaps z[i] and z[reverse(i)].
+  // Swaps z[i] and z[reverse(i)], an even i together with i + 1: reverse(i) is i/2 reversed
+  // among m/2 indices, and reverse(i + 1) = reverse(i) + m/2, one reversal for two indices.
   static void bit_reverse(detail::Complex* z, std::size_t m) noexcept {
-    ReversedCounter reversed(m);
-    for (std::size_t i = 0; i < m; ++i, reversed.next()) {
+    const std::size_t half = m / 2;
+    ReversedCounter reversed(half);
+    for (std::size_t i = 0; i < m; i += 2, reversed.next()) {
       const std::size_t j = reversed.value();
-      if (i < j) {
-        const detail::Complex t = z[i];
-        z[i] = z[j];
-        z[j] = t;
-      }
+      if (i < j) detail::swap(z + i, z + j);
+      if (i + 1 < j + half) detail::swap(z + i + 1, z + j + half);
     }
   }
 
@@ -278,39 +235,42 @@ class RealFft {
   // (Cortex-M3/M4/M7) reverse a word in one RBIT instruction; elsewhere the reversed value counts.
   class ReversedCounter {
    public:
-    explicit ReversedCounter(std::size_t count) noexcept : count_(count) {
 #if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
-      for (std::size_t size = count; size > 1; size >>= 1) --shift_;
-#endif
+    // The index is kept in the top bits of a word (log2(count) of them), so that RBIT alone
+    // gives its reversal.
+    explicit ReversedCounter(std::size_t count) noexcept {
+      unsigned bits = 0;
+      for (std::size_t size = count; size > 1; size >>= 1) ++bits;
+      step_ = bits == 0 ? 0 : std::uint32_t{1} << (32 - bits);
     }
     std::size_t value() const noexcept {
-#if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
       std::uint32_t reversed;
-      __asm__("rbit %0, %1" : "=r"(reversed) : "r"(static_cast<std::uint32_t>(index_)));
-      return count_ > 1 ? reversed >> shift_ : 0;
-#else
-      return reversed_;
-#endif
+      __asm__("rbit %0, %1" : "=r"(reversed) : "r"(shifted_index_));
+      return reversed;
     }
     void next() noexcept {
-#if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
-      ++index_;
+      shifted_index_ += step_;
+    }
+
+   private:
+    std::uint32_t shifted_index_ = 0;
+    std::uint32_t step_;
 #else
+    explicit ReversedCounter(std::size_t count) noexcept : count_(count) {}
+    std::size_t value() const noexcept {
+      return reversed_;
+    }
+    void next() noexcept {
       std::size_t bit = count_ >> 1;
       while ((reversed_ & bit) != 0) {
         reversed_ ^= bit;
         bit >>= 1;
       }
       reversed_ |= bit;
-#endif
     }
 
    private:
     std::size_t count_;
-#if defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 2
-    std::size_t index_ = 0;
-    unsigned shift_ = 32;
-#else
     std::size_t reversed_ = 0;
 #endif
   };
@@ -339,28 +299,24 @@ class RealFft {
       inputs.template start<kRadix>(at, reversed.value());
       detail::Complex* out = z + at;
       if constexpr (kRadix == 8) {
-        detail::Complex x0 = inputs.next(), x1 = inputs.next(), x2 = inputs.next(), x3 = inputs.next();
-        detail::Complex x4 = inputs.next(), x5 = inputs.next(), x6 = inputs.next(), x7 = inputs.next();
+        detail::Complex x0 = inputs.next(), x1 = inputs.next(), x2 = inputs.next(),
+                        x3 = inputs.next();
+        detail::Complex x4 = inputs.next(), x5 = inputs.next(), x6 = inputs.next(),
+                        x7 = inputs.next();
         detail::dft8(x0, x1, x2, x3, x4, x5, x6, x7);
-        out[0] = x0;
-        out[1] = x1;
-        out[2] = x2;
-        out[3] = x3;
-        out[4] = x4;
-        out[5] = x5;
-        out[6] = x6;
-        out[7] = x7;
+        detail::store8(out, x0, x1, x2, x3, x4, x5, x6, x7);
       } else if constexpr (kRadix == 4) {
-        detail::Complex x0 = inputs.next(), x1 = inputs.next(), x2 = inputs.next(), x3 = inputs.next();
+        detail::Complex x0 = inputs.next(), x1 = inputs.next(), x2 = inputs.next(),
+                        x3 = inputs.next();
         detail::dft4(x0, x1, x2, x3);
-        out[0] = x0;
-        out[1] = x1;
-        out[2] = x2;
-        out[3] = x3;
+        detail::store(out + 0, x0);
+        detail::store(out + 1, x1);
+        detail::store(out + 2, x2);
+        detail::store(out + 3, x3);
       } else {
         const detail::Complex x0 = inputs.next(), x1 = inputs.next();
-        out[0] = detail::add(x0, x1);
-        out[1] = detail::subtract(x0, x1);
+        detail::store(out, detail::add(x0, x1));
+        detail::store(out + 1, detail::subtract(x0, x1));
       }
     }
   }
@@ -381,7 +337,7 @@ class RealFft {
     }
     detail::Complex next() noexcept {
       constexpr std::size_t kReversed[8] = {0, 4, 2, 6, 1, 5, 3, 7};  // of 3 bits
-      return group[kReversed[step * q++]];
+      return detail::load(group + kReversed[step * q++]);
     }
   };
 
@@ -399,16 +355,21 @@ class RealFft {
       weight = window + 2 * p;
     }
     detail::Complex next() noexcept {
-      const detail::Complex x{sample[0] * weight[0], sample[1] * weight[1]};
+      const detail::Complex s = detail::load(reinterpret_cast<const detail::Complex*>(sample));
+      const detail::Complex w = detail::load(reinterpret_cast<const detail::Complex*>(weight));
+      const detail::Complex x{s.re * w.re, s.im * w.im};
       sample += stride;
       weight += stride;
       return x;
     }
   };
 
-  void first_stage_in_place(detail::Complex* z) const noexcept { first_stage(z, BitReversedInputs{z}); }
+  void first_stage_in_place(detail::Complex* z) const noexcept {
+    first_stage(z, BitReversedInputs{z});
+  }
 
-  void first_stage_windowed(const float* frame, const float* window, detail::Complex* z) const noexcept {
+  void first_stage_windowed(const float* frame, const float* window,
+                            detail::Complex* z) const noexcept {
     first_stage(z, WindowedInputs{frame, window, 2 * (size_ / 2 / first_radix())});
   }
 
@@ -419,28 +380,57 @@ class RealFft {
     for (std::size_t base = 0; base < m; base += 16) {
       for (std::size_t k = 0; k < 4; ++k) {
         detail::Complex* p = z + base + k;
-        detail::Complex x0 = p[0], x1 = p[8], x2 = p[4], x3 = p[12];
+        detail::Complex x0 = detail::load(p), x1 = detail::load(p + 8), x2 = detail::load(p + 4),
+                        x3 = detail::load(p + 12);
         if (k > 0) {
           const detail::Complex* w = kRadix4Twiddles.values + 3 * (k - 1);
-          x1 = detail::multiply(x1, w[0]);
-          x2 = detail::multiply(x2, w[1]);
-          x3 = detail::multiply(x3, w[2]);
+          x1 = detail::multiply(x1, detail::load(w + 0));
+          x2 = detail::multiply(x2, detail::load(w + 1));
+          x3 = detail::multiply(x3, detail::load(w + 2));
         }
         detail::dft4(x0, x1, x2, x3);
-        p[0] = x0;
-        p[4] = x1;
-        p[8] = x2;
-        p[12] = x3;
+        detail::store(p, x0);
+        detail::store(p + 4, x1);
+        detail::store(p + 8, x2);
+        detail::store(p + 12, x3);
       }
     }
   }
 
-  // Blocks of 8 L from L-point DFTs: the block's part s holds the DFT of x[8t + r] with r = s's
-  // three bits reversed; X[k + u L] = sum_r W^{r k} W8^{r u} Y_r[k], W = e^{-2 pi i / 8L}.
+  // A radix-8 stage of its own for each span up to 64 (every span of transforms up to 1024 points):
+  // a butterfly's eight addresses are then constant offsets of one pointer, folded into its loads
+  // and stores, rather than seven products competing for registers. Larger spans share one stage.
+  template <std::size_t kSpan = 4>
   void radix8_stage(detail::Complex* z, std::size_t span) const noexcept {
+    if constexpr (kSpan > kMaxFftSize / 16) {
+      // No stage of a transform up to kMaxFftSize has this span.
+    } else if constexpr (kSpan > 64) {
+      radix8_stage_of_any_span(z, span);
+    } else if (span == kSpan) {
+      radix8_stage_of_span<kSpan>(z);
+    } else {
+      radix8_stage<2 * kSpan>(z, span);
+    }
+  }
+
+  template <std::size_t kSpan>
+  void radix8_stage_of_span(detail::Complex* z) const noexcept {
+    radix8_stage_body(z, kSpan);
+  }
+
+  void radix8_stage_of_any_span(detail::Complex* z, std::size_t span) const noexcept {
+    radix8_stage_body(z, span);
+  }
+
+  // Blocks of 8 L from L-point DFTs (L = span): the block's part s holds the DFT of x[8t + r]
+  // with r = s's three bits reversed; X[k + u L] = sum_r W^{r k} W8^{r u} Y_r[k],
+  // W = e^{-2 pi i / 8L}.
+  __attribute__((always_inline)) void radix8_stage_body(detail::Complex* z,
+                                                        std::size_t span) const noexcept {
     const std::size_t m = size_ / 2;
     const std::size_t block = 8 * span;
-    for (std::size_t base = 0; base < m; base += block) radix8_butterfly<false>(z + base, span, nullptr);
+    for (std::size_t base = 0; base < m; base += block)
+      radix8_butterfly<false>(z + base, span, nullptr);
     const detail::Complex* w = kRadix8Twiddles.values + detail::radix8_twiddle_offset(block);
     if (block == m) {
       // The last stage is one block: a loop over blocks inside the loop over k would cost more
@@ -449,62 +439,74 @@ class RealFft {
       return;
     }
     for (std::size_t k = 1; k < span; ++k, w += 7) {
-      for (std::size_t base = 0; base < m; base += block) radix8_butterfly<true>(z + base + k, span, w);
+      for (std::size_t base = 0; base < m; base += block)
+        radix8_butterfly<true>(z + base + k, span, w);
     }
   }
 
   // w: W^k .. W^7k (kRotate), none for k = 0.
   template <bool kRotate>
-  static void radix8_butterfly(detail::Complex* p, std::size_t span, const detail::Complex* w) noexcept {
-    detail::Complex x0 = p[0], x1 = p[4 * span], x2 = p[2 * span], x3 = p[6 * span];
-    detail::Complex x4 = p[span], x5 = p[5 * span], x6 = p[3 * span], x7 = p[7 * span];
+  __attribute__((always_inline)) static void radix8_butterfly(detail::Complex* p, std::size_t span,
+                                                              const detail::Complex* w) noexcept {
+    detail::Complex x0 = detail::load(p), x1 = detail::load(p + 4 * span),
+                    x2 = detail::load(p + 2 * span);
+    detail::Complex x3 = detail::load(p + 6 * span), x4 = detail::load(p + span),
+                    x5 = detail::load(p + 5 * span);
+    detail::Complex x6 = detail::load(p + 3 * span), x7 = detail::load(p + 7 * span);
     if constexpr (kRotate) {
-      x1 = detail::multiply(x1, w[0]);
-      x2 = detail::multiply(x2, w[1]);
-      x3 = detail::multiply(x3, w[2]);
-      x4 = detail::multiply(x4, w[3]);
-      x5 = detail::multiply(x5, w[4]);
-      x6 = detail::multiply(x6, w[5]);
-      x7 = detail::multiply(x7, w[6]);
+      x1 = detail::multiply(x1, detail::load(w + 0));
+      x2 = detail::multiply(x2, detail::load(w + 1));
+      x3 = detail::multiply(x3, detail::load(w + 2));
+      x4 = detail::multiply(x4, detail::load(w + 3));
+      x5 = detail::multiply(x5, detail::load(w + 4));
+      x6 = detail::multiply(x6, detail::load(w + 5));
+      x7 = detail::multiply(x7, detail::load(w + 6));
     }
     detail::dft8(x0, x1, x2, x3, x4, x5, x6, x7);
-    p[0] = x0;
-    p[span] = x1;
-    p[2 * span] = x2;
-    p[3 * span] = x3;
-    p[4 * span] = x4;
-    p[5 * span] = x5;
-    p[6 * span] = x6;
-    p[7 * span] = x7;
+    detail::store(p, x0);
+    detail::store(p + span, x1);
+    detail::store(p + 2 * span, x2);
+    detail::store(p + 3 * span, x3);
+    detail::store(p + 4 * span, x4);
+    detail::store(p + 5 * span, x5);
+    detail::store(p + 6 * span, x6);
+    detail::store(p + 7 * span, x7);
   }
 
-  // (1/2) e^{-2 pi i k / n}, k <= n / 4.
-  detail::Complex half_split_twiddle(std::size_t k) const noexcept {
-    return kSplitTwiddles.values[k * (kMaxFftSize / size_)];
+  // The split's twiddles (1/2) e^{-2 pi i k / n}, k = 0 .. n/4: every (kMaxFftSize / n)-th of
+  // the table.
+  std::size_t split_twiddle_stride() const noexcept {
+    return kMaxFftSize / size_;
   }
 
-  // Z = DFT_m(x[2t] + i x[2t+1]) to X[k] and conj X[m-k] of the 2m-point real DFT:
-  // X[k] = E + W^k O, conj X[m-k] = E - W^k O with E = (Z[k] + conj Z[m-k]) / 2,
+  // Z = DFT_m(x[2t] + i x[2t+1]) to X[k] and X[m-k] of the 2m-point real DFT:
+  // X[k] = E + W^k O, X[m-k] = conj(E - W^k O) with E = (Z[k] + conj Z[m-k]) / 2,
   // O = -i (Z[k] - conj Z[m-k]) / 2, W = e^{-2 pi i / 2m}; the halving of O is in the twiddle.
-  static void split_pair(detail::Complex a, detail::Complex b, detail::Complex half_twiddle, detail::Complex& x_k,
-                         detail::Complex& conj_x_m_minus_k) noexcept {
+  static void split_pair(detail::Complex a, detail::Complex b, detail::Complex half_twiddle,
+                         detail::Complex& x_k, detail::Complex& x_m_minus_k) noexcept {
     const detail::Complex twice_even{a.re + b.re, a.im - b.im};
     const detail::Complex twice_odd{a.im + b.im, b.re - a.re};
     const detail::Complex w_odd = detail::multiply(half_twiddle, twice_odd);
     x_k = {0.5f * twice_even.re + w_odd.re, 0.5f * twice_even.im + w_odd.im};
-    conj_x_m_minus_k = {0.5f * twice_even.re - w_odd.re, 0.5f * twice_even.im - w_odd.im};
+    x_m_minus_k = {0.5f * twice_even.re - w_odd.re, w_odd.im - 0.5f * twice_even.im};
   }
 
-  // z holds Z; writes X[0..m] of the 2m-point real DFT.
+  // z holds Z; writes X[0..m] of the 2m-point real DFT. Loop state in locals: the pair stores
+  // may write any memory, this object included, as far as the compiler knows.
   void split(detail::Complex* z) const noexcept {
     const std::size_t m = size_ / 2;
+    const std::size_t stride = split_twiddle_stride();
+    const detail::Complex* twiddle = kSplitTwiddles.values + stride;
     const detail::Complex z0 = z[0];
     z[0] = {z0.re + z0.im, 0.0f};
     z[m] = {z0.re - z0.im, 0.0f};
-    for (std::size_t k = 1; k <= m / 2; ++k) {
-      detail::Complex conj_x_m_minus_k;
-      split_pair(z[k], z[m - k], half_split_twiddle(k), z[k], conj_x_m_minus_k);
-      z[m - k] = {conj_x_m_minus_k.re, -conj_x_m_minus_k.im};
+    for (std::size_t k = 1; k <= m / 2; ++k, twiddle += stride) {
+      detail::Complex x_k;
+      detail::Complex x_m_minus_k;
+      split_pair(detail::load(z + k), detail::load(z + m - k), detail::load(twiddle), x_k,
+                 x_m_minus_k);
+      detail::store(z + k, x_k);
+      detail::store(z + m - k, x_m_minus_k);
     }
   }
 
@@ -513,15 +515,18 @@ class RealFft {
   // down to out[m-k] afterwards.
   void split_power(const detail::Complex* z, float* out) const noexcept {
     const std::size_t m = size_ / 2;
+    const std::size_t stride = split_twiddle_stride();
+    const detail::Complex* twiddle = kSplitTwiddles.values + stride;
     const detail::Complex z0 = z[0];
     const float x0 = z0.re + z0.im;
     const float x_m = z0.re - z0.im;
     out[0] = x0 * x0;
-    for (std::size_t k = 1; k <= m / 2; ++k) {
+    for (std::size_t k = 1; k <= m / 2; ++k, twiddle += stride) {
       detail::Complex x_k;
-      detail::Complex conj_x_m_minus_k;
-      split_pair(z[k], z[m - k], half_split_twiddle(k), x_k, conj_x_m_minus_k);
-      out[2 * (m - k)] = conj_x_m_minus_k.re * conj_x_m_minus_k.re + conj_x_m_minus_k.im * conj_x_m_minus_k.im;
+      detail::Complex x_m_minus_k;
+      split_pair(detail::load(z + k), detail::load(z + m - k), detail::load(twiddle), x_k,
+                 x_m_minus_k);
+      out[2 * (m - k)] = x_m_minus_k.re * x_m_minus_k.re + x_m_minus_k.im * x_m_minus_k.im;
       out[k] = x_k.re * x_k.re + x_k.im * x_k.im;
     }
     for (std::size_t j = m / 2 + 1; j < m; ++j) out[j] = out[2 * j];
