@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -70,14 +71,49 @@ double relative_error(Backend& fft, const std::vector<float>& x) {
 
 }  // namespace
 
-TEST_CASE("built-in FFT matches a direct DFT for every power of two 4..4096", "[dsp][fft]") {
-  static earshot::RealFft<4096> fft;
+// The built-in FFT's two paths: complex values one at a time, and on hosts with 128-bit vectors
+// (SSE2, NEON) two at a time in the rotated butterflies. Each is checked against the reference.
+#if EARSHOT_COMPLEX_PAIRS_ARE_VECTORS
+#define EARSHOT_BUILTIN_FFT_PATHS (earshot::RealFft<4096, false>), (earshot::RealFft<4096, true>)
+#else
+#define EARSHOT_BUILTIN_FFT_PATHS (earshot::RealFft<4096, false>)
+#endif
+
+TEMPLATE_TEST_CASE("built-in FFT matches a direct DFT for every power of two 4..4096", "[dsp][fft]",
+                   EARSHOT_BUILTIN_FFT_PATHS) {
+  static TestType fft;
   for (std::size_t n = 4; n <= 4096; n *= 2) {
     const double error = relative_error(fft, random_signal(n, static_cast<unsigned>(n)));
     INFO("n = " << n << ", error relative to RMS bin = " << error);
     REQUIRE(error < 2e-6);
   }
 }
+
+#if EARSHOT_COMPLEX_PAIRS_ARE_VECTORS && !defined(__FP_FAST_FMAF)
+// The pairs' operations are the scalar ones lane by lane (fft_complex.hpp), so without fused
+// multiply-adds the two paths give the same floats. Where the compiler may fuse (an FMA unit, e.g.
+// -march=native) it fuses each path differently; both are then held to the direct DFT above.
+TEST_CASE("built-in FFT's vector path equals its scalar path bit for bit", "[dsp][fft]") {
+  static earshot::RealFft<4096, false> scalar;
+  static earshot::RealFft<4096, true> pairs;
+  for (std::size_t n = 4; n <= 4096; n *= 2) {
+    INFO("n = " << n);
+    REQUIRE(scalar.init(n) == Status::kOk);
+    REQUIRE(pairs.init(n) == Status::kOk);
+    const std::vector<float> x = random_signal(n, static_cast<unsigned>(3 * n));
+    const std::vector<float> window = random_signal(n, static_cast<unsigned>(3 * n + 1));
+    std::vector<float> a(n + 2), b(n + 2);
+    std::copy(x.begin(), x.end(), a.begin());
+    std::copy(x.begin(), x.end(), b.begin());
+    scalar.forward(a.data());
+    pairs.forward(b.data());
+    REQUIRE(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+    scalar.power_spectrum(x.data(), window.data(), a.data());
+    pairs.power_spectrum(x.data(), window.data(), b.data());
+    REQUIRE(std::memcmp(a.data(), b.data(), (n / 2 + 1) * sizeof(float)) == 0);
+  }
+}
+#endif
 
 TEST_CASE("built-in FFT of a cosine puts n/2 into its bin", "[dsp][fft]") {
   // x[t] = cos(2 pi 3 t / 64): X[3] = 32, every other bin 0 (hand calculation).
@@ -93,9 +129,10 @@ TEST_CASE("built-in FFT of a cosine puts n/2 into its bin", "[dsp][fft]") {
   }
 }
 
-TEST_CASE("built-in FFT's power spectrum of a windowed frame matches a direct DFT for every power of two 4..4096",
-          "[dsp][fft]") {
-  static earshot::RealFft<4096> fft;
+TEMPLATE_TEST_CASE(
+    "built-in FFT's power spectrum of a windowed frame matches a direct DFT for every power of two 4..4096",
+    "[dsp][fft]", EARSHOT_BUILTIN_FFT_PATHS) {
+  static TestType fft;
   static_assert(earshot::HasPowerSpectrum<earshot::RealFft<64>>::value, "");
   for (std::size_t n = 4; n <= 4096; n *= 2) {
     const std::vector<float> frame = random_signal(n, static_cast<unsigned>(n));

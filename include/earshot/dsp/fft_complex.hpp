@@ -134,14 +134,27 @@ inline Complex minus_i_times(Complex a) noexcept {
   return {a.im, -a.re};
 }
 
-// The 4-point DFT X[k] = sum x[q] e^{-2 pi i q k / 4} of x0..x3, in place. The kernels take
-// named values, not arrays: compilers keep those in registers (an array of structs went to the
-// stack on arm-none-eabi-gcc 12).
-inline void dft4(Complex& x0, Complex& x1, Complex& x2, Complex& x3) noexcept {
-  const Complex s0 = add(x0, x2);
-  const Complex d0 = subtract(x0, x2);
-  const Complex s1 = add(x1, x3);
-  const Complex d1 = minus_i_times(subtract(x1, x3));
+// x e^{-i pi / 4} and x e^{-3 i pi / 4}, the rotations of the 8-point DFT: additions and one
+// scaling by sqrt(1/2).
+constexpr float kHalfSqrt2 = 0.70710678118654752f;
+
+inline Complex times_w8(Complex x) noexcept {
+  return {unfused(kHalfSqrt2 * (x.re + x.im)), unfused(kHalfSqrt2 * (x.im - x.re))};
+}
+
+inline Complex times_w8_cubed(Complex x) noexcept {
+  return {unfused(kHalfSqrt2 * (x.im - x.re)), unfused(-kHalfSqrt2 * (x.re + x.im))};
+}
+
+// The 4-point DFT X[k] = sum x[q] e^{-2 pi i q k / 4} of x0..x3, in place, of complex values or
+// of pairs of them. The kernels take named values, not arrays: compilers keep those in
+// registers (an array of structs went to the stack on arm-none-eabi-gcc 12).
+template <class C>
+inline void dft4(C& x0, C& x1, C& x2, C& x3) noexcept {
+  const C s0 = add(x0, x2);
+  const C d0 = subtract(x0, x2);
+  const C s1 = add(x1, x3);
+  const C d1 = minus_i_times(subtract(x1, x3));
   x0 = add(s0, s1);
   x1 = add(d0, d1);
   x2 = subtract(s0, s1);
@@ -149,17 +162,16 @@ inline void dft4(Complex& x0, Complex& x1, Complex& x2, Complex& x3) noexcept {
 }
 
 // The 8-point DFT of x0..x7, in place: the 4-point DFTs of the even and odd samples joined with
-// W8^k = e^{-i pi k / 4}, whose multiplications are additions and one scaling by sqrt(1/2).
-inline void dft8(Complex& x0, Complex& x1, Complex& x2, Complex& x3, Complex& x4, Complex& x5,
-                 Complex& x6, Complex& x7) noexcept {
-  constexpr float kHalfSqrt2 = 0.70710678118654752f;
+// W8^k = e^{-i pi k / 4}.
+template <class C>
+inline void dft8(C& x0, C& x1, C& x2, C& x3, C& x4, C& x5, C& x6, C& x7) noexcept {
   dft4(x0, x2, x4, x6);  // even samples: E0 .. E3 in x0, x2, x4, x6
   dft4(x1, x3, x5, x7);  // odd samples: O0 .. O3 in x1, x3, x5, x7
-  const Complex e0 = x0, e1 = x2, e2 = x4, e3 = x6;
-  const Complex o0 = x1;
-  const Complex o1{unfused(kHalfSqrt2 * (x3.re + x3.im)), unfused(kHalfSqrt2 * (x3.im - x3.re))};
-  const Complex o2 = minus_i_times(x5);
-  const Complex o3{unfused(kHalfSqrt2 * (x7.im - x7.re)), unfused(-kHalfSqrt2 * (x7.re + x7.im))};
+  const C e0 = x0, e1 = x2, e2 = x4, e3 = x6;
+  const C o0 = x1;
+  const C o1 = times_w8(x3);
+  const C o2 = minus_i_times(x5);
+  const C o3 = times_w8_cubed(x7);
   x0 = add(e0, o0);
   x4 = subtract(e0, o0);
   x1 = add(e1, o1);
@@ -168,6 +180,81 @@ inline void dft8(Complex& x0, Complex& x1, Complex& x2, Complex& x3, Complex& x4
   x6 = subtract(e2, o2);
   x3 = add(e3, o3);
   x7 = subtract(e3, o3);
+}
+
+// Two complex values side by side in a 128-bit vector (re0, im0, re1, im1): on hosts with such
+// vectors (SSE2, NEON) a stage's butterflies at k and k + 1 in one pass. Each operation is the
+// scalar one's, lane by lane, with the same roundings in the same order (a - b as a + (-1) b,
+// which is exact), so a transform of pairs equals the scalar transform bit for bit as long as
+// the compiler fuses no multiply-add in either (it does not without -ffp-contract=fast and an
+// FMA unit; fused, both stay within the transform's tested error).
+#if defined(__SSE2__) || defined(__ARM_NEON)
+#define EARSHOT_COMPLEX_PAIRS_ARE_VECTORS 1
+#else
+#define EARSHOT_COMPLEX_PAIRS_ARE_VECTORS 0  // GCC would emulate them: the scalar path is used
+#endif
+constexpr bool kComplexPairsAreVectors = EARSHOT_COMPLEX_PAIRS_ARE_VECTORS;
+
+typedef float Float4 __attribute__((vector_size(16)));
+
+struct ComplexPair {
+  Float4 v;
+};
+
+template <int k0, int k1, int k2, int k3>
+inline Float4 shuffle(Float4 v) noexcept {
+#if defined(__clang__)
+  return __builtin_shufflevector(v, v, k0, k1, k2, k3);
+#else
+  typedef int Int4 __attribute__((vector_size(16)));
+  return __builtin_shuffle(v, Int4{k0, k1, k2, k3});
+#endif
+}
+
+inline ComplexPair load_pair(const Complex* p) noexcept {
+  ComplexPair pair;
+  std::memcpy(&pair.v, p, sizeof pair.v);
+  return pair;
+}
+
+inline void store_pair(Complex* p, ComplexPair pair) noexcept {
+  std::memcpy(p, &pair.v, sizeof pair.v);
+}
+
+inline ComplexPair join(Complex a, Complex b) noexcept {
+  return {Float4{a.re, a.im, b.re, b.im}};
+}
+
+// The values with re and im exchanged.
+inline Float4 swap_parts(Float4 v) noexcept {
+  return shuffle<1, 0, 3, 2>(v);
+}
+
+inline ComplexPair add(ComplexPair a, ComplexPair b) noexcept {
+  return {a.v + b.v};
+}
+inline ComplexPair subtract(ComplexPair a, ComplexPair b) noexcept {
+  return {a.v - b.v};
+}
+
+inline ComplexPair minus_i_times(ComplexPair a) noexcept {
+  return {swap_parts(a.v) * Float4{1, -1, 1, -1}};
+}
+
+inline ComplexPair multiply(ComplexPair a, ComplexPair b) noexcept {
+  const Float4 a_re = shuffle<0, 0, 2, 2>(a.v);
+  const Float4 a_im = shuffle<1, 1, 3, 3>(a.v);
+  return {a_re * b.v + Float4{-1, 1, -1, 1} * (a_im * swap_parts(b.v))};
+}
+
+inline ComplexPair times_w8(ComplexPair x) noexcept {
+  return {Float4{kHalfSqrt2, kHalfSqrt2, kHalfSqrt2, kHalfSqrt2} *
+          (x.v + Float4{1, -1, 1, -1} * swap_parts(x.v))};
+}
+
+inline ComplexPair times_w8_cubed(ComplexPair x) noexcept {
+  return {Float4{kHalfSqrt2, -kHalfSqrt2, kHalfSqrt2, -kHalfSqrt2} *
+          (swap_parts(x.v) + Float4{-1, 1, -1, 1} * x.v)};
 }
 
 }  // namespace detail

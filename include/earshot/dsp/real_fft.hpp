@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "earshot/dsp/fft_backend.hpp"
 #include "earshot/dsp/fft_complex.hpp"
@@ -139,7 +140,7 @@ constexpr bool is_power_of_two(std::size_t n) noexcept {
 
 // Real FFT of any power-of-two size from 4 to kMaxFftSize (see fft_backend.hpp for the
 // interface and the output layout), with the front-end's fused windowed power spectrum.
-template <std::size_t kMaxFftSize>
+template <std::size_t kMaxFftSize, bool kComplexPairs = detail::kComplexPairsAreVectors>
 class RealFft {
   static_assert(detail::is_power_of_two(kMaxFftSize) && kMaxFftSize >= 4 && kMaxFftSize <= 65536,
                 "RealFft capacity must be a power of two between 4 and 65536");
@@ -430,47 +431,98 @@ class RealFft {
     const std::size_t m = size_ / 2;
     const std::size_t block = 8 * span;
     for (std::size_t base = 0; base < m; base += block)
-      radix8_butterfly<false>(z + base, span, nullptr);
+      radix8_butterfly<false, detail::Complex>(z + base, span, nullptr);
     const detail::Complex* w = kRadix8Twiddles.values + detail::radix8_twiddle_offset(block);
-    if (block == m) {
-      // The last stage is one block: a loop over blocks inside the loop over k would cost more
-      // setting up than the twiddles it keeps in registers save.
-      for (std::size_t k = 1; k < span; ++k, w += 7) radix8_butterfly<true>(z + k, span, w);
-      return;
+    // The last stage is one block: a loop over blocks inside the loop over k would cost more
+    // setting up than the twiddles it keeps in registers save.
+    if (block == m) return radix8_rotated_columns<true>(z, span, w);
+    radix8_rotated_columns<false>(z, span, w);
+  }
+
+  // The butterflies of k = 1 .. span - 1 with the twiddles W^k .. W^7k from w on, seven per k.
+  template <bool kOneBlock>
+  __attribute__((always_inline)) void radix8_rotated_columns(
+      detail::Complex* z, std::size_t span, const detail::Complex* w) const noexcept {
+    if constexpr (kComplexPairs) {
+      // k = 1 alone, then k and k + 1 together (span is even).
+      radix8_rotated_column<kOneBlock, detail::Complex>(z + 1, span, w);
+      for (std::size_t k = 2; k < span; k += 2)
+        radix8_rotated_column<kOneBlock, detail::ComplexPair>(z + k, span, w + 7 * (k - 1));
+    } else {
+      for (std::size_t k = 1; k < span; ++k, w += 7)
+        radix8_rotated_column<kOneBlock, detail::Complex>(z + k, span, w);
     }
-    for (std::size_t k = 1; k < span; ++k, w += 7) {
-      for (std::size_t base = 0; base < m; base += block)
-        radix8_butterfly<true>(z + base + k, span, w);
+  }
+
+  // The butterflies at p = z + k of every block.
+  template <bool kOneBlock, class C>
+  __attribute__((always_inline)) void radix8_rotated_column(
+      detail::Complex* p, std::size_t span, const detail::Complex* w) const noexcept {
+    if constexpr (kOneBlock) {
+      radix8_butterfly<true, C>(p, span, w);
+    } else {
+      const std::size_t m = size_ / 2;
+      for (std::size_t base = 0; base < m; base += 8 * span)
+        radix8_butterfly<true, C>(p + base, span, w);
+    }
+  }
+
+  // A complex value (C = Complex) or those at p and p + 1 (C = ComplexPair).
+  template <class C>
+  static C load_lanes(const detail::Complex* p) noexcept {
+    if constexpr (std::is_same_v<C, detail::Complex>) {
+      return detail::load(p);
+    } else {
+      return detail::load_pair(p);
+    }
+  }
+
+  template <class C>
+  static void store_lanes(detail::Complex* p, C value) noexcept {
+    if constexpr (std::is_same_v<C, detail::Complex>) {
+      detail::store(p, value);
+    } else {
+      detail::store_pair(p, value);
+    }
+  }
+
+  // W^{power k} (power = 1 .. 7) from the twiddles of k, and with C = ComplexPair next to it
+  // W^{power (k+1)} from those of k + 1, seven values on.
+  template <class C>
+  static C twiddle(const detail::Complex* w, std::size_t power) noexcept {
+    if constexpr (std::is_same_v<C, detail::Complex>) {
+      return detail::load(w + power - 1);
+    } else {
+      return detail::join(detail::load(w + power - 1), detail::load(w + 6 + power));
     }
   }
 
   // w: W^k .. W^7k (kRotate), none for k = 0.
-  template <bool kRotate>
+  template <bool kRotate, class C>
   __attribute__((always_inline)) static void radix8_butterfly(detail::Complex* p, std::size_t span,
                                                               const detail::Complex* w) noexcept {
-    detail::Complex x0 = detail::load(p), x1 = detail::load(p + 4 * span),
-                    x2 = detail::load(p + 2 * span);
-    detail::Complex x3 = detail::load(p + 6 * span), x4 = detail::load(p + span),
-                    x5 = detail::load(p + 5 * span);
-    detail::Complex x6 = detail::load(p + 3 * span), x7 = detail::load(p + 7 * span);
+    C x0 = load_lanes<C>(p), x1 = load_lanes<C>(p + 4 * span), x2 = load_lanes<C>(p + 2 * span);
+    C x3 = load_lanes<C>(p + 6 * span), x4 = load_lanes<C>(p + span),
+      x5 = load_lanes<C>(p + 5 * span);
+    C x6 = load_lanes<C>(p + 3 * span), x7 = load_lanes<C>(p + 7 * span);
     if constexpr (kRotate) {
-      x1 = detail::multiply(x1, detail::load(w + 0));
-      x2 = detail::multiply(x2, detail::load(w + 1));
-      x3 = detail::multiply(x3, detail::load(w + 2));
-      x4 = detail::multiply(x4, detail::load(w + 3));
-      x5 = detail::multiply(x5, detail::load(w + 4));
-      x6 = detail::multiply(x6, detail::load(w + 5));
-      x7 = detail::multiply(x7, detail::load(w + 6));
+      x1 = detail::multiply(x1, twiddle<C>(w, 1));
+      x2 = detail::multiply(x2, twiddle<C>(w, 2));
+      x3 = detail::multiply(x3, twiddle<C>(w, 3));
+      x4 = detail::multiply(x4, twiddle<C>(w, 4));
+      x5 = detail::multiply(x5, twiddle<C>(w, 5));
+      x6 = detail::multiply(x6, twiddle<C>(w, 6));
+      x7 = detail::multiply(x7, twiddle<C>(w, 7));
     }
     detail::dft8(x0, x1, x2, x3, x4, x5, x6, x7);
-    detail::store(p, x0);
-    detail::store(p + span, x1);
-    detail::store(p + 2 * span, x2);
-    detail::store(p + 3 * span, x3);
-    detail::store(p + 4 * span, x4);
-    detail::store(p + 5 * span, x5);
-    detail::store(p + 6 * span, x6);
-    detail::store(p + 7 * span, x7);
+    store_lanes(p, x0);
+    store_lanes(p + span, x1);
+    store_lanes(p + 2 * span, x2);
+    store_lanes(p + 3 * span, x3);
+    store_lanes(p + 4 * span, x4);
+    store_lanes(p + 5 * span, x5);
+    store_lanes(p + 6 * span, x6);
+    store_lanes(p + 7 * span, x7);
   }
 
   // The split's twiddles (1/2) e^{-2 pi i k / n}, k = 0 .. n/4: every (kMaxFftSize / n)-th of
@@ -512,8 +564,10 @@ class RealFft {
 
   // The same split, each result squared as it is made: |X[k]|^2 into out[k], whose float was
   // read before (k <= m/2); |X[m-k]|^2 into the float of Z[m-k] just read, out[2(m-k)], moved
-  // down to out[m-k] afterwards.
-  void split_power(const detail::Complex* z, float* out) const noexcept {
+  // down to out[m-k] afterwards. A function of its own on the M4 too: inlined into
+  // power_spectrum after the stages, GCC 12 allocated this loop's registers worse (31
+  // instructions a bin instead of 29).
+  EARSHOT_FFT_ENTRY void split_power(const detail::Complex* z, float* out) const noexcept {
     const std::size_t m = size_ / 2;
     const std::size_t stride = split_twiddle_stride();
     const detail::Complex* twiddle = kSplitTwiddles.values + stride;
