@@ -543,6 +543,23 @@ class RealFft {
     x_m_minus_k = {0.5f * twice_even.re - w_odd.re, w_odd.im - 0.5f * twice_even.im};
   }
 
+  // The same for two neighbours k and k + 1 (a = Z[k], Z[k+1]; b = Z[m-k], Z[m-k-1]), each
+  // lane rounded as split_pair() rounds it; |x|^2 of each comes out in lanes 0 and 2.
+  static void split_pair_power(detail::ComplexPair a, detail::ComplexPair b,
+                               detail::ComplexPair half_twiddles, detail::Float4& power_k,
+                               detail::Float4& power_m_minus_k) noexcept {
+    using detail::Float4;
+    using detail::swap_parts;
+    const Float4 twice_even = a.v + Float4{1, -1, 1, -1} * b.v;
+    const Float4 twice_odd = Float4{1, -1, 1, -1} * swap_parts(a.v) + swap_parts(b.v);
+    const Float4 w_odd = detail::multiply(half_twiddles, {twice_odd}).v;
+    const Float4 half_even = detail::scale(0.5f, {twice_even}).v;
+    const Float4 x_k = half_even + w_odd;
+    const Float4 x_m_minus_k = Float4{1, -1, 1, -1} * half_even + Float4{-1, 1, -1, 1} * w_odd;
+    power_k = x_k * x_k + swap_parts(x_k * x_k);
+    power_m_minus_k = x_m_minus_k * x_m_minus_k + swap_parts(x_m_minus_k * x_m_minus_k);
+  }
+
   // z holds Z; writes X[0..m] of the 2m-point real DFT. Loop state in locals: the pair stores
   // may write any memory, this object included, as far as the compiler knows.
   void split(detail::Complex* z) const noexcept {
@@ -575,7 +592,22 @@ class RealFft {
     const float x0 = z0.re + z0.im;
     const float x_m = z0.re - z0.im;
     out[0] = x0 * x0;
-    for (std::size_t k = 1; k <= m / 2; ++k, twiddle += stride) {
+    std::size_t k = 1;
+    if constexpr (kComplexPairs) {
+      // k and k + 1 together; the pair at m-k-1 read from memory is (Z[m-k-1], Z[m-k]).
+      for (; k + 1 <= m / 2; k += 2, twiddle += 2 * stride) {
+        detail::Float4 power_k, power_m_minus_k;
+        split_pair_power(detail::load_pair(z + k),
+                         detail::swap_halves(detail::load_pair(z + m - k - 1)),
+                         detail::join(detail::load(twiddle), detail::load(twiddle + stride)),
+                         power_k, power_m_minus_k);
+        out[2 * (m - k)] = power_m_minus_k[0];
+        out[2 * (m - k - 1)] = power_m_minus_k[2];
+        out[k] = power_k[0];
+        out[k + 1] = power_k[2];
+      }
+    }
+    for (; k <= m / 2; ++k, twiddle += stride) {
       detail::Complex x_k;
       detail::Complex x_m_minus_k;
       split_pair(detail::load(z + k), detail::load(z + m - k), detail::load(twiddle), x_k,
