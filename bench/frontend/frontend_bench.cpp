@@ -6,7 +6,7 @@
 // hop_length / sample_rate s.
 //
 // On a shared machine other load only ever adds time: run with repetitions (the README's
-// command: --benchmark_repetitions=15 --benchmark_enable_random_interleaving=true) and compare
+// command: --benchmark_repetitions=10 --benchmark_enable_random_interleaving=true) and compare
 // the "min" rows, each variant's least disturbed run.
 #include <benchmark/benchmark.h>
 
@@ -84,14 +84,26 @@ void frame_cost(benchmark::State& state) {
 using BuiltIn = earshot::RealFft<kFftSize>;
 using Kiss = earshot::KissFftBackend<kFftSize>;
 
-BENCHMARK_TEMPLATE(frame_cost, BuiltIn, kThesis)->Name("thesis_22k_1024_60mel_builtin")->Apply(with_minimum);
-BENCHMARK_TEMPLATE(frame_cost, Kiss, kThesis)->Name("thesis_22k_1024_60mel_kissfft")->Apply(with_minimum);
-BENCHMARK_TEMPLATE(frame_cost, BuiltIn, kDevice)->Name("device_16k_1024_30mel_builtin")->Apply(with_minimum);
-BENCHMARK_TEMPLATE(frame_cost, Kiss, kDevice)->Name("device_16k_1024_30mel_kissfft")->Apply(with_minimum);
+BENCHMARK_TEMPLATE(frame_cost, BuiltIn, kThesis)
+    ->Name("thesis_22k_1024_60mel_builtin")
+    ->Apply(with_minimum);
+BENCHMARK_TEMPLATE(frame_cost, Kiss, kThesis)
+    ->Name("thesis_22k_1024_60mel_kissfft")
+    ->Apply(with_minimum);
+BENCHMARK_TEMPLATE(frame_cost, BuiltIn, kDevice)
+    ->Name("device_16k_1024_30mel_builtin")
+    ->Apply(with_minimum);
+BENCHMARK_TEMPLATE(frame_cost, Kiss, kDevice)
+    ->Name("device_16k_1024_30mel_kissfft")
+    ->Apply(with_minimum);
 #if EARSHOT_BENCH_HAS_FFTW
 using Fftw = FftwBackend<kFftSize>;
-BENCHMARK_TEMPLATE(frame_cost, Fftw, kThesis)->Name("thesis_22k_1024_60mel_fftw")->Apply(with_minimum);
-BENCHMARK_TEMPLATE(frame_cost, Fftw, kDevice)->Name("device_16k_1024_30mel_fftw")->Apply(with_minimum);
+BENCHMARK_TEMPLATE(frame_cost, Fftw, kThesis)
+    ->Name("thesis_22k_1024_60mel_fftw")
+    ->Apply(with_minimum);
+BENCHMARK_TEMPLATE(frame_cost, Fftw, kDevice)
+    ->Name("device_16k_1024_30mel_fftw")
+    ->Apply(with_minimum);
 #endif
 
 // The FFT alone, to show how much of a frame it is.

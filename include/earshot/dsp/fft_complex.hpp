@@ -252,10 +252,6 @@ inline ComplexPair swap_halves(ComplexPair x) noexcept {
   return {shuffle<2, 3, 0, 1>(x.v)};
 }
 
-inline ComplexPair scale(float factor, ComplexPair x) noexcept {
-  return {Float4{factor, factor, factor, factor} * x.v};
-}
-
 inline ComplexPair times_w8(ComplexPair x) noexcept {
   return {Float4{kHalfSqrt2, kHalfSqrt2, kHalfSqrt2, kHalfSqrt2} *
           (x.v + Float4{1, -1, 1, -1} * swap_parts(x.v))};

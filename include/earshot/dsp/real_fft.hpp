@@ -553,11 +553,13 @@ class RealFft {
     const Float4 twice_even = a.v + Float4{1, -1, 1, -1} * b.v;
     const Float4 twice_odd = Float4{1, -1, 1, -1} * swap_parts(a.v) + swap_parts(b.v);
     const Float4 w_odd = detail::multiply(half_twiddles, {twice_odd}).v;
-    const Float4 half_even = detail::scale(0.5f, {twice_even}).v;
+    const Float4 half_even = 0.5f * twice_even;
     const Float4 x_k = half_even + w_odd;
     const Float4 x_m_minus_k = Float4{1, -1, 1, -1} * half_even + Float4{-1, 1, -1, 1} * w_odd;
-    power_k = x_k * x_k + swap_parts(x_k * x_k);
-    power_m_minus_k = x_m_minus_k * x_m_minus_k + swap_parts(x_m_minus_k * x_m_minus_k);
+    const Float4 squares_k = x_k * x_k;
+    const Float4 squares_m_minus_k = x_m_minus_k * x_m_minus_k;
+    power_k = squares_k + swap_parts(squares_k);
+    power_m_minus_k = squares_m_minus_k + swap_parts(squares_m_minus_k);
   }
 
   // z holds Z; writes X[0..m] of the 2m-point real DFT. Loop state in locals: the pair stores
