@@ -12,6 +12,7 @@
 
 #include "earshot/nn/detail/accumulate.hpp"
 #include "earshot/nn/detail/bias.hpp"
+#include "earshot/nn/detail/float_vectors.hpp"
 #include "earshot/nn/detail/int8_dot.hpp"
 #include "earshot/nn/layer_info.hpp"
 #include "earshot/nn/quantization.hpp"
@@ -55,12 +56,20 @@ struct DepthwiseWindow {
     // loading and storing out[] for every multiply-accumulate (as detail::accumulate_rows).
     accumulate_in_blocks<0>(input, kernel, rows, columns, row, column, out);
 #else
-    // With SIMD the compiler vectorises the loop over the outputs of one tap.
-    for_each_tap(input, kernel, rows, columns, row, column, [&](const float* cell, const float* weights) {
-      for (int index = 0; index < out_channels; ++index) {
-        out[index] += cell[index / kDepthMultiplier] * weights[index];
-      }
-    });
+    if constexpr (kFloatSumsInVectors && kDepthMultiplier == 1) {
+      // Every channel's sum in vector registers over all taps (detail/float_vectors.hpp).
+      VectorSums<out_channels> sums(out);
+      for_each_tap(input, kernel, rows, columns, row, column,
+                   [&](const float* cell, const float* weights) { sums.add_products(cell, weights); });
+      sums.store(out);
+    } else {
+      // The compiler vectorises the loop over the outputs of one tap.
+      for_each_tap(input, kernel, rows, columns, row, column, [&](const float* cell, const float* weights) {
+        for (int index = 0; index < out_channels; ++index) {
+          out[index] += cell[index / kDepthMultiplier] * weights[index];
+        }
+      });
+    }
 #endif
   }
 

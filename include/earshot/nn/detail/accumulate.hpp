@@ -3,11 +3,14 @@
 // Cores without float SIMD (Cortex-M4F/M7) sum the outputs in registers, a block of 8 at a
 // time, instead of loading and storing out[o] for every multiply-accumulate: 5 to 6.6
 // instructions per MACC became 2.3 to 3.1 on a Cortex-M4F (QEMU count, ports/qemu-mps2-an386/
-// bench). Hosts with SIMD (SSE, NEON) vectorise the plain loop over the outputs and lose ~1.5x
-// with the blocks, so they keep it. Either way each output's sum runs in the same order, so the
-// results are bitwise the same. Convolutions on those cores also take two cells at once
+// bench). Hosts with SIMD (SSE2, NEON) lose ~1.5x with the blocks (one block's sums are one
+// chain of dependent multiply-adds after another); they keep every output's sum in vector
+// registers at once instead (float_vectors.hpp). Each output's sum runs in the same order on
+// every path, so the results are bitwise the same. Convolutions on those cores also take two cells at once
 // (accumulate_pair_in_blocks): 16 sums in registers, each weight loaded once for both.
 #pragma once
+
+#include "earshot/nn/detail/float_vectors.hpp"
 
 namespace earshot::nn::detail {
 
@@ -75,6 +78,12 @@ template <int kOutputs, class Rows>
 void accumulate_rows(float* out, const Rows& rows) noexcept {
   if constexpr (kFloatSumsInBlocks) {
     accumulate_rows_in_blocks<kOutputs, 0>(out, rows);
+  } else if constexpr (kFloatSumsInVectors) {
+    VectorSums<kOutputs> sums(out);
+    rows([&](const float* values, int count, const float* weights) {
+      for (int index = 0; index < count; ++index) sums.add_scaled(values[index], weights + index * kOutputs);
+    });
+    sums.store(out);
   } else {
     rows([&](const float* values, int count, const float* weights) {
       for (int index = 0; index < count; ++index) {
