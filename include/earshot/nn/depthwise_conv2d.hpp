@@ -56,20 +56,22 @@ struct DepthwiseWindow {
     // loading and storing out[] for every multiply-accumulate (as detail::accumulate_rows).
     accumulate_in_blocks<0>(input, kernel, rows, columns, row, column, out);
 #else
-    if constexpr (kFloatSumsInVectors && kDepthMultiplier == 1) {
+#if EARSHOT_FLOAT_SUMS_IN_VECTORS
+    if constexpr (kDepthMultiplier == 1) {
       // Every channel's sum in vector registers over all taps (detail/float_vectors.hpp).
       VectorSums<out_channels> sums(out);
       for_each_tap(input, kernel, rows, columns, row, column,
                    [&](const float* cell, const float* weights) { sums.add_products(cell, weights); });
       sums.store(out);
-    } else {
-      // The compiler vectorises the loop over the outputs of one tap.
-      for_each_tap(input, kernel, rows, columns, row, column, [&](const float* cell, const float* weights) {
-        for (int index = 0; index < out_channels; ++index) {
-          out[index] += cell[index / kDepthMultiplier] * weights[index];
-        }
-      });
+      return;
     }
+#endif
+    // The compiler vectorises the loop over the outputs of one tap.
+    for_each_tap(input, kernel, rows, columns, row, column, [&](const float* cell, const float* weights) {
+      for (int index = 0; index < out_channels; ++index) {
+        out[index] += cell[index / kDepthMultiplier] * weights[index];
+      }
+    });
 #endif
   }
 

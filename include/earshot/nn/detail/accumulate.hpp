@@ -78,13 +78,14 @@ template <int kOutputs, class Rows>
 void accumulate_rows(float* out, const Rows& rows) noexcept {
   if constexpr (kFloatSumsInBlocks) {
     accumulate_rows_in_blocks<kOutputs, 0>(out, rows);
-  } else if constexpr (kFloatSumsInVectors) {
+  } else {
+#if EARSHOT_FLOAT_SUMS_IN_VECTORS
     VectorSums<kOutputs> sums(out);
     rows([&](const float* values, int count, const float* weights) {
       for (int index = 0; index < count; ++index) sums.add_scaled(values[index], weights + index * kOutputs);
     });
     sums.store(out);
-  } else {
+#else
     rows([&](const float* values, int count, const float* weights) {
       for (int index = 0; index < count; ++index) {
         const float value = values[index];
@@ -92,6 +93,7 @@ void accumulate_rows(float* out, const Rows& rows) noexcept {
         for (int output = 0; output < kOutputs; ++output) out[output] += value * row[output];
       }
     });
+#endif
   }
 }
 

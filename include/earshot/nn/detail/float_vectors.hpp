@@ -16,7 +16,6 @@ namespace earshot::nn::detail {
 #else
 #define EARSHOT_FLOAT_SUMS_IN_VECTORS 0  // the compiler would emulate the vectors: plain loops
 #endif
-inline constexpr bool kFloatSumsInVectors = EARSHOT_FLOAT_SUMS_IN_VECTORS;
 
 #if EARSHOT_FLOAT_SUMS_IN_VECTORS
 // As wide as the registers: 8 floats with AVX, 4 with SSE2 or NEON (wider ones the compiler
