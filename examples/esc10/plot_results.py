@@ -29,6 +29,8 @@ def main():
         window = " x ".join(map(str, r.get("window", (60, 31))))  # runs before the key was recorded: 60 x 31
         recipe = f"{r['epochs']} epochs" + (f", label smoothing {r['label_smoothing']}" if r.get("label_smoothing") else "")
         recipe += f", weights averaged (EMA {r['ema']})" if r.get("ema") else ""
+        recipe += (f", distilled from {r['teachers']} teachers ({r['distill']} of the target; teachers averaged: "
+                   f"{100 * sum(r['teacher_folds'].values()) / 5:.1f}%)") if r.get("teachers") else ""
         print(f"| {name} | {r['arch']} | {window} | {recipe} | {', '.join(r['augment']) or 'none'} | {r['macc']:,} | "
               f"{r['parameters']:,} | {100 * r['mean']:.1f}% ± {100 * r['std']:.1f} | {folds} | {overlaps} |")
     figure, axes = plt.subplots(figsize=(7, 4.5))

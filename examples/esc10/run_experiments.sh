@@ -55,6 +55,9 @@ train stride-ds-24-47-frames-80-ls --arch stride-ds-24 --epochs 80 --label-smoot
 # The thesis' own front-end: 22.05 kHz, 60 mels up to 11.025 kHz, windows of 31 frames (0.72 s).
 train stride-ds-24-22050-hz-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --frontend examples/esc10/ablations/frontend-22050-hz.json
+# Knowledge distillation: per fold, three Stride-DS-24 of the 80-epoch recipe (seeds + 1 to + 3)
+# teach a fourth, the student, half of whose targets are their averaged probabilities.
+train stride-ds-24-80-ls-distilled --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --teachers 3
 # The other architectures' sizes and Cortex-M4 instructions (weights of one epoch: the sizes are the
 # architecture's; instructions change with the weights only through data-dependent branches), and
 # the thesis' Baseline's (10.1 M MACC, beyond the budget: a reference).

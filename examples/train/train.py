@@ -26,7 +26,11 @@ up or down, the vacated ones repeating the edge band: a small pitch shift), gain
 samples before the front-end; a no-op under per-window z-scoring, kept to show it).
 --label-smoothing and --weight-decay tune the loss and AdamW. --ema D keeps an exponential moving
 average of the weights and batch-norm statistics (decay D per step, 0: off), and evaluates and
-exports that average instead of the last step's model.
+exports that average instead of the last step's model. --teachers N distils: in each fold, N models
+of the same recipe (seeds seed + 1 to seed + N) are trained first, and the model itself (the
+student, the same network) learns targets of (1 - --distill) x its label plus --distill x the
+teachers' averaged probabilities for each training window (mixed by mixup as the labels are); the
+teachers' own averaged clip accuracy is reported beside it.
 Outputs in --out: train.log (the command, the seed, every epoch, wall time per fold), results.json,
 confusion.png (summed over the test folds) and curves.png (loss and test clip accuracy per
 epoch, for looking at only: the epoch count is fixed in advance, never chosen on the test fold).
@@ -153,16 +157,35 @@ def evaluate(model, windows, labels, indices, rule):
     return correct / len(indices), decisions
 
 
-def train_one(args, features, labels, train, test, classes, shape, augment, rule, say, seed):
-    torch.manual_seed(seed)
-    generator = np.random.default_rng(seed)
+def training_windows(features, labels, train, augment):
+    """The training clips' windows (at the training hop; twice with gain) and their labels."""
     sources = [features.train] + ([features.gained] if "gain" in augment else [])
     x = np.concatenate([source[i] for source in sources for i in train])
     y = np.concatenate([[labels[i]] * len(source[i]) for source in sources for i in train])
-    x, y = torch.from_numpy(x), torch.from_numpy(y)
+    return torch.from_numpy(x), torch.from_numpy(y), len(sources)
+
+
+class Ensemble(nn.Module):
+    """Models whose softmax outputs are averaged; returns the log of the average, so that a
+    softmax of its output (as evaluate() takes) is the average itself."""
+
+    def __init__(self, models):
+        super().__init__()
+        self.members = nn.ModuleList(models)
+
+    def forward(self, x):
+        return torch.log(torch.stack([F.softmax(m(x), 1) for m in self.members]).mean(0))
+
+
+def train_one(args, features, labels, train, test, classes, shape, augment, rule, say, seed, teacher=None):
+    """One model; with `teacher` (probabilities for every training window) each window's target is
+    (1 - args.distill) x its label (smoothed) + args.distill x the teacher's probabilities."""
+    torch.manual_seed(seed)
+    generator = np.random.default_rng(seed)
+    x, y, sources = training_windows(features, labels, train, augment)
     # An epoch is as many windows as the training clips have at the front-end file's hop: with
     # shift, a different draw of the denser training windows each epoch, at the same cost.
-    per_epoch = min(len(x), sum(len(features.eval[i]) for i in train) * len(sources))
+    per_epoch = min(len(x), sum(len(features.eval[i]) for i in train) * sources)
     model = zoo.make(args.arch, classes, *shape)
     steps = args.epochs * ((per_epoch + args.batch - 1) // args.batch)
     optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=args.weight_decay)
@@ -180,6 +203,8 @@ def train_one(args, features, labels, train, test, classes, shape, augment, rule
             target = F.one_hot(y[index], classes).float()
             if args.label_smoothing:  # (1 - e) on the class, e spread evenly over all classes
                 target = target * (1 - args.label_smoothing) + args.label_smoothing / classes
+            if teacher is not None:
+                target = (1 - args.distill) * target + args.distill * teacher[index]
             if "freqshift" in augment:
                 batch = shift_bands(batch, generator, 3)
             if "freqmask" in augment:
@@ -299,8 +324,14 @@ def main():
     parser.add_argument("--weight-decay", type=float, default=1e-3, help="AdamW's decoupled weight decay")
     parser.add_argument("--ema", type=float, default=0.0,
                         help="decay per step of the moving average of the weights evaluated and exported (0: none)")
+    parser.add_argument("--teachers", type=int, default=0,
+                        help="distil from this many models of the same recipe (seeds seed + 1, ...; 0: none)")
+    parser.add_argument("--distill", type=float, default=0.5,
+                        help="with --teachers: the teachers' share of each training target")
     parser.add_argument("--seed", type=int, default=20261201)
     args = parser.parse_args()
+    if args.teachers < 0 or not 0 <= args.distill <= 1:
+        parser.error(f"--teachers must be 0 or more and --distill in [0, 1], got {args.teachers} and {args.distill}")
 
     torch.set_num_threads(2)
     torch.use_deterministic_algorithms(True)
@@ -315,6 +346,11 @@ def main():
     frontend = earshot.read_frontend(args.frontend)
     if "window_frames" not in frontend:
         sys.exit(f"{args.frontend}: give 'window_frames' (the model's input frames)")
+    if frontend.get("gate_dbfs") is not None:
+        # earshot.windows has no window levels: every window is trained on and voted here, where
+        # the device (and evaluate_on_device.py) leaves the windows below the gate out of the vote.
+        print(f"{args.frontend}: gate_dbfs {frontend['gate_dbfs']} is not applied in training: the accuracy "
+              "here votes every window; evaluate_on_device.py measures the device's, with the gate", file=sys.stderr)
     augment = {a for a in args.augment.split(",") if a}
     unknown = augment - {"shift", "mixup", "freqmask", "timemask", "freqshift", "gain"}
     if unknown:
@@ -341,7 +377,7 @@ def main():
     rule = frontend.get("vote", "mean")
     test_folds = [args.holdout] if args.holdout else (args.folds.split(",") if args.folds else folds)
     confusion = np.zeros((len(names), len(names)), dtype=int)
-    results, curves, by_overlap = {}, {}, {}
+    results, curves, by_overlap, teacher_results = {}, {}, {}, {}
     for fold in test_folds:
         if fold not in folds:
             sys.exit(f"fold '{fold}' is not in the manifest (folds: {', '.join(folds)})")
@@ -351,7 +387,24 @@ def main():
             sys.exit("one fold only: nothing to train on (give the manifest a fold column)")
         say(f"fold {fold}: {len(train)} training clips, {len(test)} test clips")
         fold_start = time.time()
-        model, curve = train_one(args, features, labels, train, test, len(names), shape, augment, rule, say, args.seed)
+        teacher = None
+        if args.teachers:
+            # The teachers: the same network and recipe from other seeds; the student learns the
+            # average of their probabilities on every training window as well as the labels.
+            members = []
+            for k in range(args.teachers):
+                member, _ = train_one(args, features, labels, train, test, len(names), shape, augment, rule,
+                                      lambda text: say(f"  teacher {k + 1}:{text}"), args.seed + 1 + k)
+                members.append(member)
+            teachers = Ensemble(members).eval()
+            teacher_results[fold] = evaluate(teachers, features.eval, labels, test, rule)[0]
+            with torch.no_grad():
+                windows = training_windows(features, labels, train, augment)[0]
+                teacher = torch.cat([F.softmax(teachers(part), 1) for part in torch.split(windows, 1024)])
+            say(f"fold {fold}: the {args.teachers} teachers' averaged probabilities: clip accuracy "
+                f"{100 * teacher_results[fold]:.2f}%")
+        model, curve = train_one(args, features, labels, train, test, len(names), shape, augment, rule, say, args.seed,
+                                 teacher)
         accuracy, decisions = evaluate(model, features.eval, labels, test, rule)
         for index, decision in zip(test, decisions):
             confusion[labels[index], decision] += 1
@@ -369,10 +422,15 @@ def main():
         f"over {len(values)} test fold(s) ({', '.join(f'{100 * v:.1f}' for v in values)}); vote {rule}")
     for overlap, accuracies in by_overlap.items():
         say(f"  windows overlapping by {overlap}: {100 * np.mean(list(accuracies.values())):.2f}% mean")
+    if teacher_results:
+        say(f"  the teachers' averaged probabilities: {100 * np.mean(list(teacher_results.values())):.2f}% mean "
+            f"({', '.join(f'{100 * v:.1f}' for v in teacher_results.values())})")
     with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
         json.dump({"arch": args.arch, "augment": sorted(augment), "epochs": args.epochs, "seed": args.seed,
                    "frontend": args.frontend, "window": list(shape),
                    "label_smoothing": args.label_smoothing, "weight_decay": args.weight_decay, "ema": args.ema,
+                   "teachers": args.teachers, "distill": args.distill if args.teachers else 0.0,
+                   "teacher_folds": teacher_results,
                    "macc": zoo.macc(probe, *shape), "parameters": parameters, "folds": results,
                    "mean": values.mean(), "std": values.std(), "labels": names,
                    "overlaps": {str(o): float(np.mean(list(a.values()))) for o, a in by_overlap.items()},
