@@ -8,15 +8,16 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
-#include <memory>
 #include <vector>
 
 #include "earshot/nn/conv2d.hpp"
 #include "earshot/nn/dense.hpp"
 #include "earshot/nn/depthwise_conv2d.hpp"
 #include "earshot/nn/model.hpp"
+#include "golden_file.hpp"
 
 namespace nn = earshot::nn;
+using earshot::test::run_model;
 
 // Without fused multiply-adds: where the compiler may fuse (an FMA unit, e.g. -march=native), it
 // may fuse a layer's loop and the loop below differently. The layers are then held to PyTorch's
@@ -33,14 +34,6 @@ void fill(float* values, std::size_t count, std::uint32_t seed) {
     const float unit = static_cast<float>(state >> 8) / 8388608.0f - 1.0f;
     values[i] = unit * static_cast<float>(1 << (i % 15)) / 128.0f;
   }
-}
-
-template <class M>
-std::vector<float> run(const std::vector<float>& input) {
-  auto model = std::make_unique<M>();
-  std::vector<float> output(M::output_size);
-  model->invoke(input.data(), output.data());
-  return output;
 }
 
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
@@ -70,7 +63,7 @@ TEST_CASE("Dense adds each unit's products in input order after the bias", "[nn]
     expected[unit] = sum;
   }
   using M = nn::Model<nn::Input<1, 1, kInputs>, nn::Dense<kUnits, dense_kernel, dense_bias>>;
-  CHECK(same_bits(run<M>(input), expected));
+  CHECK(same_bits(run_model<M>(input), expected));
 }
 
 TEST_CASE("Conv2D adds each filter's products tap by tap, channel by channel, after the bias", "[nn][order]") {
@@ -99,7 +92,7 @@ TEST_CASE("Conv2D adds each filter's products tap by tap, channel by channel, af
   }
   using M = nn::Model<nn::Input<kHeight, kWidth, kChannels>,
                       nn::Conv2D<kFilters, nn::Kernel<3, 3>, nn::Strides<1, 1>, nn::Padding::kSame, conv_kernel, conv_bias>>;
-  CHECK(same_bits(run<M>(input), expected));
+  CHECK(same_bits(run_model<M>(input), expected));
 }
 
 TEST_CASE("DepthwiseConv2D adds each channel's products tap by tap after the bias", "[nn][order]") {
@@ -130,7 +123,7 @@ TEST_CASE("DepthwiseConv2D adds each channel's products tap by tap after the bia
                       nn::DepthwiseConv2D<nn::Kernel<3, 3>, nn::Strides<2, 2>, nn::Padding::kSame, 1, depthwise_kernel,
                                           depthwise_bias>>;
   REQUIRE(M::output_size == static_cast<long>(expected.size()));
-  CHECK(same_bits(run<M>(input), expected));
+  CHECK(same_bits(run_model<M>(input), expected));
 }
 
 #endif

@@ -3,11 +3,12 @@
 // Cores without float SIMD (Cortex-M4F/M7) sum the outputs in registers, a block of 8 at a
 // time, instead of loading and storing out[o] for every multiply-accumulate: 5 to 6.6
 // instructions per MACC became 2.3 to 3.1 on a Cortex-M4F (QEMU count, ports/qemu-mps2-an386/
-// bench). Hosts with SIMD (SSE2, NEON) lose ~1.5x with the blocks (one block's sums are one
-// chain of dependent multiply-adds after another); they keep every output's sum in vector
-// registers at once instead (float_vectors.hpp). Each output's sum runs in the same order on
-// every path, so the results are bitwise the same. Convolutions on those cores also take two cells at once
-// (accumulate_pair_in_blocks): 16 sums in registers, each weight loaded once for both.
+// bench). Convolutions on those cores also take two cells at once (accumulate_pair_in_blocks):
+// 16 sums in registers, each weight loaded once for both. Hosts with SIMD (SSE2, NEON) lose
+// ~1.5x with the blocks (one block's sums are one chain of dependent multiply-adds after
+// another); they keep every output's sum in vector registers at once instead
+// (float_vectors.hpp). Each output's sum runs in the same order on every path, so the results
+// are bitwise the same.
 #pragma once
 
 #include "earshot/nn/detail/float_vectors.hpp"
