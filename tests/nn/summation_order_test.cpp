@@ -1,30 +1,47 @@
 // Float layers add each output's products one by one in input order, starting from the bias,
-// whatever their loop keeps in registers (blocks of 8 on a Cortex-M4F, vectors of every output on
-// hosts with SIMD: detail/float_vectors.hpp). The promise is what makes the paths bitwise equal,
-// so it is checked against the plain loop written out here, on channel counts that leave a rest
-// after the vectors of 4 or 8 and on operands spread over 2^±7, where another order rounds
-// differently.
+// whatever their loop keeps in registers (blocks of 8-16 sums and pairs of cells on a Cortex-M4F,
+// vectors of every output on hosts with SIMD: detail/float_vectors.hpp), and the per-cell layers
+// after them (BatchNormalization, ReLU) see those sums whether they are applied as the sums are
+// stored or afterwards. The promise is what makes the paths bitwise equal, so it is checked
+// against the plain loop written out here, on channel counts that leave a rest after the blocks
+// and vectors and on operands spread over 2^±7, where another order rounds differently.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <ratio>
 #include <vector>
 
+#include "earshot/nn/activations.hpp"
+#include "earshot/nn/batch_normalization.hpp"
 #include "earshot/nn/conv2d.hpp"
 #include "earshot/nn/dense.hpp"
 #include "earshot/nn/depthwise_conv2d.hpp"
 #include "earshot/nn/model.hpp"
+#include "earshot/nn/separable_conv2d.hpp"
 #include "golden_file.hpp"
 
 namespace nn = earshot::nn;
 using earshot::test::run_model;
 
-// Without fused multiply-adds: where the compiler may fuse (an FMA unit, e.g. -march=native), it
-// may fuse a layer's loop and the loop below differently. The layers are then held to PyTorch's
-// results (layers_golden_test.cpp, models_test.cpp) only.
-#if !defined(__FP_FAST_FMAF)
+// Where the compiler may fuse a multiply and an add (an FMA unit), it may fuse a layer's loop and
+// the loop below differently, except on the Cortex-M4F (Arm without NEON), where GCC fuses every
+// `sum += a * b` of the layers' blocks: the loops below then fuse explicitly. Elsewhere with FMA
+// (e.g. -march=native) the layers are held to PyTorch's results (layers_golden_test.cpp,
+// models_test.cpp) only.
+#if !defined(__FP_FAST_FMAF) || (defined(__ARM_ARCH) && !defined(__ARM_NEON))
 
 namespace {
+
+// sum + a * b, rounded once where the layers' loops fuse it (see above), twice elsewhere.
+float multiply_add(float a, float b, float sum) {
+#if defined(__FP_FAST_FMAF)
+  return std::fma(a, b, sum);
+#else
+  return sum + a * b;
+#endif
+}
 
 // Values in [-1, 1) times 2^-7 ... 2^7, from a fixed 32-bit linear congruential sequence.
 void fill(float* values, std::size_t count, std::uint32_t seed) {
@@ -49,6 +66,17 @@ float conv_kernel[3 * 3 * kChannels * kFilters], conv_bias[kFilters];
 constexpr int kDepthHeight = 7, kDepthWidth = 6, kDepthChannels = 11;
 float depthwise_kernel[3 * 3 * kDepthChannels], depthwise_bias[kDepthChannels];
 
+// One input channel, 5 x 5, stride 2, as Stride-DS's first convolution: its first and last output
+// columns and rows read the padding, the cells between are computed in pairs on a Cortex-M4F.
+constexpr int kFirstHeight = 9, kFirstWidth = 11, kFirstFilters = 19;
+float first_kernel[5 * 5 * kFirstFilters], first_bias[kFirstFilters];
+// BatchNormalization whose scale and shift are exact in float: mean 0, variance 4, epsilon 0.
+float bn_gamma[kFirstFilters], bn_beta[kFirstFilters], bn_mean[kFirstFilters], bn_variance[kFirstFilters];
+
+constexpr int kSeparableHeight = 5, kSeparableWidth = 9, kSeparableChannels = 13, kSeparableFilters = 17;
+float separable_depthwise[3 * 3 * kSeparableChannels], separable_pointwise[kSeparableChannels * kSeparableFilters],
+    separable_bias[kSeparableFilters];
+
 }  // namespace
 
 TEST_CASE("Dense adds each unit's products in input order after the bias", "[nn][order]") {
@@ -59,7 +87,7 @@ TEST_CASE("Dense adds each unit's products in input order after the bias", "[nn]
   std::vector<float> expected(kUnits);
   for (int unit = 0; unit < kUnits; ++unit) {
     float sum = dense_bias[unit];
-    for (int i = 0; i < kInputs; ++i) sum += input[i] * dense_kernel[i * kUnits + unit];
+    for (int i = 0; i < kInputs; ++i) sum = multiply_add(input[i], dense_kernel[i * kUnits + unit], sum);
     expected[unit] = sum;
   }
   using M = nn::Model<nn::Input<1, 1, kInputs>, nn::Dense<kUnits, dense_kernel, dense_bias>>;
@@ -81,8 +109,9 @@ TEST_CASE("Conv2D adds each filter's products tap by tap, channel by channel, af
             const int in_row = row - 1 + kernel_row, in_column = column - 1 + kernel_column;
             if (in_row < 0 || in_row >= kHeight || in_column < 0 || in_column >= kWidth) continue;  // padding
             for (int channel = 0; channel < kChannels; ++channel) {
-              sum += input[(in_row * kWidth + in_column) * kChannels + channel] *
-                     conv_kernel[((kernel_row * 3 + kernel_column) * kChannels + channel) * kFilters + filter];
+              sum = multiply_add(input[(in_row * kWidth + in_column) * kChannels + channel],
+                                 conv_kernel[((kernel_row * 3 + kernel_column) * kChannels + channel) * kFilters + filter],
+                                 sum);
             }
           }
         }
@@ -111,8 +140,8 @@ TEST_CASE("DepthwiseConv2D adds each channel's products tap by tap after the bia
             // Same padding of 7 rows by stride 2: 2 in all, 1 before; of 6 columns: 1 in all, 0 before.
             const int in_row = 2 * row - 1 + kernel_row, in_column = 2 * column + kernel_column;
             if (in_row < 0 || in_row >= kDepthHeight || in_column >= kDepthWidth) continue;
-            sum += input[(in_row * kDepthWidth + in_column) * kDepthChannels + channel] *
-                   depthwise_kernel[(kernel_row * 3 + kernel_column) * kDepthChannels + channel];
+            sum = multiply_add(input[(in_row * kDepthWidth + in_column) * kDepthChannels + channel],
+                               depthwise_kernel[(kernel_row * 3 + kernel_column) * kDepthChannels + channel], sum);
           }
         }
         expected[(row * kOutWidth + column) * kDepthChannels + channel] = sum;
@@ -122,6 +151,85 @@ TEST_CASE("DepthwiseConv2D adds each channel's products tap by tap after the bia
   using M = nn::Model<nn::Input<kDepthHeight, kDepthWidth, kDepthChannels>,
                       nn::DepthwiseConv2D<nn::Kernel<3, 3>, nn::Strides<2, 2>, nn::Padding::kSame, 1, depthwise_kernel,
                                           depthwise_bias>>;
+  REQUIRE(M::output_size == static_cast<long>(expected.size()));
+  CHECK(same_bits(run_model<M>(input), expected));
+}
+
+TEST_CASE("Conv2D's BatchNormalization and ReLU see the sums in the same order, applied as they are stored",
+          "[nn][order]") {
+  fill(first_kernel, std::size(first_kernel), 10);
+  fill(first_bias, std::size(first_bias), 11);
+  fill(bn_gamma, std::size(bn_gamma), 12);
+  fill(bn_beta, std::size(bn_beta), 13);
+  for (int filter = 0; filter < kFirstFilters; ++filter) {
+    bn_mean[filter] = 0.0f;
+    bn_variance[filter] = 4.0f;
+  }
+  std::vector<float> input(kFirstHeight * kFirstWidth);
+  fill(input.data(), input.size(), 14);
+  // Stride 2, TensorFlow-same: 5 x 6 cells; 4 rows and 4 columns of padding, 2 before.
+  constexpr int kOutHeight = 5, kOutWidth = 6;
+  std::vector<float> expected(kOutHeight * kOutWidth * kFirstFilters);
+  for (int row = 0; row < kOutHeight; ++row) {
+    for (int column = 0; column < kOutWidth; ++column) {
+      for (int filter = 0; filter < kFirstFilters; ++filter) {
+        float sum = first_bias[filter];
+        for (int kernel_row = 0; kernel_row < 5; ++kernel_row) {
+          for (int kernel_column = 0; kernel_column < 5; ++kernel_column) {
+            const int in_row = 2 * row - 2 + kernel_row, in_column = 2 * column - 2 + kernel_column;
+            if (in_row < 0 || in_row >= kFirstHeight || in_column < 0 || in_column >= kFirstWidth) continue;
+            sum = multiply_add(input[in_row * kFirstWidth + in_column],
+                               first_kernel[(kernel_row * 5 + kernel_column) * kFirstFilters + filter], sum);
+          }
+        }
+        const float normalized = multiply_add(sum, bn_gamma[filter] / 2.0f, bn_beta[filter]);
+        expected[(row * kOutWidth + column) * kFirstFilters + filter] = normalized > 0.0f ? normalized : 0.0f;
+      }
+    }
+  }
+  using M = nn::Model<nn::Input<kFirstHeight, kFirstWidth, 1>,
+                      nn::Conv2D<kFirstFilters, nn::Kernel<5, 5>, nn::Strides<2, 2>, nn::Padding::kSame, first_kernel,
+                                 first_bias>,
+                      nn::BatchNormalization<bn_gamma, bn_beta, bn_mean, bn_variance, std::ratio<0, 1>>, nn::ReLU>;
+  REQUIRE(M::output_size == static_cast<long>(expected.size()));
+  CHECK(same_bits(run_model<M>(input), expected));
+}
+
+TEST_CASE("SeparableConv2D adds its depthwise products from zero, then the pointwise ones after the bias",
+          "[nn][order]") {
+  fill(separable_depthwise, std::size(separable_depthwise), 15);
+  fill(separable_pointwise, std::size(separable_pointwise), 16);
+  fill(separable_bias, std::size(separable_bias), 17);
+  std::vector<float> input(kSeparableHeight * kSeparableWidth * kSeparableChannels);
+  fill(input.data(), input.size(), 18);
+  std::vector<float> expected(kSeparableHeight * kSeparableWidth * kSeparableFilters);
+  for (int row = 0; row < kSeparableHeight; ++row) {
+    for (int column = 0; column < kSeparableWidth; ++column) {
+      float depthwise[kSeparableChannels];
+      for (int channel = 0; channel < kSeparableChannels; ++channel) {
+        float sum = 0.0f;
+        for (int kernel_row = 0; kernel_row < 3; ++kernel_row) {
+          for (int kernel_column = 0; kernel_column < 3; ++kernel_column) {
+            const int in_row = row - 1 + kernel_row, in_column = column - 1 + kernel_column;  // same, stride 1
+            if (in_row < 0 || in_row >= kSeparableHeight || in_column < 0 || in_column >= kSeparableWidth) continue;
+            sum = multiply_add(input[(in_row * kSeparableWidth + in_column) * kSeparableChannels + channel],
+                               separable_depthwise[(kernel_row * 3 + kernel_column) * kSeparableChannels + channel], sum);
+          }
+        }
+        depthwise[channel] = sum;
+      }
+      for (int filter = 0; filter < kSeparableFilters; ++filter) {
+        float sum = separable_bias[filter];
+        for (int channel = 0; channel < kSeparableChannels; ++channel) {
+          sum = multiply_add(depthwise[channel], separable_pointwise[channel * kSeparableFilters + filter], sum);
+        }
+        expected[(row * kSeparableWidth + column) * kSeparableFilters + filter] = sum;
+      }
+    }
+  }
+  using M = nn::Model<nn::Input<kSeparableHeight, kSeparableWidth, kSeparableChannels>,
+                      nn::SeparableConv2D<kSeparableFilters, nn::Kernel<3, 3>, nn::Strides<1, 1>, nn::Padding::kSame,
+                                          separable_depthwise, separable_pointwise, separable_bias>>;
   REQUIRE(M::output_size == static_cast<long>(expected.size()));
   CHECK(same_bits(run_model<M>(input), expected));
 }

@@ -36,6 +36,12 @@ struct Activation {
     struct State {};
     static State prepare() noexcept { return {}; }
     static void apply(const State&, float* cell) noexcept { Function::apply_cell(cell, In::channels); }
+    // One value at a time, for the activations computed per value (all but softmax): a stage
+    // then applies its chain of per-cell layers in one pass (OpChain).
+    template <class F = Function, class = decltype(F::apply_value(0.0f))>
+    static float apply_value(const State&, int, float value) noexcept {
+      return F::apply_value(value);
+    }
   };
 };
 
@@ -43,6 +49,7 @@ struct Activation {
 template <class Function>
 struct PerValue {
   static constexpr const char* type = Function::type;
+  static float apply_value(float value) noexcept { return Function::apply(value); }
   static void apply_cell(float* cell, int channels) noexcept {
     for (int channel = 0; channel < channels; ++channel) cell[channel] = Function::apply(cell[channel]);
   }
@@ -136,11 +143,12 @@ struct PReLU {
     static constexpr long weight_bytes = slopes * static_cast<long>(sizeof(float));
     struct State {};
     static State prepare() noexcept { return {}; }
-    static void apply(const State&, float* cell) noexcept {
-      const float* slope = std::data(kSlopes);
+    static float apply_value(const State&, int channel, float value) noexcept {
+      return value < 0.0f ? std::data(kSlopes)[slopes == 1 ? 0 : channel] * value : value;
+    }
+    static void apply(const State& state, float* cell) noexcept {
       for (int channel = 0; channel < In::channels; ++channel) {
-        const float value = cell[channel];
-        cell[channel] = value < 0.0f ? slope[slopes == 1 ? 0 : channel] * value : value;
+        cell[channel] = apply_value(state, channel, cell[channel]);
       }
     }
   };

@@ -54,10 +54,11 @@ struct BatchNormalization {
       }
       return state;
     }
+    static float apply_value(const State& state, int channel, float value) noexcept {
+      return value * state.scale[channel] + state.shift[channel];
+    }
     static void apply(const State& state, float* cell) noexcept {
-      for (int channel = 0; channel < channels; ++channel) {
-        cell[channel] = cell[channel] * state.scale[channel] + state.shift[channel];
-      }
+      for (int channel = 0; channel < channels; ++channel) cell[channel] = apply_value(state, channel, cell[channel]);
     }
   };
 };

@@ -94,17 +94,24 @@ struct Conv2D {
       }
     }
 
+    // Whether every kernel column of output column `column` reads the input (none in the padding).
+    static constexpr bool columns_inside(int column) noexcept {
+      const int first_column = column * StridesT::columns - columns.pad_before;
+      return first_column >= 0 && first_column + (KernelSize::columns - 1) * DilationT::columns < In::width;
+    }
+
     // Whether every tap of cell (row, column) reads the input (none falls in the padding).
     static constexpr bool interior(int row, int column) noexcept {
       const int first_row = row * StridesT::rows - rows.pad_before;
-      const int first_column = column * StridesT::columns - columns.pad_before;
       return first_row >= 0 && first_row + (KernelSize::rows - 1) * DilationT::rows < In::height &&
-             first_column >= 0 && first_column + (KernelSize::columns - 1) * DilationT::columns < In::width;
+             columns_inside(column);
     }
 
-    static void compute_cell_float(const float* input, int row, int column, float* out) noexcept {
-      detail::start_with_bias<kBias, kFilters>(out);
-      detail::accumulate_rows<kFilters>(out, [&](auto&& visit) { visit_taps(input, row, column, visit); });
+    template <class Finish = detail::StoreSum>
+    static void compute_cell_float(const float* input, int row, int column, float* out,
+                                   const Finish& finish = {}) noexcept {
+      detail::accumulate_rows<kFilters>(detail::bias_start<kBias, kFilters, float>(), out,
+                                        [&](auto&& visit) { visit_taps(input, row, column, visit); }, finish);
     }
 
     static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
@@ -145,23 +152,27 @@ struct Conv2D {
     // Float layers on cores without float SIMD also take adjacent cells in pairs, each weight
     // loaded once for both (Cortex-M4F, Stride-DS-24: the first convolution 2.77 -> 2.65
     // instructions per MACC, the 1x1 3.05 -> 2.54), each cell's sum in the same order as alone.
-    // Pairs with a tap in the padding are computed one cell at a time.
     static constexpr bool computes_pairs =
         quantized ? in_channels == 1 && !pointwise : detail::kFloatSumsInBlocks;
+    // A float pair reads whole kernel rows: when the first column reads the padding, the
+    // pairs start at the second (only the first and last columns are then computed alone).
+    static constexpr int first_paired_column = !quantized && !columns_inside(0) ? 1 : 0;
 
-    // Output cells (row, column) and (row, column + 1) of a float layer.
-    static void compute_cell_pair(const float* input, int row, int column, float* out) noexcept {
+    // Output cells (row, column) and (row, column + 1) of a float layer, each value stored as
+    // finish(channel, sum) returns it; a pair with a tap in the padding one cell at a time.
+    template <class Finish = detail::StoreSum>
+    static void compute_cell_pair(const float* input, int row, int column, float* out,
+                                  const Finish& finish = {}) noexcept {
       static_assert(!quantized, "Conv2D: the float pair of cells");
       float* out_next = out + kFilters;
-      if (!interior(row, column) || !interior(row, column + 1)) {  // their taps in the padding differ
-        compute_cell_float(input, row, column, out);
-        compute_cell_float(input, row, column + 1, out_next);
+      if (!interior(row, column) || !interior(row, column + 1)) {
+        compute_cell_float(input, row, column, out, finish);
+        compute_cell_float(input, row, column + 1, out_next, finish);
         return;
       }
-      detail::start_with_bias<kBias, kFilters>(out);
-      detail::start_with_bias<kBias, kFilters>(out_next);
-      detail::accumulate_pair_in_blocks<kFilters, 0>(out, out_next, StridesT::columns * in_channels,
-                                                     [&](auto&& visit) { visit_taps(input, row, column, visit); });
+      detail::accumulate_pair_in_blocks<kFilters, 0>(
+          detail::bias_start<kBias, kFilters, float>(), out, out_next, StridesT::columns * in_channels,
+          [&](auto&& visit) { visit_taps(input, row, column, visit); }, finish);
     }
 
     static void fill_wide_patch(const std::int8_t* input, int row, int column, std::int16_t* patch) noexcept {

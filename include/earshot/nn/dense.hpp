@@ -59,8 +59,8 @@ struct Dense {
           out[unit] = requantize_value<has_fast_requantization(kRequantization)>(kRequantization, unit, sum);
         });
       } else {
-        detail::start_with_bias<kBias, kUnits>(out);
-        detail::accumulate_rows<kUnits>(out, [&](auto&& visit) { visit(input, inputs, std::data(kKernel)); });
+        detail::accumulate_rows<kUnits>(detail::bias_start<kBias, kUnits, float>(), out,
+                                        [&](auto&& visit) { visit(input, inputs, std::data(kKernel)); });
       }
     }
   };

@@ -49,13 +49,30 @@ struct DepthwiseWindow {
   static constexpr int channels = In::channels;
   static constexpr int out_channels = channels * kDepthMultiplier;
 
+  // Cells (row, column) and (row, column + 1) into out and out_next. Without float SIMD, when
+  // no kernel column of either falls in the padding (so both read the same taps), both are
+  // summed at once, each weight loaded once for the two: 8 channels of each in registers.
+  static void accumulate_pair(const float* input, const float* kernel, const WindowAxis& rows,
+                              const WindowAxis& columns, int row, int column, const float* start, float* out,
+                              float* out_next) noexcept {
+    if constexpr (kFloatSumsInBlocks) {
+      if (columns_inside(columns, column) && columns_inside(columns, column + 1)) {
+        accumulate_pair_in_blocks<0>(input, kernel, rows, columns, row, column, start, out, out_next);
+        return;
+      }
+    }
+    accumulate(input, kernel, rows, columns, row, column, start, out);
+    accumulate(input, kernel, rows, columns, row, column + 1, start, out_next);
+  }
+
   static void accumulate(const float* input, const float* kernel, const WindowAxis& rows,
-                         const WindowAxis& columns, int row, int column, float* out) noexcept {
+                         const WindowAxis& columns, int row, int column, const float* start, float* out) noexcept {
 #if defined(__ARM_ARCH) && !defined(__ARM_NEON)
-    // No float SIMD (Cortex-M4F/M7): sum 8 outputs in registers over all taps instead of
+    // No float SIMD (Cortex-M4F/M7): sum 12 outputs in registers over all taps instead of
     // loading and storing out[] for every multiply-accumulate (as detail::accumulate_rows).
-    accumulate_in_blocks<0>(input, kernel, rows, columns, row, column, out);
+    accumulate_in_blocks<0>(input, kernel, rows, columns, row, column, start, out);
 #else
+    for (int index = 0; index < out_channels; ++index) out[index] = start[index];
 #if EARSHOT_FLOAT_SUMS_IN_VECTORS
     if constexpr (kDepthMultiplier == 1) {
       // Every channel's sum in vector registers over all taps (detail/float_vectors.hpp).
@@ -154,8 +171,9 @@ struct DepthwiseWindow {
   }
 
   // visit(cell, weights) for each tap that falls inside the input (padding contributes zero):
-  // the input's channels at that position and the tap's out_channels weights.
-  template <class Element, class Visit>
+  // the input's channels at that position and the tap's out_channels weights. kColumnsInside:
+  // the caller knows that every kernel column of `column` is inside (columns_inside).
+  template <bool kColumnsInside = false, class Element, class Visit>
   static void for_each_tap(const Element* input, const Element* kernel, const WindowAxis& rows,
                            const WindowAxis& columns, int row, int column, const Visit& visit) noexcept {
     for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
@@ -163,20 +181,55 @@ struct DepthwiseWindow {
       if (in_row < 0 || in_row >= In::height) continue;
       for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
         const int in_column = column * StridesT::columns - columns.pad_before + kernel_column * DilationT::columns;
-        if (in_column < 0 || in_column >= In::width) continue;
+        if (!kColumnsInside && (in_column < 0 || in_column >= In::width)) continue;
         visit(input + (in_row * In::width + in_column) * channels,
               kernel + (kernel_row * KernelSize::columns + kernel_column) * out_channels);
       }
     }
   }
 
-  // The outputs [kFirst, kFirst + 8) in registers across all taps, then the next block.
+  static constexpr bool columns_inside(const WindowAxis& columns, int column) noexcept {
+    const int first_column = column * StridesT::columns - columns.pad_before;
+    return first_column >= 0 && first_column + (KernelSize::columns - 1) * DilationT::columns < In::width;
+  }
+
+  // accumulate_pair's blocks: the second cell's inputs are the first's, StridesT::columns cells on.
+  template <int kFirst>
+  static void accumulate_pair_in_blocks(const float* input, const float* kernel, const WindowAxis& rows,
+                                        const WindowAxis& columns, int row, int column, const float* start,
+                                        float* out, float* out_next) noexcept {
+    constexpr int kWidth = out_channels - kFirst < kPairBlock ? out_channels - kFirst : kPairBlock;
+    constexpr int kOffset = StridesT::columns * channels;
+    float sums[kWidth];
+    float sums_next[kWidth];
+    for (int lane = 0; lane < kWidth; ++lane) {
+      sums[lane] = start[kFirst + lane];
+      sums_next[lane] = start[kFirst + lane];
+    }
+    for_each_tap<true>(input, kernel, rows, columns, row, column, [&](const float* cell, const float* weights) {
+      for (int lane = 0; lane < kWidth; ++lane) {
+        const float weight = weights[kFirst + lane];
+        sums[lane] += cell[(kFirst + lane) / kDepthMultiplier] * weight;
+        sums_next[lane] += cell[kOffset + (kFirst + lane) / kDepthMultiplier] * weight;
+      }
+    });
+    for (int lane = 0; lane < kWidth; ++lane) {
+      out[kFirst + lane] = sums[lane];
+      out_next[kFirst + lane] = sums_next[lane];
+    }
+    if constexpr (kFirst + kWidth < out_channels) {
+      accumulate_pair_in_blocks<kFirst + kWidth>(input, kernel, rows, columns, row, column, start, out, out_next);
+    }
+  }
+
+  // The outputs [kFirst, kFirst + 12) in registers across all taps, then the next block.
   template <int kFirst>
   static void accumulate_in_blocks(const float* input, const float* kernel, const WindowAxis& rows,
-                                   const WindowAxis& columns, int row, int column, float* out) noexcept {
-    constexpr int kWidth = out_channels - kFirst < kAccumulatorBlock ? out_channels - kFirst : kAccumulatorBlock;
+                                   const WindowAxis& columns, int row, int column, const float* start,
+                                   float* out) noexcept {
+    constexpr int kWidth = out_channels - kFirst < kDepthwiseBlock ? out_channels - kFirst : kDepthwiseBlock;
     float sums[kWidth];
-    for (int lane = 0; lane < kWidth; ++lane) sums[lane] = out[kFirst + lane];
+    for (int lane = 0; lane < kWidth; ++lane) sums[lane] = start[kFirst + lane];
     for_each_tap(input, kernel, rows, columns, row, column, [&](const float* cell, const float* weights) {
       for (int lane = 0; lane < kWidth; ++lane) {
         sums[lane] += cell[(kFirst + lane) / kDepthMultiplier] * weights[kFirst + lane];
@@ -184,7 +237,7 @@ struct DepthwiseWindow {
     });
     for (int lane = 0; lane < kWidth; ++lane) out[kFirst + lane] = sums[lane];
     if constexpr (kFirst + kWidth < out_channels) {
-      accumulate_in_blocks<kFirst + kWidth>(input, kernel, rows, columns, row, column, out);
+      accumulate_in_blocks<kFirst + kWidth>(input, kernel, rows, columns, row, column, start, out);
     }
   }
 };
@@ -240,8 +293,25 @@ struct DepthwiseConv2D {
         Window::template accumulate<kKernel>(input, rows, columns, row, column, kRequantization.input_offset, sums);
         requantize_cell<has_fast_requantization(kRequantization)>(kRequantization, sums, out);
       } else {
-        detail::start_with_bias<kBias, Window::out_channels>(out);
-        Window::accumulate(input, std::data(kKernel), rows, columns, row, column, out);
+        Window::accumulate(input, std::data(kKernel), rows, columns, row, column,
+                           detail::bias_start<kBias, Window::out_channels, float>(), out);
+      }
+    }
+
+    // Float layers on cores without float SIMD take adjacent cells in pairs, each weight loaded
+    // once for both (DepthwiseWindow::accumulate_pair).
+    static constexpr bool computes_pairs = !quantized && detail::kFloatSumsInBlocks;
+
+    // Output cells (row, column) and (row, column + 1), one after the other in `out`, each value
+    // stored as finish(channel, sum) returns it.
+    template <class Finish = detail::StoreSum>
+    static void compute_cell_pair(const float* input, int row, int column, float* out,
+                                  const Finish& finish = {}) noexcept {
+      constexpr int kChannels = Window::out_channels;
+      Window::accumulate_pair(input, std::data(kKernel), rows, columns, row, column,
+                              detail::bias_start<kBias, kChannels, float>(), out, out + kChannels);
+      if constexpr (!std::is_same_v<Finish, detail::StoreSum>) {
+        for (int index = 0; index < 2 * kChannels; ++index) out[index] = finish(index % kChannels, out[index]);
       }
     }
   };

@@ -74,9 +74,8 @@ struct SeparableConv2D {
     static void gemm_start(float* out) noexcept { detail::start_with_bias<kBias, kFilters>(out); }
     static void gemm_patches(const float* input, int row, float* patches) noexcept {
       for (int column = 0; column < Output::width; ++column) {
-        float* patch = patches + column * middle;
-        for (int channel = 0; channel < middle; ++channel) patch[channel] = 0.0f;
-        Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column, patch);
+        Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column,
+                           detail::zero_start<middle>(), patches + column * middle);
       }
     }
 
@@ -115,10 +114,29 @@ struct SeparableConv2D {
     }
 
     static void compute_cell_float(const float* input, int row, int column, float* out) noexcept {
-      float depthwise[middle] = {};
-      Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column, depthwise);
-      detail::start_with_bias<kBias, kFilters>(out);
-      detail::accumulate_rows<kFilters>(out, [&](auto&& visit) { visit(depthwise, middle, std::data(kPointwiseKernel)); });
+      float depthwise[middle];
+      Window::accumulate(input, std::data(kDepthwiseKernel), rows, columns, row, column, detail::zero_start<middle>(),
+                         depthwise);
+      detail::accumulate_rows<kFilters>(detail::bias_start<kBias, kFilters, float>(), out, [&](auto&& visit) {
+        visit(depthwise, middle, std::data(kPointwiseKernel));
+      });
+    }
+
+    // Float layers on cores without float SIMD take adjacent cells in pairs (as Conv2D): both
+    // depthwise results side by side, each pointwise weight loaded once for the two.
+    static constexpr bool computes_pairs = !quantized && detail::kFloatSumsInBlocks;
+
+    // Output cells (row, column) and (row, column + 1), one after the other in `out`, each value
+    // stored as finish(channel, sum) returns it.
+    template <class Finish = detail::StoreSum>
+    static void compute_cell_pair(const float* input, int row, int column, float* out,
+                                  const Finish& finish = {}) noexcept {
+      float depthwise[2 * middle];
+      Window::accumulate_pair(input, std::data(kDepthwiseKernel), rows, columns, row, column,
+                              detail::zero_start<middle>(), depthwise, depthwise + middle);
+      detail::accumulate_pair_in_blocks<kFilters, 0>(
+          detail::bias_start<kBias, kFilters, float>(), out, out + kFilters, middle,
+          [&](auto&& visit) { visit(depthwise, middle, std::data(kPointwiseKernel)); }, finish);
     }
   };
 };

@@ -1,21 +1,30 @@
 // The multiply-accumulate loop of Conv2D, Dense and the pointwise half of SeparableConv2D:
 // out[o] += sum over rows of values[i] x weights[i][o], weights stored as rows of kOutputs.
-// Cores without float SIMD (Cortex-M4F/M7) sum the outputs in registers, a block of 8 at a
-// time, instead of loading and storing out[o] for every multiply-accumulate: 5 to 6.6
-// instructions per MACC became 2.3 to 3.1 on a Cortex-M4F (QEMU count, ports/qemu-mps2-an386/
-// bench). Convolutions on those cores also take two cells at once (accumulate_pair_in_blocks):
-// 16 sums in registers, each weight loaded once for both. Hosts with SIMD (SSE2, NEON) lose
+// Cores without float SIMD (Cortex-M4F/M7) sum the outputs in registers, a block at a time,
+// instead of loading and storing out[o] for every multiply-accumulate: 5 to 6.6 instructions per
+// MACC became 2.3 to 3.1 on a Cortex-M4F (QEMU count, ports/qemu-mps2-an386/bench), now 1.9 to
+// 2.3. Convolutions on those cores also take two cells at once (accumulate_pair_in_blocks): 16
+// sums in registers, each weight loaded once for both. Hosts with SIMD (SSE2, NEON) lose
 // ~1.5x with the blocks (one block's sums are one chain of dependent multiply-adds after
 // another); they keep every output's sum in vector registers at once instead
 // (float_vectors.hpp). Each output's sum runs in the same order on every path, so the results
 // are bitwise the same.
 #pragma once
 
+#include <type_traits>
+
 #include "earshot/nn/detail/float_vectors.hpp"
 
 namespace earshot::nn::detail {
 
-inline constexpr int kAccumulatorBlock = 8;  // 8 sums + operands fit the FPU's 32 registers
+// Sums kept in the FPU's 32 registers at once, with room for the operands: 16 for one cell, 8
+// outputs of each of a pair of cells, 12 channels of a depthwise cell (which loads an input and
+// a weight for each). Wider blocks spill; narrower ones visit the taps more often (Cortex-M4,
+// Stride-DS-24: 8 sums for everything cost 4% more instructions). The block functions are
+// always inlined: GCC 12 left some of them as calls, 4% more again.
+inline constexpr int kRowBlock = 16;
+inline constexpr int kPairBlock = 8;
+inline constexpr int kDepthwiseBlock = 12;
 
 // Whether float sums are kept in registers in blocks (cores without float SIMD) rather than
 // left to the compiler's vectorisation of the plain loop.
@@ -25,12 +34,13 @@ inline constexpr bool kFloatSumsInBlocks = true;
 inline constexpr bool kFloatSumsInBlocks = false;
 #endif
 
-// The outputs [kFirst, kFirst + 8) in registers, then the next block.
-template <int kOutputs, int kFirst, class Rows>
-void accumulate_rows_in_blocks(float* out, const Rows& rows) noexcept {
-  constexpr int kWidth = kOutputs - kFirst < kAccumulatorBlock ? kOutputs - kFirst : kAccumulatorBlock;
+// The outputs [kFirst, kFirst + 16) in registers, then the next block.
+template <int kOutputs, int kFirst, class Rows, class Finish>
+__attribute__((always_inline)) inline void accumulate_rows_in_blocks(const float* start, float* out, const Rows& rows,
+                                                                     const Finish& finish) noexcept {
+  constexpr int kWidth = kOutputs - kFirst < kRowBlock ? kOutputs - kFirst : kRowBlock;
   float sums[kWidth];
-  for (int lane = 0; lane < kWidth; ++lane) sums[lane] = out[kFirst + lane];
+  for (int lane = 0; lane < kWidth; ++lane) sums[lane] = start[kFirst + lane];
   rows([&](const float* values, int count, const float* weights) {
     for (int index = 0; index < count; ++index) {
       const float value = values[index];
@@ -38,20 +48,24 @@ void accumulate_rows_in_blocks(float* out, const Rows& rows) noexcept {
       for (int lane = 0; lane < kWidth; ++lane) sums[lane] += value * row[lane];
     }
   });
-  for (int lane = 0; lane < kWidth; ++lane) out[kFirst + lane] = sums[lane];
-  if constexpr (kFirst + kWidth < kOutputs) accumulate_rows_in_blocks<kOutputs, kFirst + kWidth>(out, rows);
+  for (int lane = 0; lane < kWidth; ++lane) out[kFirst + lane] = finish(kFirst + lane, sums[lane]);
+  if constexpr (kFirst + kWidth < kOutputs) {
+    accumulate_rows_in_blocks<kOutputs, kFirst + kWidth>(start, out, rows, finish);
+  }
 }
 
 // Two cells at once (adjacent columns of a convolution, their inputs the same stretches
 // `offset` floats apart): each weight is loaded once for both, 16 sums in registers.
-template <int kOutputs, int kFirst, class Rows>
-void accumulate_pair_in_blocks(float* out, float* out_next, int offset, const Rows& rows) noexcept {
-  constexpr int kWidth = kOutputs - kFirst < kAccumulatorBlock ? kOutputs - kFirst : kAccumulatorBlock;
+template <int kOutputs, int kFirst, class Rows, class Finish>
+__attribute__((always_inline)) inline void accumulate_pair_in_blocks(const float* start, float* out, float* out_next,
+                                                                     int offset, const Rows& rows,
+                                                                     const Finish& finish) noexcept {
+  constexpr int kWidth = kOutputs - kFirst < kPairBlock ? kOutputs - kFirst : kPairBlock;
   float sums[kWidth];
   float sums_next[kWidth];
   for (int lane = 0; lane < kWidth; ++lane) {
-    sums[lane] = out[kFirst + lane];
-    sums_next[lane] = out_next[kFirst + lane];
+    sums[lane] = start[kFirst + lane];
+    sums_next[lane] = start[kFirst + lane];
   }
   rows([&](const float* values, int count, const float* weights) {
     for (int index = 0; index < count; ++index) {
@@ -65,21 +79,28 @@ void accumulate_pair_in_blocks(float* out, float* out_next, int offset, const Ro
     }
   });
   for (int lane = 0; lane < kWidth; ++lane) {
-    out[kFirst + lane] = sums[lane];
-    out_next[kFirst + lane] = sums_next[lane];
+    out[kFirst + lane] = finish(kFirst + lane, sums[lane]);
+    out_next[kFirst + lane] = finish(kFirst + lane, sums_next[lane]);
   }
   if constexpr (kFirst + kWidth < kOutputs) {
-    accumulate_pair_in_blocks<kOutputs, kFirst + kWidth>(out, out_next, offset, rows);
+    accumulate_pair_in_blocks<kOutputs, kFirst + kWidth>(start, out, out_next, offset, rows, finish);
   }
 }
 
-// rows(visit) calls visit(values, count, weights) for each stretch of input in summation order:
-// values[0, count) against weight rows weights[i * kOutputs, (i + 1) * kOutputs).
-template <int kOutputs, class Rows>
-void accumulate_rows(float* out, const Rows& rows) noexcept {
+// out[o] = finish(o, start[o] + the sum of the rows): rows(visit) calls visit(values, count,
+// weights) for each stretch of input in summation order: values[0, count) against weight rows
+// weights[i * kOutputs, (i + 1) * kOutputs). finish(o, sum) is what is stored (StoreSum: the sum;
+// a stage passes its per-cell layers, so the output is written once).
+struct StoreSum {
+  float operator()(int, float sum) const noexcept { return sum; }
+};
+
+template <int kOutputs, class Rows, class Finish = StoreSum>
+void accumulate_rows(const float* start, float* out, const Rows& rows, const Finish& finish = {}) noexcept {
   if constexpr (kFloatSumsInBlocks) {
-    accumulate_rows_in_blocks<kOutputs, 0>(out, rows);
+    accumulate_rows_in_blocks<kOutputs, 0>(start, out, rows, finish);
   } else {
+    for (int output = 0; output < kOutputs; ++output) out[output] = start[output];
 #if EARSHOT_FLOAT_SUMS_IN_VECTORS
     VectorSums<kOutputs> sums(out);
     rows([&](const float* values, int count, const float* weights) {
@@ -95,6 +116,9 @@ void accumulate_rows(float* out, const Rows& rows) noexcept {
       }
     });
 #endif
+    if constexpr (!std::is_same_v<Finish, StoreSum>) {
+      for (int output = 0; output < kOutputs; ++output) out[output] = finish(output, out[output]);
+    }
   }
 }
 

@@ -31,18 +31,23 @@ void start_with_bias(Sum* out) noexcept {
   }
 }
 
-// Where an int8 layer's sums start: its int32 bias, or zeros for no_bias (both in flash).
-template <int kCount>
+// Where a layer's sums start: its bias (int32 for int8 layers), or zeros for no_bias (both in
+// flash). The float block paths read it into their registers, so the output is written once.
+template <int kCount, class Sum>
 struct ZeroSums {
-  static constexpr std::array<std::int32_t, kCount> values{};
+  static constexpr std::array<Sum, kCount> values{};
 };
-template <const auto& kBias, int kCount>
-const std::int32_t* bias_start() noexcept {
+template <const auto& kBias, int kCount, class Sum = std::int32_t>
+const Sum* bias_start() noexcept {
   if constexpr (has_bias<kBias>) {
     return std::data(kBias);
   } else {
-    return ZeroSums<kCount>::values.data();
+    return ZeroSums<kCount, Sum>::values.data();
   }
+}
+template <int kCount>
+const float* zero_start() noexcept {
+  return ZeroSums<kCount, float>::values.data();
 }
 
 // bias[o] + input_offset x sum over d of kernel[o][d]: sum (x + offset) w = offset sum w + sum x w.

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include "earshot/nn/detail/type_list.hpp"
 #include "earshot/nn/layer_info.hpp"
@@ -24,10 +25,19 @@ namespace earshot::nn::detail {
 
 // ---- per-cell operations applied in a chain (their state prepared once per invocation) ----
 
+template <class Op, class = void>
+struct AppliesValueByValue : std::false_type {};
+template <class Op>
+struct AppliesValueByValue<
+    Op, std::void_t<decltype(Op::apply_value(std::declval<const typename Op::State&>(), 0, 0.0f))>>
+    : std::true_type {};
+
 template <class Ops>
 struct OpChain;
 template <>
 struct OpChain<List<>> {
+  static constexpr bool value_by_value = true;
+  float apply_value(int, float value) const noexcept { return value; }
   template <class Element>
   void apply(Element*) const noexcept {}
 };
@@ -35,10 +45,24 @@ template <class Op, class... Rest>
 struct OpChain<List<Op, Rest...>> {
   typename Op::State state = Op::prepare();
   OpChain<List<Rest...>> rest;
+  // When every op of a float chain computes one value from one value (BatchNormalization, ReLU,
+  // ...: apply_value), the chain reads and writes each value once instead of once per op
+  // (Cortex-M4, Stride-DS-24's BN + ReLU after each convolution: see ports/qemu-mps2-an386/bench).
+  static constexpr bool value_by_value = AppliesValueByValue<Op>::value && OpChain<List<Rest...>>::value_by_value;
+  float apply_value(int channel, float value) const noexcept {
+    return rest.apply_value(channel, Op::apply_value(state, channel, value));
+  }
   template <class Element>  // float, or std::int8_t for int8 per-cell layers (LookupTable)
   void apply(Element* cell) const noexcept {
-    Op::apply(state, cell);
-    rest.apply(cell);
+    if constexpr (value_by_value && std::is_same_v<Element, float>) {
+#pragma GCC unroll 8
+      for (int channel = 0; channel < Op::Input::channels; ++channel) {
+        cell[channel] = apply_value(channel, cell[channel]);
+      }
+    } else {
+      Op::apply(state, cell);
+      rest.apply(cell);
+    }
   }
 };
 
@@ -49,6 +73,14 @@ struct ComputesPairs : std::false_type {};
 template <class Producer>
 struct ComputesPairs<Producer, std::void_t<decltype(Producer::computes_pairs)>>
     : std::bool_constant<Producer::computes_pairs> {};
+
+// The first column a pair-computing producer takes in pairs (the ones before, one at a time):
+// a convolution whose first column reads the padding pairs the columns after it.
+template <class Producer, class = void>
+struct FirstPairedColumn : std::integral_constant<int, 0> {};
+template <class Producer>
+struct FirstPairedColumn<Producer, std::void_t<decltype(Producer::first_paired_column)>>
+    : std::integral_constant<int, Producer::first_paired_column> {};
 
 constexpr std::size_t max_size(std::size_t a, std::size_t b) noexcept { return a > b ? a : b; }
 
@@ -113,11 +145,22 @@ struct WindowStage {
                       const OpChain<Post>& post) noexcept {
     int first = 0;
     if constexpr (!pooled && ComputesPairs<Producer>::value) {
+      for (; first < FirstPairedColumn<Producer>::value && first < Output::width; ++first) {
+        OutElement* out = out_row + first * Output::channels;
+        Producer::compute_cell(input, row, first, out);
+        pre.apply(out);
+      }
       for (; first + 1 < Output::width; first += 2) {
         OutElement* out = out_row + first * Output::channels;
-        Producer::compute_cell_pair(input, row, first, out);
-        pre.apply(out);
-        pre.apply(out + Output::channels);
+        if constexpr (std::is_same_v<OutElement, float> && OpChain<Pre>::value_by_value) {
+          // The per-cell layers applied to the sums as they are stored: each value written once.
+          Producer::compute_cell_pair(input, row, first, out,
+                                      [&pre](int channel, float sum) { return pre.apply_value(channel, sum); });
+        } else {
+          Producer::compute_cell_pair(input, row, first, out);
+          pre.apply(out);
+          pre.apply(out + Output::channels);
+        }
       }
     }
     for (int column = first; column < Output::width; ++column) {
