@@ -89,6 +89,12 @@ TEST_CASE("quantize rounds as PyTorch's fake quantization: nearest, ties to even
   CHECK(nn::quantize(-200.0f, 1.0f, 0) == -128);
   CHECK(nn::quantize(1e30f, 1.0f, 0) == 127);
   CHECK(nn::quantize(std::nanf(""), 1.0f, 7) == 7);
+  CHECK(nn::quantize(INFINITY, 1.0f, 0) == 127);
+  CHECK(nn::quantize(-INFINITY, 1.0f, 0) == -128);
+  // Near int32's ends, where adding the zero point to the rounded value must not wrap around.
+  CHECK(nn::quantize(2147483520.0f, 1.0f, 127) == 127);
+  CHECK(nn::quantize(-2147483648.0f, 1.0f, -128) == -128);
+  CHECK(nn::quantize(-1e30f, 1.0f, 127) == -128);
   CHECK(nn::dequantize(-3, 0.5f, -5) == 1.0f);
 }
 
@@ -158,11 +164,15 @@ TEST_CASE("int8 average pooling rounds as TFLite's reference: (sum +- n/2) / n")
   CHECK(output[0] == -0.5f);
 }
 
-TEST_CASE("requantize_cell's fast form equals requantize() for every sum, multiplier and right shift") {
-  // Random sums over the whole int32 range and near its ends, multipliers as the converter writes
-  // them ([2^30, 2^31)), every shift from -1 to -23, offsets and clamps; 200,000 values (a
-  // linear congruential generator, so the target runs the same cases).
-  std::uint64_t state = 20261201;
+namespace {
+
+// Requantizes 25,000 random cells of 8 channels with requantize_cell<true, kNarrow> and counts the
+// values that differ from requantize(): multipliers as the converter writes them ([2^30, 2^31)),
+// every shift from -1 to -23, offsets and clamps, sums within +-limit and near both ends of it
+// (a linear congruential generator, so the target runs the same cases).
+template <bool kNarrow>
+int fast_form_mismatches(std::uint64_t seed, std::int32_t limit) {
+  std::uint64_t state = seed;
   const auto next = [&state] {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
     return static_cast<std::uint32_t>(state >> 32);
@@ -179,18 +189,24 @@ TEST_CASE("requantize_cell's fast form equals requantize() for every sum, multip
       q.multiplier[c] = static_cast<std::int32_t>((1u << 30) + next() % (1u << 30));
       q.shift[c] = -1 - static_cast<std::int32_t>(next() % 23);
       const std::uint32_t kind = next() % 8;
-      const auto raw = static_cast<std::int32_t>(next());
-      sums[c] = kind == 0 ? kMax - static_cast<std::int32_t>(next() % 4096)
-              : kind == 1 ? kMin + static_cast<std::int32_t>(next() % 4096)
+      const auto raw = static_cast<std::int32_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(next())) * limit / kMax);
+      sums[c] = kind == 0 ? limit - static_cast<std::int32_t>(next() % 4096)
+              : kind == 1 ? -limit - 1 + static_cast<std::int32_t>(next() % 4096)
               : kind < 5  ? raw / (1 << (next() % 24))
                           : raw;
     }
-    REQUIRE(nn::has_fast_requantization(q));
+    if (!nn::has_fast_requantization(q)) return -1;
     std::int8_t fast[kChannels];
-    nn::requantize_cell<true>(q, sums, fast);
+    nn::requantize_cell<true, kNarrow>(q, sums, fast);
     for (int c = 0; c < kChannels; ++c) mismatches += fast[c] != nn::requantize(q, c, sums[c]);
   }
-  CHECK(mismatches == 0);
+  return mismatches;
+}
+
+}  // namespace
+
+TEST_CASE("requantize_cell's fast form equals requantize() for every sum, multiplier and right shift") {
+  CHECK(fast_form_mismatches<false>(20261201, kMax) == 0);  // sums over the whole int32 range
   // And the cases the fast form must refuse: a left shift, a 24-bit right shift, INT32_MIN.
   static constexpr nn::Requantization<1> left{0, 0, -128, 127, {1 << 30}, {1}};
   static constexpr nn::Requantization<1> far{0, 0, -128, 127, {1 << 30}, {-24}};
@@ -198,4 +214,18 @@ TEST_CASE("requantize_cell's fast form equals requantize() for every sum, multip
   STATIC_REQUIRE_FALSE(nn::has_fast_requantization(left));
   STATIC_REQUIRE_FALSE(nn::has_fast_requantization(far));
   STATIC_REQUIRE_FALSE(nn::has_fast_requantization(minimum));
+}
+
+TEST_CASE("requantize_cell's narrow form equals requantize() for every sum within +-2^30") {
+  CHECK(fast_form_mismatches<true>(20261207, (1 << 30) - 1) == 0);
+}
+
+TEST_CASE("narrow_sums bounds a layer's sums: largest start plus every weight's magnitude times the input's") {
+  static constexpr std::int8_t kernel[4] = {127, -128, 1, 0};  // magnitudes add up to 256
+  static constexpr std::int32_t start[2] = {-5, 3};
+  // 5 + 256 x 4,194,303 = 2^30 - 251 is narrow; 5 + 256 x 4,194,304 = 2^30 + 5 is not.
+  STATIC_REQUIRE(nn::narrow_sums(start, kernel, 4194303));
+  STATIC_REQUIRE_FALSE(nn::narrow_sums(start, kernel, 4194304));
+  STATIC_REQUIRE(nn::narrow_sums(kernel, 4194303));  // 256 x 4,194,303 = 2^30 - 256
+  STATIC_REQUIRE_FALSE(nn::narrow_sums(kernel, 4194304));  // 2^30
 }

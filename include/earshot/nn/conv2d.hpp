@@ -114,10 +114,29 @@ struct Conv2D {
                                         [&](auto&& visit) { visit_taps(input, row, column, visit); }, finish);
     }
 
-    static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
-      const auto finish = [out](int filter, std::int32_t sum) {
-        out[filter] = requantize_value<has_fast_requantization(kRequantization)>(kRequantization, filter, sum);
+    // Writes a filter's sum to out[filter], requantized; kNarrow: the layer's sums fit
+    // requantize_value's narrow form.
+    template <bool kNarrow>
+    static auto requantize_into(std::int8_t* out) noexcept {
+      return [out](int filter, std::int32_t sum) {
+        out[filter] = requantize_value<has_fast_requantization(kRequantization), kNarrow>(kRequantization, filter, sum);
       };
+    }
+    // The inputs with their offset added reach 256 in magnitude; a pointwise layer multiplies the
+    // raw int8 inputs (128), its offset folded into the start.
+    static constexpr bool narrow() noexcept {
+      if constexpr (!quantized) {
+        return false;
+      } else if constexpr (pointwise) {
+        return narrow_sums(detail::FoldedBias<kBias, kKernel, kFilters, in_channels, kRequantization.input_offset>::values,
+                           kKernel, 128);
+      } else {
+        return detail::narrow_layer_sums<kBias, kKernel>(256);
+      }
+    }
+
+    static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
+      const auto finish = requantize_into<narrow()>(out);
       if constexpr (pointwise) {
         using Folded = detail::FoldedBias<kBias, kKernel, kFilters, in_channels, kRequantization.input_offset>;
         detail::dot_int8<in_channels, kFilters>(input + (row * In::width + column) * in_channels, std::data(kKernel),
@@ -203,8 +222,8 @@ struct Conv2D {
           first, second, Wide::values.data(), detail::bias_start<kBias, kFilters>(),
           [out](int filter, std::int32_t a, std::int32_t b) {
             constexpr bool fast = has_fast_requantization(kRequantization);
-            out[filter] = requantize_value<fast>(kRequantization, filter, a);
-            out[kFilters + filter] = requantize_value<fast>(kRequantization, filter, b);
+            out[filter] = requantize_value<fast, narrow()>(kRequantization, filter, a);
+            out[kFilters + filter] = requantize_value<fast, narrow()>(kRequantization, filter, b);
           });
     }
 

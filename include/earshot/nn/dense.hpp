@@ -55,8 +55,10 @@ struct Dense {
     static void compute(const Element* input, Element* out) noexcept {
       if constexpr (quantized) {
         using Folded = detail::FoldedBias<kBias, kKernel, kUnits, inputs, kRequantization.input_offset>;
+        // Raw int8 inputs (at most 128 in magnitude), the offset folded into the start.
+        constexpr bool narrow = narrow_sums(Folded::values, kKernel, 128);
         detail::dot_int8<inputs, kUnits>(input, std::data(kKernel), Folded::values.data(), [out](int unit, std::int32_t sum) {
-          out[unit] = requantize_value<has_fast_requantization(kRequantization)>(kRequantization, unit, sum);
+          out[unit] = requantize_value<has_fast_requantization(kRequantization), narrow>(kRequantization, unit, sum);
         });
       } else {
         detail::accumulate_rows<kUnits>(detail::bias_start<kBias, kUnits, float>(), out,

@@ -291,7 +291,9 @@ struct DepthwiseConv2D {
         std::int32_t sums[Window::out_channels];
         detail::start_with_bias<kBias, Window::out_channels>(sums);
         Window::template accumulate<kKernel>(input, rows, columns, row, column, kRequantization.input_offset, sums);
-        requantize_cell<has_fast_requantization(kRequantization)>(kRequantization, sums, out);
+        // Inputs with their offset added: at most 256 in magnitude.
+        constexpr bool narrow = detail::narrow_layer_sums<kBias, kKernel>(256);
+        requantize_cell<has_fast_requantization(kRequantization), narrow>(kRequantization, sums, out);
       } else {
         Window::accumulate(input, std::data(kKernel), rows, columns, row, column,
                            detail::bias_start<kBias, Window::out_channels, float>(), out);

@@ -92,24 +92,50 @@ struct SeparableConv2D {
     // (detail::WideKernel), multiplies four filters per pass.
     using WidePointwise = detail::WideKernel<kPointwiseKernel, kFilters, middle>;
 
-    static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
+    // Both halves' inputs have their offset added: at most 256 in magnitude.
+    static constexpr bool narrow_depthwise() noexcept { return narrow_sums(kDepthwiseKernel, 256); }
+    static constexpr bool narrow_pointwise() noexcept { return detail::narrow_layer_sums<kBias, kPointwiseKernel>(256); }
+
+    // The depthwise half of cell (row, column), requantized into the pointwise half's int16 patch
+    // with the pointwise input offset added.
+    static void fill_pointwise_patch(const std::int8_t* input, int row, int column, std::int16_t* patch) noexcept {
       constexpr auto& depthwise_quantization = kRequantization.depthwise;
-      constexpr auto& pointwise_quantization = kRequantization.pointwise;
-      constexpr bool fast_depthwise = has_fast_requantization(depthwise_quantization);
-      constexpr bool fast_pointwise = has_fast_requantization(pointwise_quantization);
+      constexpr bool fast = has_fast_requantization(depthwise_quantization);
       std::int32_t depthwise_sums[middle] = {};
       Window::template accumulate<kDepthwiseKernel>(input, rows, columns, row, column,
                                                     depthwise_quantization.input_offset, depthwise_sums);
-      alignas(4) std::int16_t patch[WidePointwise::depth];
       patch[WidePointwise::depth - 1] = 0;  // the padding of an odd depth (overwritten when even)
       for (int channel = 0; channel < middle; ++channel) {
         patch[channel] = static_cast<std::int16_t>(
-            requantize_value<fast_depthwise>(depthwise_quantization, channel, depthwise_sums[channel]) +
-            pointwise_quantization.input_offset);
+            requantize_value<fast, narrow_depthwise()>(depthwise_quantization, channel, depthwise_sums[channel]) +
+            kRequantization.pointwise.input_offset);
       }
+    }
+
+    static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
+      constexpr bool fast = has_fast_requantization(kRequantization.pointwise);
+      alignas(4) std::int16_t patch[WidePointwise::depth];
+      fill_pointwise_patch(input, row, column, patch);
       detail::dot_wide<WidePointwise::depth, kFilters>(
           patch, WidePointwise::values.data(), detail::bias_start<kBias, kFilters>(), [out](int filter, std::int32_t sum) {
-            out[filter] = requantize_value<fast_pointwise>(kRequantization.pointwise, filter, sum);
+            out[filter] = requantize_value<fast, narrow_pointwise()>(kRequantization.pointwise, filter, sum);
+          });
+    }
+
+    // int8: two cells' patches against the pointwise kernel at once (each weight word loaded once
+    // for both, as Conv2D's first layer), one after the other in `out`.
+    static void compute_cell_pair(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
+      alignas(4) std::int16_t first[WidePointwise::depth];
+      alignas(4) std::int16_t second[WidePointwise::depth];
+      fill_pointwise_patch(input, row, column, first);
+      fill_pointwise_patch(input, row, column + 1, second);
+      detail::dot_wide_pair<WidePointwise::depth, kFilters>(
+          first, second, WidePointwise::values.data(), detail::bias_start<kBias, kFilters>(),
+          [out](int filter, std::int32_t a, std::int32_t b) {
+            constexpr auto& quantization = kRequantization.pointwise;
+            constexpr bool fast = has_fast_requantization(quantization);
+            out[filter] = requantize_value<fast, narrow_pointwise()>(quantization, filter, a);
+            out[kFilters + filter] = requantize_value<fast, narrow_pointwise()>(quantization, filter, b);
           });
     }
 
@@ -122,12 +148,12 @@ struct SeparableConv2D {
       });
     }
 
-    // Float layers on cores without float SIMD take adjacent cells in pairs (as Conv2D): both
-    // depthwise results side by side, each pointwise weight loaded once for the two.
-    static constexpr bool computes_pairs = !quantized && detail::kFloatSumsInBlocks;
+    // Adjacent cells in pairs (as Conv2D), each pointwise weight loaded once for the two: int8
+    // layers everywhere (compute_cell_pair above), float layers on cores without float SIMD.
+    static constexpr bool computes_pairs = quantized || detail::kFloatSumsInBlocks;
 
-    // Output cells (row, column) and (row, column + 1), one after the other in `out`, each value
-    // stored as finish(channel, sum) returns it.
+    // Float output cells (row, column) and (row, column + 1), one after the other in `out`, each
+    // value stored as finish(channel, sum) returns it: both depthwise results side by side.
     template <class Finish = detail::StoreSum>
     static void compute_cell_pair(const float* input, int row, int column, float* out,
                                   const Finish& finish = {}) noexcept {

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <type_traits>
 
+#include "earshot/nn/quantization.hpp"
 #include "earshot/nn/shape.hpp"
 
 namespace earshot::nn::detail {
@@ -48,6 +49,16 @@ const Sum* bias_start() noexcept {
 template <int kCount>
 const float* zero_start() noexcept {
   return ZeroSums<kCount, float>::values.data();
+}
+
+// narrow_sums (quantization.hpp) for a layer's int32 bias (or none) and int8 kernel.
+template <const auto& kBias, const auto& kKernel>
+constexpr bool narrow_layer_sums(std::int64_t largest_input) noexcept {
+  if constexpr (has_bias<kBias>) {
+    return narrow_sums(kBias, kKernel, largest_input);
+  } else {
+    return narrow_sums(kKernel, largest_input);
+  }
 }
 
 // bias[o] + input_offset x sum over d of kernel[o][d]: sum (x + offset) w = offset sum w + sum x w.
