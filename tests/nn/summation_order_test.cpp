@@ -53,6 +53,24 @@ void fill(float* values, std::size_t count, std::uint32_t seed) {
   }
 }
 
+// The plain loop over one output cell's window: for each tap of a kernel x kernel window (stride
+// `stride`, `pad_rows` and `pad_columns` cells of padding before) that falls inside the height x
+// width input, in kernel order, sum = add(sum, in_row, in_column, tap); from `start`.
+template <class Add>
+float window_sum(float start, int row, int column, int kernel, int stride, int pad_rows, int pad_columns, int height,
+                 int width, const Add& add) {
+  float sum = start;
+  for (int kernel_row = 0; kernel_row < kernel; ++kernel_row) {
+    for (int kernel_column = 0; kernel_column < kernel; ++kernel_column) {
+      const int in_row = stride * row - pad_rows + kernel_row;
+      const int in_column = stride * column - pad_columns + kernel_column;
+      if (in_row < 0 || in_row >= height || in_column < 0 || in_column >= width) continue;  // padding
+      sum = add(sum, in_row, in_column, kernel_row * kernel + kernel_column);
+    }
+  }
+  return sum;
+}
+
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
@@ -103,19 +121,14 @@ TEST_CASE("Conv2D adds each filter's products tap by tap, channel by channel, af
   for (int row = 0; row < kHeight; ++row) {
     for (int column = 0; column < kWidth; ++column) {
       for (int filter = 0; filter < kFilters; ++filter) {
-        float sum = conv_bias[filter];
-        for (int kernel_row = 0; kernel_row < 3; ++kernel_row) {
-          for (int kernel_column = 0; kernel_column < 3; ++kernel_column) {
-            const int in_row = row - 1 + kernel_row, in_column = column - 1 + kernel_column;
-            if (in_row < 0 || in_row >= kHeight || in_column < 0 || in_column >= kWidth) continue;  // padding
-            for (int channel = 0; channel < kChannels; ++channel) {
-              sum = multiply_add(input[(in_row * kWidth + in_column) * kChannels + channel],
-                                 conv_kernel[((kernel_row * 3 + kernel_column) * kChannels + channel) * kFilters + filter],
-                                 sum);
-            }
-          }
-        }
-        expected[(row * kWidth + column) * kFilters + filter] = sum;
+        expected[(row * kWidth + column) * kFilters + filter] =
+            window_sum(conv_bias[filter], row, column, 3, 1, 1, 1, kHeight, kWidth, [&](float sum, int r, int c, int tap) {
+              for (int channel = 0; channel < kChannels; ++channel) {
+                sum = multiply_add(input[(r * kWidth + c) * kChannels + channel],
+                                   conv_kernel[(tap * kChannels + channel) * kFilters + filter], sum);
+              }
+              return sum;
+            });
       }
     }
   }
@@ -134,17 +147,12 @@ TEST_CASE("DepthwiseConv2D adds each channel's products tap by tap after the bia
   for (int row = 0; row < kOutHeight; ++row) {
     for (int column = 0; column < kOutWidth; ++column) {
       for (int channel = 0; channel < kDepthChannels; ++channel) {
-        float sum = depthwise_bias[channel];
-        for (int kernel_row = 0; kernel_row < 3; ++kernel_row) {
-          for (int kernel_column = 0; kernel_column < 3; ++kernel_column) {
-            // Same padding of 7 rows by stride 2: 2 in all, 1 before; of 6 columns: 1 in all, 0 before.
-            const int in_row = 2 * row - 1 + kernel_row, in_column = 2 * column + kernel_column;
-            if (in_row < 0 || in_row >= kDepthHeight || in_column >= kDepthWidth) continue;
-            sum = multiply_add(input[(in_row * kDepthWidth + in_column) * kDepthChannels + channel],
-                               depthwise_kernel[(kernel_row * 3 + kernel_column) * kDepthChannels + channel], sum);
-          }
-        }
-        expected[(row * kOutWidth + column) * kDepthChannels + channel] = sum;
+        // Same padding of 7 rows by stride 2: 2 in all, 1 before; of 6 columns: 1 in all, 0 before.
+        expected[(row * kOutWidth + column) * kDepthChannels + channel] = window_sum(
+            depthwise_bias[channel], row, column, 3, 2, 1, 0, kDepthHeight, kDepthWidth, [&](float sum, int r, int c, int tap) {
+              return multiply_add(input[(r * kDepthWidth + c) * kDepthChannels + channel],
+                                  depthwise_kernel[tap * kDepthChannels + channel], sum);
+            });
       }
     }
   }
@@ -173,15 +181,11 @@ TEST_CASE("Conv2D's BatchNormalization and ReLU see the sums in the same order, 
   for (int row = 0; row < kOutHeight; ++row) {
     for (int column = 0; column < kOutWidth; ++column) {
       for (int filter = 0; filter < kFirstFilters; ++filter) {
-        float sum = first_bias[filter];
-        for (int kernel_row = 0; kernel_row < 5; ++kernel_row) {
-          for (int kernel_column = 0; kernel_column < 5; ++kernel_column) {
-            const int in_row = 2 * row - 2 + kernel_row, in_column = 2 * column - 2 + kernel_column;
-            if (in_row < 0 || in_row >= kFirstHeight || in_column < 0 || in_column >= kFirstWidth) continue;
-            sum = multiply_add(input[in_row * kFirstWidth + in_column],
-                               first_kernel[(kernel_row * 5 + kernel_column) * kFirstFilters + filter], sum);
-          }
-        }
+        const float sum = window_sum(first_bias[filter], row, column, 5, 2, 2, 2, kFirstHeight, kFirstWidth,
+                                     [&](float partial, int r, int c, int tap) {
+                                       return multiply_add(input[r * kFirstWidth + c],
+                                                           first_kernel[tap * kFirstFilters + filter], partial);
+                                     });
         const float normalized = multiply_add(sum, bn_gamma[filter] / 2.0f, bn_beta[filter]);
         expected[(row * kOutWidth + column) * kFirstFilters + filter] = normalized > 0.0f ? normalized : 0.0f;
       }
@@ -207,16 +211,11 @@ TEST_CASE("SeparableConv2D adds its depthwise products from zero, then the point
     for (int column = 0; column < kSeparableWidth; ++column) {
       float depthwise[kSeparableChannels];
       for (int channel = 0; channel < kSeparableChannels; ++channel) {
-        float sum = 0.0f;
-        for (int kernel_row = 0; kernel_row < 3; ++kernel_row) {
-          for (int kernel_column = 0; kernel_column < 3; ++kernel_column) {
-            const int in_row = row - 1 + kernel_row, in_column = column - 1 + kernel_column;  // same, stride 1
-            if (in_row < 0 || in_row >= kSeparableHeight || in_column < 0 || in_column >= kSeparableWidth) continue;
-            sum = multiply_add(input[(in_row * kSeparableWidth + in_column) * kSeparableChannels + channel],
-                               separable_depthwise[(kernel_row * 3 + kernel_column) * kSeparableChannels + channel], sum);
-          }
-        }
-        depthwise[channel] = sum;
+        depthwise[channel] = window_sum(0.0f, row, column, 3, 1, 1, 1, kSeparableHeight, kSeparableWidth,
+                                        [&](float sum, int r, int c, int tap) {
+                                          return multiply_add(input[(r * kSeparableWidth + c) * kSeparableChannels + channel],
+                                                              separable_depthwise[tap * kSeparableChannels + channel], sum);
+                                        });
       }
       for (int filter = 0; filter < kSeparableFilters; ++filter) {
         float sum = separable_bias[filter];

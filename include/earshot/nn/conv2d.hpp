@@ -114,14 +114,6 @@ struct Conv2D {
                                         [&](auto&& visit) { visit_taps(input, row, column, visit); }, finish);
     }
 
-    // Writes a filter's sum to out[filter], requantized; kNarrow: the layer's sums fit
-    // requantize_value's narrow form.
-    template <bool kNarrow>
-    static auto requantize_into(std::int8_t* out) noexcept {
-      return [out](int filter, std::int32_t sum) {
-        out[filter] = requantize_value<has_fast_requantization(kRequantization), kNarrow>(kRequantization, filter, sum);
-      };
-    }
     // The inputs with their offset added reach 256 in magnitude; a pointwise layer multiplies the
     // raw int8 inputs (128), its offset folded into the start.
     static constexpr bool narrow() noexcept {
@@ -136,7 +128,9 @@ struct Conv2D {
     }
 
     static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
-      const auto finish = requantize_into<narrow()>(out);
+      const auto finish = [out](int filter, std::int32_t sum) {
+        out[filter] = requantize_value<has_fast_requantization(kRequantization), narrow()>(kRequantization, filter, sum);
+      };
       if constexpr (pointwise) {
         using Folded = detail::FoldedBias<kBias, kKernel, kFilters, in_channels, kRequantization.input_offset>;
         detail::dot_int8<in_channels, kFilters>(input + (row * In::width + column) * in_channels, std::data(kKernel),
