@@ -137,7 +137,7 @@ struct Conv2D {
                                                 Folded::values.data(), finish);
       } else if constexpr (in_channels == 1) {
         alignas(4) std::int16_t patch[Wide::depth];
-        fill_wide_patch(input, row, column, patch);
+        fill_wide_patch(input, row, column, patch, detail::InOrder{});
         detail::dot_wide<Wide::depth, kFilters>(patch, Wide::values.data(), detail::bias_start<kBias, kFilters>(), finish);
       } else {
         alignas(4) std::int16_t patch[gemm_depth];
@@ -188,19 +188,26 @@ struct Conv2D {
           [&](auto&& visit) { visit_taps(input, row, column, visit); }, finish);
     }
 
-    static void fill_wide_patch(const std::int8_t* input, int row, int column, std::int16_t* patch) noexcept {
-      patch[Wide::depth - 1] = 0;  // the padding of an odd depth (overwritten when even)
+    // The patch of cell (row, column) into `patch`, element e at position(e) (in order, or
+    // interleaved with a second cell's: detail::paired_position).
+    template <class Position>
+    static void fill_wide_patch(const std::int8_t* input, int row, int column, std::int16_t* patch,
+                                Position position) noexcept {
+      patch[position(Wide::depth - 1)] = 0;  // the padding of an odd depth (overwritten when even)
       const int first_row = row * StridesT::rows - rows.pad_before;
       const int first_column = column * StridesT::columns - columns.pad_before;
       const bool inner = interior(row, column);
+      // Unrolled, so that every position(...) is a constant offset (GCC left the row loop rolled:
+      // Stride-DS-24 int8 with paired patches 1,281,360 -> 1,179,360 instructions on the M4).
+#pragma GCC unroll 16
       for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
         const int in_row = first_row + kernel_row * DilationT::rows;
         const std::int8_t* line = input + in_row * In::width;
-        std::int16_t* to = patch + kernel_row * KernelSize::columns;
         for (int kernel_column = 0; kernel_column < KernelSize::columns; ++kernel_column) {
           const int in_column = first_column + kernel_column * DilationT::columns;
           const bool inside = inner || (in_row >= 0 && in_row < In::height && in_column >= 0 && in_column < In::width);
-          to[kernel_column] = static_cast<std::int16_t>(inside ? line[in_column] + kRequantization.input_offset : 0);
+          patch[position(kernel_row * KernelSize::columns + kernel_column)] =
+              static_cast<std::int16_t>(inside ? line[in_column] + kRequantization.input_offset : 0);
         }
       }
     }
@@ -208,12 +215,11 @@ struct Conv2D {
     // Output cells (row, column) and (row, column + 1), one after the other in `out`.
     static void compute_cell_pair(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
       static_assert(computes_pairs, "Conv2D: pairs of cells are computed by the 1-channel int8 kernel only");
-      alignas(4) std::int16_t first[Wide::depth];
-      alignas(4) std::int16_t second[Wide::depth];
-      fill_wide_patch(input, row, column, first);
-      fill_wide_patch(input, row, column + 1, second);
+      alignas(8) std::int16_t pairs[2 * Wide::depth];
+      fill_wide_patch(input, row, column, pairs, detail::PairedCell<0>{});
+      fill_wide_patch(input, row, column + 1, pairs, detail::PairedCell<1>{});
       detail::dot_wide_pair<Wide::depth, kFilters>(
-          first, second, Wide::values.data(), detail::bias_start<kBias, kFilters>(),
+          pairs, Wide::values.data(), detail::bias_start<kBias, kFilters>(),
           [out](int filter, std::int32_t a, std::int32_t b) {
             constexpr bool fast = has_fast_requantization(kRequantization);
             out[filter] = requantize_value<fast, narrow()>(kRequantization, filter, a);

@@ -146,7 +146,7 @@ struct DepthwiseWindow {
 #if EARSHOT_INT8_DSP
           const std::uint32_t x = load_word(cell);
           const std::int32_t x02 = __sxtab16(offsets, static_cast<std::int32_t>(x));
-          const std::int32_t x13 = __sxtab16(offsets, static_cast<std::int32_t>(rotate_8(x)));
+          const std::int32_t x13 = detail::widen_odd_lanes_add(offsets, x);
           const auto w02 = static_cast<std::int32_t>(load_word(weights));
           const auto w13 = static_cast<std::int32_t>(load_word(weights + 2));
           sum0 = __smlabb(x02, w02, sum0);

@@ -98,15 +98,20 @@ struct SeparableConv2D {
 
     // The depthwise half of cell (row, column), requantized into the pointwise half's int16 patch
     // with the pointwise input offset added.
-    static void fill_pointwise_patch(const std::int8_t* input, int row, int column, std::int16_t* patch) noexcept {
+    template <class Position>
+    static void fill_pointwise_patch(const std::int8_t* input, int row, int column, std::int16_t* patch,
+                                     Position position) noexcept {
       constexpr auto& depthwise_quantization = kRequantization.depthwise;
       constexpr bool fast = has_fast_requantization(depthwise_quantization);
       std::int32_t depthwise_sums[middle] = {};
       Window::template accumulate<kDepthwiseKernel>(input, rows, columns, row, column,
                                                     depthwise_quantization.input_offset, depthwise_sums);
-      patch[WidePointwise::depth - 1] = 0;  // the padding of an odd depth (overwritten when even)
+      patch[position(WidePointwise::depth - 1)] = 0;  // the padding of an odd depth (overwritten when even)
+      // Unrolled, so that every position(channel) is a constant offset and each channel's
+      // requantization constants are immediate loads (Stride-DS-24 int8: 1,179,360 -> 1,141,760).
+#pragma GCC unroll 64
       for (int channel = 0; channel < middle; ++channel) {
-        patch[channel] = static_cast<std::int16_t>(
+        patch[position(channel)] = static_cast<std::int16_t>(
             requantize_value<fast, narrow_depthwise()>(depthwise_quantization, channel, depthwise_sums[channel]) +
             kRequantization.pointwise.input_offset);
       }
@@ -115,7 +120,7 @@ struct SeparableConv2D {
     static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
       constexpr bool fast = has_fast_requantization(kRequantization.pointwise);
       alignas(4) std::int16_t patch[WidePointwise::depth];
-      fill_pointwise_patch(input, row, column, patch);
+      fill_pointwise_patch(input, row, column, patch, detail::InOrder{});
       detail::dot_wide<WidePointwise::depth, kFilters>(
           patch, WidePointwise::values.data(), detail::bias_start<kBias, kFilters>(), [out](int filter, std::int32_t sum) {
             out[filter] = requantize_value<fast, narrow_pointwise()>(kRequantization.pointwise, filter, sum);
@@ -125,12 +130,11 @@ struct SeparableConv2D {
     // int8: two cells' patches against the pointwise kernel at once (each weight word loaded once
     // for both, as Conv2D's first layer), one after the other in `out`.
     static void compute_cell_pair(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
-      alignas(4) std::int16_t first[WidePointwise::depth];
-      alignas(4) std::int16_t second[WidePointwise::depth];
-      fill_pointwise_patch(input, row, column, first);
-      fill_pointwise_patch(input, row, column + 1, second);
+      alignas(8) std::int16_t pairs[2 * WidePointwise::depth];
+      fill_pointwise_patch(input, row, column, pairs, detail::PairedCell<0>{});
+      fill_pointwise_patch(input, row, column + 1, pairs, detail::PairedCell<1>{});
       detail::dot_wide_pair<WidePointwise::depth, kFilters>(
-          first, second, WidePointwise::values.data(), detail::bias_start<kBias, kFilters>(),
+          pairs, WidePointwise::values.data(), detail::bias_start<kBias, kFilters>(),
           [out](int filter, std::int32_t a, std::int32_t b) {
             constexpr auto& quantization = kRequantization.pointwise;
             constexpr bool fast = has_fast_requantization(quantization);
