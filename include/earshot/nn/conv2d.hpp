@@ -94,17 +94,9 @@ struct Conv2D {
       }
     }
 
-    // Whether every kernel column of output column `column` reads the input (none in the padding).
-    static constexpr bool columns_inside(int column) noexcept {
-      const int first_column = column * StridesT::columns - columns.pad_before;
-      return first_column >= 0 && first_column + (KernelSize::columns - 1) * DilationT::columns < In::width;
-    }
-
     // Whether every tap of cell (row, column) reads the input (none falls in the padding).
     static constexpr bool interior(int row, int column) noexcept {
-      const int first_row = row * StridesT::rows - rows.pad_before;
-      return first_row >= 0 && first_row + (KernelSize::rows - 1) * DilationT::rows < In::height &&
-             columns_inside(column);
+      return rows.window_inside(row) && columns.window_inside(column);
     }
 
     template <class Finish = detail::StoreSum>
@@ -169,7 +161,7 @@ struct Conv2D {
         quantized ? in_channels == 1 && !pointwise : detail::kFloatSumsInBlocks;
     // A float pair reads whole kernel rows: when the first column reads the padding, the
     // pairs start at the second (only the first and last columns are then computed alone).
-    static constexpr int first_paired_column = !quantized && !columns_inside(0) ? 1 : 0;
+    static constexpr int first_paired_column = !quantized && !columns.window_inside(0) ? 1 : 0;
 
     // Output cells (row, column) and (row, column + 1) of a float layer, each value stored as
     // finish(channel, sum) returns it; a pair with a tap in the padding one cell at a time.

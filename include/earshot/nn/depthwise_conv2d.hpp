@@ -56,7 +56,7 @@ struct DepthwiseWindow {
                               const WindowAxis& columns, int row, int column, const float* start, float* out,
                               float* out_next) noexcept {
     if constexpr (kFloatSumsInBlocks) {
-      if (columns_inside(columns, column) && columns_inside(columns, column + 1)) {
+      if (columns.window_inside(column) && columns.window_inside(column + 1)) {
         accumulate_pair_in_blocks<0>(input, kernel, rows, columns, row, column, start, out, out_next);
         return;
       }
@@ -172,7 +172,7 @@ struct DepthwiseWindow {
 
   // visit(cell, weights) for each tap that falls inside the input (padding contributes zero):
   // the input's channels at that position and the tap's out_channels weights. kColumnsInside:
-  // the caller knows that every kernel column of `column` is inside (columns_inside).
+  // the caller knows that every kernel column of `column` is inside (WindowAxis::window_inside).
   template <bool kColumnsInside = false, class Element, class Visit>
   static void for_each_tap(const Element* input, const Element* kernel, const WindowAxis& rows,
                            const WindowAxis& columns, int row, int column, const Visit& visit) noexcept {
@@ -186,11 +186,6 @@ struct DepthwiseWindow {
               kernel + (kernel_row * KernelSize::columns + kernel_column) * out_channels);
       }
     }
-  }
-
-  static constexpr bool columns_inside(const WindowAxis& columns, int column) noexcept {
-    const int first_column = column * StridesT::columns - columns.pad_before;
-    return first_column >= 0 && first_column + (KernelSize::columns - 1) * DilationT::columns < In::width;
   }
 
   // accumulate_pair's blocks: the second cell's inputs are the first's, StridesT::columns cells on.

@@ -126,6 +126,11 @@ struct WindowAxis {
     const int last = index * stride - pad_before + span() - 1;
     return last < -1 ? -1 : (last > input - 1 ? input - 1 : last);
   }
+  // Whether every kernel tap of output cell `index` reads the input (none falls in the padding).
+  constexpr bool window_inside(int index) const noexcept {
+    const int first = index * stride - pad_before;
+    return first >= 0 && first + span() - 1 < input;
+  }
 };
 
 enum class Axis { kRows, kColumns };

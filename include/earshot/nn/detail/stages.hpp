@@ -143,28 +143,24 @@ struct WindowStage {
   // cells at once (computes_pairs: the int8 1-channel convolution) gets the columns in pairs.
   static void run_row(const InElement* input, int row, OutElement* out_row, const OpChain<Pre>& pre,
                       const OpChain<Post>& post) noexcept {
-    int first = 0;
-    if constexpr (!pooled && ComputesPairs<Producer>::value) {
-      for (; first < FirstPairedColumn<Producer>::value && first < Output::width; ++first) {
-        OutElement* out = out_row + first * Output::channels;
-        Producer::compute_cell(input, row, first, out);
-        pre.apply(out);
-      }
-      for (; first + 1 < Output::width; first += 2) {
-        OutElement* out = out_row + first * Output::channels;
-        if constexpr (std::is_same_v<OutElement, float> && OpChain<Pre>::value_by_value) {
-          // The per-cell layers applied to the sums as they are stored: each value written once.
-          Producer::compute_cell_pair(input, row, first, out,
-                                      [&pre](int channel, float sum) { return pre.apply_value(channel, sum); });
-        } else {
-          Producer::compute_cell_pair(input, row, first, out);
-          pre.apply(out);
-          pre.apply(out + Output::channels);
+    constexpr bool pairs = !pooled && ComputesPairs<Producer>::value;
+    for (int column = 0; column < Output::width;) {
+      OutElement* out = out_row + column * Output::channels;
+      if constexpr (pairs) {
+        if (column >= FirstPairedColumn<Producer>::value && column + 1 < Output::width) {
+          if constexpr (std::is_same_v<OutElement, float> && OpChain<Pre>::value_by_value) {
+            // The per-cell layers applied to the sums as they are stored: each value written once.
+            Producer::compute_cell_pair(input, row, column, out,
+                                        [&pre](int channel, float sum) { return pre.apply_value(channel, sum); });
+          } else {
+            Producer::compute_cell_pair(input, row, column, out);
+            pre.apply(out);
+            pre.apply(out + Output::channels);
+          }
+          column += 2;
+          continue;
         }
       }
-    }
-    for (int column = first; column < Output::width; ++column) {
-      OutElement* out = out_row + column * Output::channels;
       if constexpr (pooled) {
         typename Cell::Element cell[Cell::channels];
         Pool::reduce(
@@ -180,6 +176,7 @@ struct WindowStage {
         Producer::compute_cell(input, row, column, out);
         pre.apply(out);
       }
+      ++column;
     }
   }
 
