@@ -22,8 +22,11 @@ Augmentation (--augment, comma separated): shift (training windows every --train
 instead of the file's hop: every time shift the device can see), mixup (between-class mixing of
 two windows and their labels, Beta(0.4, 0.4)), freqmask and timemask (SpecAugment: up to 8 bands
 / 6 frames set to the window mean, 0 after z-scoring), freqshift (the mel bands moved by up to 3
-up or down, the vacated ones repeating the edge band: a small pitch shift), gain (+-6 dB on the
-samples before the front-end; a no-op under per-window z-scoring, kept to show it).
+up or down, the vacated ones repeating the edge band: a small pitch shift), speed (each training
+clip also resampled by libsoxr to 0.9 and 1.1 times the front-end's rate and taken at that rate:
+played 10% faster or slower, its pitch moved alike, as speed perturbation in speech recognition;
+an epoch stays as long, a draw from three times the windows), gain (+-6 dB on the samples before
+the front-end; a no-op under per-window z-scoring, kept to show it).
 --label-smoothing and --weight-decay tune the loss and AdamW. --ema D keeps an exponential moving
 average of the weights and batch-norm statistics (decay D per step, 0: off), and evaluates and
 exports that average instead of the last step's model. --teachers N distils: in each fold, N models
@@ -64,8 +67,10 @@ class Features:
 
     OVERLAPS = (0.1, 0.5, 0.9)  # also evaluated: the vote's overlap is a device setting, not a trained one
 
-    def __init__(self, earshot, clips, frontend, train_hop, gain):
-        self.eval, self.train, self.gained = [], [], []
+    SPEEDS = (0.9, 1.1)  # the speed augmentation's factors
+
+    def __init__(self, earshot, clips, frontend, train_hop, gain, speed):
+        self.eval, self.train, self.gained, self.sped = [], [], [], []
         self.overlaps = {overlap: [] for overlap in self.OVERLAPS}
         rate = frontend["sample_rate"]
         for clip in clips:
@@ -76,22 +81,26 @@ class Features:
             self.train.append(earshot.windows(y, frontend, hop_frames=train_hop))
             if gain:  # +-6 dB: a constant in dB, which per-window z-scoring takes out again
                 self.gained.append(earshot.windows(y * np.float32(10 ** (-6 / 20)), frontend, hop_frames=train_hop))
+            if speed:  # resampled to rate x factor and read at rate: 1 / factor times as long
+                self.sped.append(np.concatenate([
+                    earshot.windows(earshot.resample(y, rate, round(rate * factor)), frontend, hop_frames=train_hop)
+                    for factor in self.SPEEDS]))
 
 
-def cached_features(args, earshot, clips, frontend, train_hop, gain):
+def cached_features(args, earshot, clips, frontend, train_hop, gain, speed):
     """Features, kept beside the manifest between runs (.windows-<hash>.pickle): the hash covers the
-    manifest, the front-end, the training hop, gain and the binding's build, so a change of any
+    manifest, the front-end, the training hop, gain, speed and the binding's build, so a change of any
     recomputes them."""
     key = hashlib.sha256()
     for path in (args.manifest, args.frontend, earshot._earshot.__file__):
         with open(path, "rb") as f:
             key.update(f.read())
-    key.update(f"{train_hop} {gain}".encode())
+    key.update(f"{train_hop} {gain} {speed}".encode())
     cache = os.path.join(os.path.dirname(os.path.abspath(args.manifest)), f".windows-{key.hexdigest()[:16]}.pickle")
     if os.path.exists(cache):
         with open(cache, "rb") as f:
             return pickle.load(f)
-    features = Features(earshot, clips, frontend, train_hop, gain)
+    features = Features(earshot, clips, frontend, train_hop, gain, speed)
     with open(cache, "wb") as f:
         pickle.dump(features, f)
     return features
@@ -158,11 +167,15 @@ def evaluate(model, windows, labels, indices, rule):
 
 
 def training_windows(features, labels, train, augment):
-    """The training clips' windows (at the training hop; twice with gain) and their labels."""
+    """The training clips' windows (at the training hop; twice with gain, and with speed those of
+    the resampled clips too) and their labels, and how many times the clips' windows at the
+    front-end file's hop an epoch draws: twice with gain, once otherwise (speed adds windows to draw
+    from, not steps)."""
     sources = [features.train] + ([features.gained] if "gain" in augment else [])
+    sources += [features.sped] if "speed" in augment else []
     x = np.concatenate([source[i] for source in sources for i in train])
     y = np.concatenate([[labels[i]] * len(source[i]) for source in sources for i in train])
-    return torch.from_numpy(x), torch.from_numpy(y), len(sources)
+    return torch.from_numpy(x), torch.from_numpy(y), 2 if "gain" in augment else 1
 
 
 class Ensemble(nn.Module):
@@ -182,10 +195,10 @@ def train_one(args, features, labels, train, test, classes, shape, augment, rule
     (1 - args.distill) x its label (smoothed) + args.distill x the teacher's probabilities."""
     torch.manual_seed(seed)
     generator = np.random.default_rng(seed)
-    x, y, sources = training_windows(features, labels, train, augment)
+    x, y, epoch_share = training_windows(features, labels, train, augment)
     # An epoch is as many windows as the training clips have at the front-end file's hop: with
     # shift, a different draw of the denser training windows each epoch, at the same cost.
-    per_epoch = min(len(x), sum(len(features.eval[i]) for i in train) * sources)
+    per_epoch = min(len(x), sum(len(features.eval[i]) for i in train) * epoch_share)
     model = zoo.make(args.arch, classes, *shape)
     steps = args.epochs * ((per_epoch + args.batch - 1) // args.batch)
     optimizer = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=args.weight_decay)
@@ -317,7 +330,7 @@ def main():
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=3e-3)
     parser.add_argument("--augment", default="shift,mixup,freqmask",
-                        help="shift, mixup, freqmask, timemask, freqshift, gain")
+                        help="shift, mixup, freqmask, timemask, freqshift, speed, gain")
     parser.add_argument("--train-hop", type=int, default=4, help="training windows every this many frames (shift)")
     parser.add_argument("--label-smoothing", type=float, default=0.0,
                         help="share of each target spread evenly over the classes (0: none)")
@@ -352,9 +365,10 @@ def main():
         print(f"{args.frontend}: gate_dbfs {frontend['gate_dbfs']} is not applied in training: the accuracy "
               "here votes every window; evaluate_on_device.py measures the device's, with the gate", file=sys.stderr)
     augment = {a for a in args.augment.split(",") if a}
-    unknown = augment - {"shift", "mixup", "freqmask", "timemask", "freqshift", "gain"}
+    unknown = augment - {"shift", "mixup", "freqmask", "timemask", "freqshift", "speed", "gain"}
     if unknown:
-        sys.exit(f"--augment: unknown {', '.join(sorted(unknown))} (shift, mixup, freqmask, timemask, freqshift, gain)")
+        sys.exit(f"--augment: unknown {', '.join(sorted(unknown))} "
+                 "(shift, mixup, freqmask, timemask, freqshift, speed, gain)")
     clips = read_manifest(args.manifest)
     names = sorted({c["label"] for c in clips})
     labels = [names.index(c["label"]) for c in clips]
@@ -364,7 +378,7 @@ def main():
         f"{len(names)} classes, folds {', '.join(folds)}; augmentation {', '.join(sorted(augment)) or 'none'}")
     started = time.time()
     train_hop = args.train_hop if "shift" in augment else None  # None: the front-end file's hop
-    features = cached_features(args, earshot, clips, frontend, train_hop, "gain" in augment)
+    features = cached_features(args, earshot, clips, frontend, train_hop, "gain" in augment, "speed" in augment)
     shape = features.eval[0].shape[2:]
     say(f"windows {shape[0]} x {shape[1]} by earshot.windows in {time.time() - started:.1f} s: "
         f"{sum(len(w) for w in features.eval)} at the front-end file's hop, "
