@@ -140,7 +140,8 @@ struct WindowStage {
   using OutElement = typename Output::Element;
 
   // Writes output row `row` (all its columns) to `out_row`. A producer that computes two adjacent
-  // cells at once (computes_pairs: the int8 1-channel convolution) gets the columns in pairs.
+  // cells at once (computes_pairs) gets the columns in pairs from its first_paired_column on, a
+  // last odd column alone.
   static void run_row(const InElement* input, int row, OutElement* out_row, const OpChain<Pre>& pre,
                       const OpChain<Post>& post) noexcept {
     constexpr bool pairs = !pooled && ComputesPairs<Producer>::value;
