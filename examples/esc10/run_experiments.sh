@@ -90,8 +90,11 @@ for fold in 1 2 3 4 5; do
   train tc-32-holdout/fold-$fold --arch tc-32 --holdout $fold
   train stride-ds-32-holdout/fold-$fold --arch stride-ds-32 --holdout $fold
   train ds-cnn-24-80-ls-holdout/fold-$fold --arch ds-cnn-24 --epochs 80 --label-smoothing 0.1 --holdout $fold
+  train stride-ds-24-20-frames-80-ls-holdout/fold-$fold --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
+    --frontend examples/esc10/ablations/frontend-20-frames.json --holdout $fold
 done
-for recipe in stride-ds-24 stride-ds-24-80-ls stride-ds-24-gap pool-ds-8 tc-32 stride-ds-32 ds-cnn-24-80-ls; do
+for recipe in stride-ds-24 stride-ds-24-80-ls stride-ds-24-gap pool-ds-8 tc-32 stride-ds-32 ds-cnn-24-80-ls \
+    stride-ds-24-20-frames-80-ls; do
   /usr/bin/python3 examples/train/evaluate_on_device.py --manifest "$runs/esc10.csv" --work "$runs/device-$recipe" \
     --cortex-m4 --summary "$runs/$recipe-holdout/device.json" "$runs/$recipe-holdout"/fold-*
 done
