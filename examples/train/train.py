@@ -81,7 +81,7 @@ class Features:
             self.train.append(earshot.windows(y, frontend, hop_frames=train_hop))
             if gain:  # +-6 dB: a constant in dB, which per-window z-scoring takes out again
                 self.gained.append(earshot.windows(y * np.float32(10 ** (-6 / 20)), frontend, hop_frames=train_hop))
-            if speed:  # resampled to rate x factor and read at rate: 1 / factor times as long
+            if speed:  # resampled to rate x factor and read at rate: factor times as long
                 self.sped.append(np.concatenate([
                     earshot.windows(earshot.resample(y, rate, round(rate * factor)), frontend, hop_frames=train_hop)
                     for factor in self.SPEEDS]))
