@@ -147,16 +147,34 @@ TEST_CASE("the same windows for blocks of 1, 7, 160 and 4096 samples, float and 
   }
 }
 
-TEST_CASE("int16 blocks give the windows of float blocks holding x / 32768") {
-  const std::vector<std::int16_t> pcm = earshot::test::to_int16(earshot::test::test_signal(9000));
+TEST_CASE("int16 blocks give the windows and levels of float blocks holding x / 32768") {
+  const std::vector<std::int16_t> pcm = earshot::test::to_int16(earshot::test::test_signal(12000));
   std::vector<float> scaled(pcm.size());
   for (std::size_t i = 0; i < pcm.size(); ++i) scaled[i] = static_cast<float>(pcm[i]) / 32768.0f;
   auto windows = std::make_unique<Windows>();
-  REQUIRE(windows->configure(earshot::test::fsdd_pipeline_config(false)) == PipelineStatus::kOk);
-  const auto from_ints = earshot::test::collect_windows(*windows, pcm, 160, false);
-  const auto from_floats = earshot::test::collect_windows(*windows, scaled, 160, false);
-  REQUIRE(from_ints.views.size() == 3);  // 1 + (9000 - 256) / 128 = 69 frames
-  CHECK(from_ints.inputs == from_floats.inputs);
+  // hop 128: frames overlap; hop 300 > n_fft 256: 44 samples between frames are read by no
+  // frame, yet count in the level (PCM is converted into the frame buffer, so they take a path
+  // of their own).
+  for (const std::size_t hop_length : {std::size_t{128}, std::size_t{300}}) {
+    CAPTURE(hop_length);
+    earshot::PipelineConfig config = earshot::test::fsdd_pipeline_config(false);
+    config.frontend.hop_length = hop_length;
+    config.hop_frames = 4;
+    REQUIRE(windows->configure(config) == PipelineStatus::kOk);
+    for (const std::size_t block : {std::size_t{7}, std::size_t{160}}) {
+      CAPTURE(block);
+      const auto from_ints = earshot::test::collect_windows(*windows, pcm, block, false);
+      const auto from_floats = earshot::test::collect_windows(*windows, scaled, block, false);
+      // 1 + (12000 - 256) / hop frames: 92 (windows of 32 from frames 0, 4, ..., 60) or 40 (0, 4, 8)
+      REQUIRE(from_ints.views.size() == (hop_length == 128 ? 16 : 3));
+      CHECK(from_ints.inputs == from_floats.inputs);
+      REQUIRE(from_floats.views.size() == from_ints.views.size());
+      for (std::size_t k = 0; k < from_ints.views.size(); ++k) {
+        CHECK(from_ints.views[k].level_dbfs == from_floats.views[k].level_dbfs);
+        CHECK(from_ints.views[k].quietest_dbfs == from_floats.views[k].quietest_dbfs);
+      }
+    }
+  }
 }
 
 TEST_CASE("pushing audio and finishing a clip allocate nothing") {

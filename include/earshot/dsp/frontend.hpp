@@ -168,6 +168,14 @@ class Frontend {
     framer_.push(samples, count, [&](const float* frame) { emit(frame, on_frame); });
   }
 
+  // The same for the next count samples of a source that writes them into the frame buffer
+  // itself (StftFramer::push_from): int16 PCM converted in place, without a float copy.
+  template <class Source, class OnFrame>
+  void push_from(Source& source, std::size_t count, OnFrame&& on_frame) noexcept {
+    if (!configured_) return;
+    framer_.push_from(source, count, [&](const float* frame) { emit(frame, on_frame); });
+  }
+
   // Ends the stream: with center=true feeds the n_fft / 2 zeros of the right padding, which
   // completes the last frames. Call begin() before the next stream.
   template <class OnFrame>

@@ -39,37 +39,36 @@ class StftFramer {
   // only during the call.
   template <class OnFrame>
   void push(const float* samples, std::size_t count, OnFrame&& on_frame) noexcept {
-    append(samples, count, on_frame);
+    FloatSamples source{samples};
+    push_from(source, count, on_frame);
   }
 
   // Appends count zeros (center padding), with the same frame callbacks as push().
   template <class OnFrame>
   void push_zeros(std::size_t count, OnFrame&& on_frame) noexcept {
-    append(nullptr, count, on_frame);
+    Zeros source;
+    push_from(source, count, on_frame);
   }
 
- private:
-  // samples == nullptr appends zeros.
-  template <class OnFrame>
-  void append(const float* samples, std::size_t count, OnFrame& on_frame) noexcept {
+  // Appends the next count samples of `source`, which writes them straight into the frame
+  // buffer: source.write(float* destination, n) stores its next n samples there, and
+  // source.skip(n) passes over n that no frame reads (hop_length > frame_length). A source that
+  // converts (int16 PCM) so costs no copy (Cortex-M4, see feature_windows.hpp). Frame callbacks
+  // as push(); each write ends at the latest where a frame completes.
+  template <class Source, class OnFrame>
+  void push_from(Source& source, std::size_t count, OnFrame&& on_frame) noexcept {
     if (frame_length_ == 0) return;  // not configured
     while (count > 0) {
-      // With hop_length > frame_length the samples between two frames belong to no frame.
       if (to_skip_ > 0) {
         const std::size_t skipped = to_skip_ < count ? to_skip_ : count;
+        source.skip(skipped);
         to_skip_ -= skipped;
         count -= skipped;
-        if (samples != nullptr) samples += skipped;
         continue;
       }
       const std::size_t room = frame_length_ - filled_;
       const std::size_t taken = room < count ? room : count;
-      if (samples != nullptr) {
-        std::memcpy(buffer_ + filled_, samples, taken * sizeof(float));
-        samples += taken;
-      } else {
-        std::memset(buffer_ + filled_, 0, taken * sizeof(float));
-      }
+      source.write(buffer_ + filled_, taken);
       filled_ += taken;
       count -= taken;
       if (filled_ == frame_length_) {
@@ -84,6 +83,20 @@ class StftFramer {
       }
     }
   }
+
+ private:
+  struct FloatSamples {
+    const float* next;
+    void write(float* destination, std::size_t n) noexcept {
+      std::memcpy(destination, next, n * sizeof(float));
+      next += n;
+    }
+    void skip(std::size_t n) noexcept { next += n; }
+  };
+  struct Zeros {
+    static void write(float* destination, std::size_t n) noexcept { std::memset(destination, 0, n * sizeof(float)); }
+    static void skip(std::size_t) noexcept {}
+  };
 
   float buffer_[kMaxFrameLength];  // no initialiser: a global framer stays in .bss
   std::size_t frame_length_ = 0;

@@ -43,6 +43,18 @@ constexpr std::size_t hop_frames_for_overlap(std::size_t frames, double overlap)
   return hop < 1.0 ? 1 : static_cast<std::size_t>(hop);
 }
 
+// An int16 PCM sample as float, x / 32768 (exact). On a Cortex-M4F one VCVT with 15 fraction
+// bits converts and scales; GCC emits a VCVT and a VMUL.
+inline float pcm16_to_float(std::int16_t sample) noexcept {
+#if defined(__ARM_FP) && (__ARM_FP & 4) && defined(__GNUC__) && !defined(__aarch64__)
+  float value;
+  __asm__("vmov %0, %1\n\tvcvt.f32.s32 %0, %0, #15" : "=t"(value) : "r"(static_cast<std::int32_t>(sample)));
+  return value;
+#else
+  return static_cast<float>(sample) * (1.0f / 32768.0f);
+#endif
+}
+
 // One analysis window, valid during the on_window call only.
 struct WindowView {
   std::size_t index = 0;             // 0, 1, 2, ... since begin()
@@ -142,21 +154,18 @@ class FeatureWindows {
     }
   }
 
-  // int16 PCM as a codec or PDM filter delivers it: x / 32768, as WAV readers do.
+  // int16 PCM as a codec or PDM filter delivers it: x / 32768, as WAV readers do. Converted
+  // straight into the front-end's frame buffer, each sample squared for the level in the same
+  // pass (no float copy of the block; int16 has no NaN to look for).
   template <class OnWindow>
   void push(const std::int16_t* samples, std::size_t count, OnWindow&& on_window) noexcept {
-    constexpr std::size_t kChunk = 64;
-    float converted[kChunk];
-    while (count > 0) {
-      const std::size_t taken = count < kChunk ? count : kChunk;
-#pragma GCC unroll 4
-      for (std::size_t i = 0; i < taken; ++i) {
-        converted[i] = static_cast<float>(samples[i]) * (1.0f / 32768.0f);
-      }
-      push(static_cast<const float*>(converted), taken, on_window);
-      samples += taken;
-      count -= taken;
-    }
+    if (!configured_) return;
+    Pcm16Source source{samples, levels_};
+    // The framer ends each write where a frame completes, so on_frame closes the level's
+    // segment after exactly the samples its frame has seen, as in push(const float*, ...).
+    frontend_.push_from(source, count, [&](const float* frame) { on_frame(frame, on_window); });
+    position_ += count;
+    samples_ += count;
   }
 
   // Ends a clip: pads a short clip (PipelineConfig::pad_short_clips), feeds the front-end's
@@ -210,6 +219,21 @@ class FeatureWindows {
   std::size_t windows_seen() const noexcept { return windows_; }
 
  private:
+  struct Pcm16Source {
+    const std::int16_t* next;
+    LevelMeter<kFrames>& levels;
+    void write(float* destination, std::size_t n) noexcept {
+      const std::int16_t* pcm = next;
+      levels.add_each(n, [pcm, destination](std::size_t i) { return destination[i] = pcm16_to_float(pcm[i]); });
+      next += n;
+    }
+    void skip(std::size_t n) noexcept {  // samples between frames (hop > n_fft) count in the level too
+      const std::int16_t* pcm = next;
+      levels.add_each(n, [pcm](std::size_t i) { return pcm16_to_float(pcm[i]); });
+      next += n;
+    }
+  };
+
   // Frame t of the current window (0 = oldest: the next one to be overwritten in the ring).
   const float* ring_frame(std::size_t t) const noexcept {
     const std::size_t slot = next_slot_ + t;

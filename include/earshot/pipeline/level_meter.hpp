@@ -39,9 +39,19 @@ class LevelMeter {
   // (one frame's new samples) sums at most a few thousand squares: relative error below n 2^-24
   // (6e-5, 2.6e-4 dB, for 1024), ample for a gate; segments are added in double.
   void add(const float* samples, std::size_t count) noexcept {
+    add_each(count, [samples](std::size_t i) { return samples[i]; });
+  }
+
+  // The same for the samples sample(0), ..., sample(count - 1), in that order: a caller that
+  // produces them (int16 PCM converted into the front-end's buffer) sums them in the same pass.
+  template <class Sample>
+  void add_each(std::size_t count, Sample&& sample) noexcept {
     float energy = pending_energy_;
 #pragma GCC unroll 4
-    for (std::size_t i = 0; i < count; ++i) energy += samples[i] * samples[i];
+    for (std::size_t i = 0; i < count; ++i) {
+      const float value = sample(i);
+      energy += value * value;
+    }
     pending_energy_ = energy;
   }
 
