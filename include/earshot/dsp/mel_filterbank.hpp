@@ -120,11 +120,7 @@ class MelFilterbank {
   void apply(const float* spectrum, float* mel) const noexcept {
     for (std::size_t band = 0; band < n_mels_; ++band) {
       const Band& b = bands_[band];
-      const float* w = weights_ + b.offset;
-      const float* s = spectrum + b.first_bin;
-      float sum = 0.0f;
-      for (std::size_t j = 0; j < b.count; ++j) sum += w[j] * s[j];
-      mel[band] = sum;
+      mel[band] = dot(weights_ + b.offset, spectrum + b.first_bin, b.count);
     }
   }
 
@@ -139,6 +135,34 @@ class MelFilterbank {
   std::size_t bin_count(std::size_t band) const noexcept { return bands_[band].count; }
 
  private:
+  // sum of w[j] s[j] for j = 0, 1, ..., count - 1, added in that order. On a Cortex-M4F two
+  // weights and two bins a step with VLDM, which GCC does not emit (it loads one register per
+  // instruction: 5 instructions a multiply-add, here 3; Cortex-M4, 22.05 kHz / 1024 / 60-mel
+  // frame: ... -> ... instructions). Each VFMA is the one GCC emits for `sum += w * s`.
+  static float dot(const float* w, const float* s, std::size_t count) noexcept {
+    float sum = 0.0f;
+#if defined(__ARM_FP) && (__ARM_FP & 4) && defined(__GNUC__) && !defined(__aarch64__) && !defined(__ARM_NEON)
+    std::size_t pairs = count / 2;
+    if (pairs > 0) {
+      __asm__(
+          "1:\n\t"
+          "vldmia %[w]!, {s12, s13}\n\t"
+          "vldmia %[s]!, {s14, s15}\n\t"
+          "vfma.f32 %[sum], s12, s14\n\t"
+          "vfma.f32 %[sum], s13, s15\n\t"
+          "subs %[pairs], %[pairs], #1\n\t"
+          "bne 1b"
+          : [sum] "+t"(sum), [w] "+r"(w), [s] "+r"(s), [pairs] "+r"(pairs)
+          :
+          : "s12", "s13", "s14", "s15", "cc", "memory");
+    }
+    if (count % 2 != 0) sum += *w * *s;
+#else
+    for (std::size_t j = 0; j < count; ++j) sum += w[j] * s[j];
+#endif
+    return sum;
+  }
+
   struct Band {
     std::uint32_t first_bin;
     std::uint32_t count;
