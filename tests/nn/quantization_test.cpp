@@ -207,13 +207,20 @@ int fast_form_mismatches(std::uint64_t seed, std::int32_t limit) {
 
 TEST_CASE("requantize_cell's fast form equals requantize() for every sum, multiplier and right shift") {
   CHECK(fast_form_mismatches<false>(20261201, kMax) == 0);  // sums over the whole int32 range
-  // And the cases the fast form must refuse: a left shift, a 24-bit right shift, INT32_MIN.
+  // And the cases the fast form must refuse: a left shift, a 24-bit right shift, INT32_MIN, an
+  // output offset outside int8 (the narrow form's bound on its sum assumes a zero point).
   static constexpr nn::Requantization<1> left{0, 0, -128, 127, {1 << 30}, {1}};
   static constexpr nn::Requantization<1> far{0, 0, -128, 127, {1 << 30}, {-24}};
   static constexpr nn::Requantization<1> minimum{0, 0, -128, 127, {kMin}, {-1}};
+  static constexpr nn::Requantization<1> high_offset{0, 128, -128, 127, {1 << 30}, {-1}};
+  static constexpr nn::Requantization<1> low_offset{0, -129, -128, 127, {1 << 30}, {-1}};
+  static constexpr nn::Requantization<1> int8_offsets{0, 127, -128, 127, {1 << 30}, {-23}};
   STATIC_REQUIRE_FALSE(nn::has_fast_requantization(left));
   STATIC_REQUIRE_FALSE(nn::has_fast_requantization(far));
   STATIC_REQUIRE_FALSE(nn::has_fast_requantization(minimum));
+  STATIC_REQUIRE_FALSE(nn::has_fast_requantization(high_offset));
+  STATIC_REQUIRE_FALSE(nn::has_fast_requantization(low_offset));
+  STATIC_REQUIRE(nn::has_fast_requantization(int8_offsets));
 }
 
 TEST_CASE("requantize_cell's narrow form equals requantize() for every sum within +-2^30") {

@@ -141,9 +141,11 @@ inline std::int8_t clamp_to_int8(std::int32_t value, std::int32_t low, std::int3
 }  // namespace detail
 
 // Whether requantize_cell may take its fast form for these constants: every shift a right shift
-// of 1 to 23 bits and no multiplier INT32_MIN (the converter's multipliers lie in [2^30, 2^31)).
+// of 1 to 23 bits, no multiplier INT32_MIN (the converter's multipliers lie in [2^30, 2^31)) and
+// an output offset that is an int8 zero point.
 template <int kChannels>
 constexpr bool has_fast_requantization(const Requantization<kChannels>& quantization) noexcept {
+  if (quantization.output_offset < -128 || quantization.output_offset > 127) return false;
   for (int channel = 0; channel < kChannels; ++channel) {
     const std::int32_t shift = quantization.shift[channel];
     if (shift > -1 || shift < -23 || quantization.multiplier[channel] == std::numeric_limits<std::int32_t>::min()) {
@@ -209,19 +211,25 @@ constexpr bool narrow_sums(const Kernel& kernel, std::int64_t largest_input) noe
 // when x > 2^31 - 1 - 2^(e-1), where the exact quotient is at least 2^(31-e) - 1/2 >= 255.5 for
 // e <= 23, and the saturated one 2^31 - 1 >> e >= 255: both clamp to output_max (<= 127) after
 // any offset >= -128. With QADD and SSAT (the DSP extension) about 18 instructions a value on a
-// Cortex-M4 instead of 40. The narrow form (kNarrow, for layers whose sums narrow_sums bounds)
-// takes the high multiply as one SMMULR of 2 x sum: 3 instructions fewer.
+// Cortex-M4 instead of 40.
+// The narrow form (kNarrow, for layers whose sums narrow_sums bounds within +-2^30) takes the high
+// multiply as one SMMULR of 2 x sum, whose result x is then within +-2^30; with the zero point z in
+// [-128, 127] and e <= 23, x + (2z + 1) 2^(e-1) - [x < 0] stays within int32, so no add saturates
+// and the offset joins the rounding term: floor((x + 2^(e-1) + z 2^e - [x < 0]) / 2^e) is the
+// rounded quotient plus z (Cortex-M4, Stride-DS-24 int8: a QADD and an add fewer a value).
 template <bool kFast, bool kNarrow = false, int kChannels>
 std::int8_t requantize_value(const Requantization<kChannels>& quantization, int channel, std::int32_t sum) noexcept {
-  if constexpr (kFast) {
-    std::int32_t high;
-    if constexpr (kNarrow) {
-      high = detail::doubled_high_multiply(static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 1),
-                                           quantization.multiplier[channel]);
-    } else {
-      const std::int64_t product = static_cast<std::int64_t>(sum) * quantization.multiplier[channel];
-      high = static_cast<std::int32_t>((product + (std::int64_t{1} << 30)) >> 31);
-    }
+  if constexpr (kFast && kNarrow) {
+    const std::int32_t high = detail::doubled_high_multiply(static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 1),
+                                                            quantization.multiplier[channel]);
+    const int exponent = -quantization.shift[channel];
+    const auto rounding = static_cast<std::int32_t>(static_cast<std::uint32_t>(2 * quantization.output_offset + 1)
+                                                    << (exponent - 1));
+    const std::int32_t value = (high + rounding + (high >> 31)) >> exponent;
+    return detail::clamp_to_int8(value, quantization.output_min, quantization.output_max);
+  } else if constexpr (kFast) {
+    const std::int64_t product = static_cast<std::int64_t>(sum) * quantization.multiplier[channel];
+    const auto high = static_cast<std::int32_t>((product + (std::int64_t{1} << 30)) >> 31);
     const int exponent = -quantization.shift[channel];
     const std::int32_t half = std::int32_t{1} << (exponent - 1);
     // high + half, saturated, minus 1 when high < 0 (high >> 31 is -1 or 0).
