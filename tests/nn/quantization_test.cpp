@@ -166,11 +166,12 @@ TEST_CASE("int8 average pooling rounds as TFLite's reference: (sum +- n/2) / n")
 
 namespace {
 
-// Requantizes 25,000 random cells of 8 channels with requantize_cell<true, kNarrow> and counts the
-// values that differ from requantize(): multipliers as the converter writes them ([2^30, 2^31)),
-// every shift from -1 to -23, offsets and clamps, sums within +-limit and near both ends of it
-// (a linear congruential generator, so the target runs the same cases).
-template <bool kNarrow>
+// Requantizes 25,000 random cells of 8 channels with requantize_cell<true, kNarrow> (or, kSumsDoubled,
+// requantize_value of 2 x sum as a doubled wide kernel hands it over) and counts the values that
+// differ from requantize(): multipliers as the converter writes them ([2^30, 2^31)), every shift
+// from -1 to -23, offsets and clamps, sums within +-limit and near both ends of it (a linear
+// congruential generator, so the target runs the same cases).
+template <bool kNarrow, bool kSumsDoubled = false>
 int fast_form_mismatches(std::uint64_t seed, std::int32_t limit) {
   std::uint64_t state = seed;
   const auto next = [&state] {
@@ -197,7 +198,11 @@ int fast_form_mismatches(std::uint64_t seed, std::int32_t limit) {
     }
     if (!nn::has_fast_requantization(q)) return -1;
     std::int8_t fast[kChannels];
-    nn::requantize_cell<true, kNarrow>(q, sums, fast);
+    if constexpr (kSumsDoubled) {
+      for (int c = 0; c < kChannels; ++c) fast[c] = nn::requantize_value<true, true, true>(q, c, 2 * sums[c]);
+    } else {
+      nn::requantize_cell<true, kNarrow>(q, sums, fast);
+    }
     for (int c = 0; c < kChannels; ++c) mismatches += fast[c] != nn::requantize(q, c, sums[c]);
   }
   return mismatches;
@@ -225,6 +230,7 @@ TEST_CASE("requantize_cell's fast form equals requantize() for every sum, multip
 
 TEST_CASE("requantize_cell's narrow form equals requantize() for every sum within +-2^30") {
   CHECK(fast_form_mismatches<true>(20261207, (1 << 30) - 1) == 0);
+  CHECK(fast_form_mismatches<true, true>(20261208, (1 << 30) - 1) == 0);  // the sums handed over doubled
 }
 
 TEST_CASE("narrow_sums bounds a layer's sums: largest start plus every weight's magnitude times the input's") {

@@ -130,7 +130,8 @@ struct Conv2D {
       } else if constexpr (in_channels == 1) {
         alignas(4) std::int16_t patch[Wide::depth];
         fill_wide_patch(input, row, column, patch, detail::InOrder{});
-        detail::dot_wide<Wide::depth, kFilters>(patch, Wide::values.data(), detail::bias_start<kBias, kFilters>(), finish);
+        detail::dot_wide<Wide::depth, kFilters>(patch, Wide::values.data(), Wide::start(),
+                                                [out](int filter, std::int32_t sum) { out[filter] = requantize_wide(filter, sum); });
       } else {
         alignas(4) std::int16_t patch[gemm_depth];
         for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
@@ -152,8 +153,20 @@ struct Conv2D {
 
     // The first layer of an audio model (one input channel) has a kernel of its own: int16
     // weights (detail::WideKernel), a patch without reordering, and two output cells per pass
-    // over the weights (compute_cell_pair, which the stage calls for adjacent columns).
-    using Wide = detail::WideKernel<kKernel, kFilters, taps>;
+    // over the weights (compute_cell_pair, which the stage calls for adjacent columns). With the
+    // narrow requantization its weights and bias are doubled, and so its sums.
+    static constexpr bool sums_doubled = [] {
+      if constexpr (quantized && in_channels == 1 && !pointwise) {
+        return has_fast_requantization(kRequantization) && detail::narrow_layer_sums<kBias, kKernel>(256);
+      } else {
+        return false;
+      }
+    }();
+    using Wide = detail::WideKernel<kKernel, kBias, kFilters, taps, sums_doubled ? 2 : 1>;
+    static std::int8_t requantize_wide(int filter, std::int32_t sum) noexcept {
+      return requantize_value<has_fast_requantization(kRequantization), narrow(), sums_doubled>(kRequantization, filter,
+                                                                                                sum);
+    }
     // Float layers on cores without float SIMD also take adjacent cells in pairs, each weight
     // loaded once for both (Cortex-M4F, Stride-DS-24: the first convolution 2.77 -> 2.65
     // instructions per MACC, the 1x1 3.05 -> 2.54), each cell's sum in the same order as alone.
@@ -210,13 +223,11 @@ struct Conv2D {
       alignas(8) std::int16_t pairs[2 * Wide::depth];
       fill_wide_patch(input, row, column, pairs, detail::PairedCell<0>{});
       fill_wide_patch(input, row, column + 1, pairs, detail::PairedCell<1>{});
-      detail::dot_wide_pair<Wide::depth, kFilters>(
-          pairs, Wide::values.data(), detail::bias_start<kBias, kFilters>(),
-          [out](int filter, std::int32_t a, std::int32_t b) {
-            constexpr bool fast = has_fast_requantization(kRequantization);
-            out[filter] = requantize_value<fast, narrow()>(kRequantization, filter, a);
-            out[kFilters + filter] = requantize_value<fast, narrow()>(kRequantization, filter, b);
-          });
+      detail::dot_wide_pair<Wide::depth, kFilters>(pairs, Wide::values.data(), Wide::start(),
+                                                   [out](int filter, std::int32_t a, std::int32_t b) {
+                                                     out[filter] = requantize_wide(filter, a);
+                                                     out[kFilters + filter] = requantize_wide(filter, b);
+                                                   });
     }
 
     // The layer as a GEMM for EigenBackend (float only): one output row = patches (width x

@@ -217,11 +217,14 @@ constexpr bool narrow_sums(const Kernel& kernel, std::int64_t largest_input) noe
 // [-128, 127] and e <= 23, x + (2z + 1) 2^(e-1) - [x < 0] stays within int32, so no add saturates
 // and the offset joins the rounding term: floor((x + 2^(e-1) + z 2^e - [x < 0]) / 2^e) is the
 // rounded quotient plus z (Cortex-M4, Stride-DS-24 int8: a QADD and an add fewer a value).
-template <bool kFast, bool kNarrow = false, int kChannels>
+// kSumsDoubled: the narrow form's caller passes 2 x sum, whose kernel holds doubled weights and
+// bias (detail::WideKernel), so the doubling costs nothing at run time.
+template <bool kFast, bool kNarrow = false, bool kSumsDoubled = false, int kChannels>
 std::int8_t requantize_value(const Requantization<kChannels>& quantization, int channel, std::int32_t sum) noexcept {
+  static_assert(!kSumsDoubled || (kFast && kNarrow), "requantize_value: only the narrow form takes doubled sums");
   if constexpr (kFast && kNarrow) {
-    const std::int32_t high = detail::doubled_high_multiply(static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 1),
-                                                            quantization.multiplier[channel]);
+    const std::int32_t doubled = kSumsDoubled ? sum : static_cast<std::int32_t>(static_cast<std::uint32_t>(sum) << 1);
+    const std::int32_t high = detail::doubled_high_multiply(doubled, quantization.multiplier[channel]);
     const int exponent = -quantization.shift[channel];
     const auto rounding = static_cast<std::int32_t>(static_cast<std::uint32_t>(2 * quantization.output_offset + 1)
                                                     << (exponent - 1));

@@ -87,14 +87,28 @@ struct SeparableConv2D {
       }
     }
 
-    // int8: the depthwise sums are requantized straight into an int16 patch with the pointwise
-    // input offset added, which the pointwise kernel, widened to int16 at compile time
-    // (detail::WideKernel), multiplies four filters per pass.
-    using WidePointwise = detail::WideKernel<kPointwiseKernel, kFilters, middle>;
-
     // Both halves' inputs have their offset added: at most 256 in magnitude.
     static constexpr bool narrow_depthwise() noexcept { return narrow_sums(kDepthwiseKernel, 256); }
     static constexpr bool narrow_pointwise() noexcept { return detail::narrow_layer_sums<kBias, kPointwiseKernel>(256); }
+
+    // int8: the depthwise sums are requantized straight into an int16 patch with the pointwise
+    // input offset added, which the pointwise kernel, widened to int16 at compile time
+    // (detail::WideKernel), multiplies four filters per pass; with the narrow requantization its
+    // weights and bias are doubled, and so its sums.
+    static constexpr bool sums_doubled = [] {
+      if constexpr (quantized) {
+        return has_fast_requantization(kRequantization.pointwise) &&
+               detail::narrow_layer_sums<kBias, kPointwiseKernel>(256);
+      } else {
+        return false;
+      }
+    }();
+    using WidePointwise = detail::WideKernel<kPointwiseKernel, kBias, kFilters, middle, sums_doubled ? 2 : 1>;
+    static std::int8_t requantize_pointwise(int filter, std::int32_t sum) noexcept {
+      constexpr auto& quantization = kRequantization.pointwise;
+      return requantize_value<has_fast_requantization(quantization), narrow_pointwise(), sums_doubled>(quantization,
+                                                                                                       filter, sum);
+    }
 
     // The depthwise half of cell (row, column), requantized into the pointwise half's int16 patch
     // with the pointwise input offset added.
@@ -118,13 +132,11 @@ struct SeparableConv2D {
     }
 
     static void compute_cell_int8(const std::int8_t* input, int row, int column, std::int8_t* out) noexcept {
-      constexpr bool fast = has_fast_requantization(kRequantization.pointwise);
       alignas(4) std::int16_t patch[WidePointwise::depth];
       fill_pointwise_patch(input, row, column, patch, detail::InOrder{});
       detail::dot_wide<WidePointwise::depth, kFilters>(
-          patch, WidePointwise::values.data(), detail::bias_start<kBias, kFilters>(), [out](int filter, std::int32_t sum) {
-            out[filter] = requantize_value<fast, narrow_pointwise()>(kRequantization.pointwise, filter, sum);
-          });
+          patch, WidePointwise::values.data(), WidePointwise::start(),
+          [out](int filter, std::int32_t sum) { out[filter] = requantize_pointwise(filter, sum); });
     }
 
     // int8: two cells' patches against the pointwise kernel at once (each weight word loaded once
@@ -133,14 +145,11 @@ struct SeparableConv2D {
       alignas(8) std::int16_t pairs[2 * WidePointwise::depth];
       fill_pointwise_patch(input, row, column, pairs, detail::PairedCell<0>{});
       fill_pointwise_patch(input, row, column + 1, pairs, detail::PairedCell<1>{});
-      detail::dot_wide_pair<WidePointwise::depth, kFilters>(
-          pairs, WidePointwise::values.data(), detail::bias_start<kBias, kFilters>(),
-          [out](int filter, std::int32_t a, std::int32_t b) {
-            constexpr auto& quantization = kRequantization.pointwise;
-            constexpr bool fast = has_fast_requantization(quantization);
-            out[filter] = requantize_value<fast, narrow_pointwise()>(quantization, filter, a);
-            out[kFilters + filter] = requantize_value<fast, narrow_pointwise()>(quantization, filter, b);
-          });
+      detail::dot_wide_pair<WidePointwise::depth, kFilters>(pairs, WidePointwise::values.data(), WidePointwise::start(),
+                                                            [out](int filter, std::int32_t a, std::int32_t b) {
+                                                              out[filter] = requantize_pointwise(filter, a);
+                                                              out[kFilters + filter] = requantize_pointwise(filter, b);
+                                                            });
     }
 
     static void compute_cell_float(const float* input, int row, int column, float* out) noexcept {

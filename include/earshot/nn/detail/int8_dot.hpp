@@ -17,6 +17,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "earshot/nn/detail/bias.hpp"
+
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #include <arm_acle.h>
 #define EARSHOT_INT8_DSP 1
@@ -157,19 +159,44 @@ void dot_int8(const std::int8_t* values, const std::int8_t* weights, const std::
 // takes two multiply-accumulates with no widening in the loop. Used where the kernel is small
 // beside the model (twice its int8 flash): a convolution from one input channel (Stride-DS-24's
 // first layer: 1,200 B instead of 600 B) and the pointwise half of a separable convolution.
-template <const auto& kKernel, int kOutputs, int kDepth>
+// kScale 2 doubles every weight (an int8 weight doubled still fits int16) and the bias the sums
+// start at, which then takes the bias's place in flash: the sums arrive as 2 x sum, as the narrow
+// requantization takes them (requantize_value's kSumsDoubled; Cortex-M4, Stride-DS-24 int8: an
+// LSL a value fewer).
+template <const auto& kKernel, const auto& kBias, int kOutputs, int kDepth, int kScale = 1>
 struct WideKernel {
+  static_assert(kScale == 1 || kScale == 2, "WideKernel: the sums are kept as they are or doubled");
   static constexpr int depth = kDepth + kDepth % 2;
   static constexpr std::array<std::int16_t, static_cast<std::size_t>(kOutputs) * depth> make() noexcept {
     std::array<std::int16_t, static_cast<std::size_t>(kOutputs) * depth> wide{};
     for (int output = 0; output < kOutputs; ++output) {
       for (int element = 0; element < kDepth; ++element) {
-        wide[static_cast<std::size_t>(output * depth + element)] = std::data(kKernel)[output * kDepth + element];
+        wide[static_cast<std::size_t>(output * depth + element)] =
+            static_cast<std::int16_t>(kScale * std::data(kKernel)[output * kDepth + element]);
       }
     }
     return wide;
   }
   alignas(4) static constexpr std::array<std::int16_t, static_cast<std::size_t>(kOutputs) * depth> values = make();
+
+  static constexpr std::array<std::int32_t, kOutputs> make_start() noexcept {
+    std::array<std::int32_t, kOutputs> start{};
+    if constexpr (has_bias<kBias>) {
+      for (int output = 0; output < kOutputs; ++output) start[static_cast<std::size_t>(output)] = kScale * std::data(kBias)[output];
+    }
+    return start;
+  }
+  // Where each output's sum starts: the bias (or zero), times kScale.
+  static const std::int32_t* start() noexcept {
+    if constexpr (kScale == 1) {
+      return bias_start<kBias, kOutputs>();
+    } else {
+      return scaled_start.data();
+    }
+  }
+
+ private:
+  static constexpr std::array<std::int32_t, kOutputs> scaled_start = make_start();
 };
 
 // An int16 patch against int16 rows (WideKernel), kDepth even; the DSP path takes four outputs
