@@ -49,6 +49,7 @@ inline std::uint32_t load_word(const void* bytes) noexcept {
   std::memcpy(&word, bytes, sizeof word);  // one LDR: the M4 loads unaligned words
   return word;
 }
+inline void store_word(void* bytes, std::int32_t word) noexcept { std::memcpy(bytes, &word, sizeof word); }
 // SXTB16 and SXTAB16 of the word rotated right by 8 bits: lanes 1 and 3 widened (plus `add`'s
 // halves). One instruction with the rotation the M4 has in them; GCC emits the rotation as an
 // instruction of its own before the intrinsics (Cortex-M4, Stride-DS-24 int8: 1,139,360 ->
@@ -154,16 +155,40 @@ void dot_int8(const std::int8_t* values, const std::int8_t* weights, const std::
   if constexpr (kGrouped < kOutputs) portable_dot<kDepth, kGrouped, kOutputs, false>(values, weights, start, finish);
 }
 
+// Where element d of a wide kernel's rows (and of the patches multiplied with them) is stored:
+// InOrder keeps d (the pointwise halves), RowWords is a 1-channel convolution's.
+struct InOrder {
+  constexpr int operator()(int element) const noexcept { return element; }
+};
+
+// A 1-channel convolution's taps (row-major, kRows x kColumns) as its wide patch holds them: each
+// kernel row's columns in groups of four stored c0 c2 c1 c3, the order in which SXTB16 and
+// SXTB16 ROR #8 widen a word of four consecutive input bytes, so an inner cell's patch is filled
+// a word of input at a time (Conv2D::fill_wide_patch); the columns beyond the rows' groups come
+// after all of them, row by row.
+template <int kRows, int kColumns>
+struct RowWords {
+  static constexpr int grouped = kColumns / 4 * 4;
+  constexpr int operator()(int element) const noexcept {
+    const int row = element / kColumns;
+    const int column = element % kColumns;
+    if (column >= grouped) return kRows * grouped + row * (kColumns - grouped) + (column - grouped);
+    const int lane = column & 3;
+    return row * grouped + (column & ~3) + (lane == 1 ? 2 : (lane == 2 ? 1 : lane));
+  }
+};
+
 // An int8 kernel [outputs][depth] widened to int16 at compile time, each output's row padded to
-// an even depth with a zero: the patch and the weights are then both int16 pairs, and one SMLAD
-// takes two multiply-accumulates with no widening in the loop. Used where the kernel is small
-// beside the model (twice its int8 flash): a convolution from one input channel (Stride-DS-24's
-// first layer: 1,200 B instead of 600 B) and the pointwise half of a separable convolution.
+// an even depth with a zero and its elements placed as kLayout says: the patch and the weights
+// are then both int16 pairs, and one SMLAD takes two multiply-accumulates with no widening in the
+// loop. Used where the kernel is small beside the model (twice its int8 flash): a convolution
+// from one input channel (Stride-DS-24's first layer: 1,200 B instead of 600 B) and the
+// pointwise half of a separable convolution.
 // kScale 2 doubles every weight (an int8 weight doubled still fits int16) and the bias the sums
 // start at, which then takes the bias's place in flash: the sums arrive as 2 x sum, as the narrow
 // requantization takes them (requantize_value's kSumsDoubled; Cortex-M4, Stride-DS-24 int8: an
 // LSL a value fewer).
-template <const auto& kKernel, const auto& kBias, int kOutputs, int kDepth, int kScale = 1>
+template <const auto& kKernel, const auto& kBias, int kOutputs, int kDepth, int kScale = 1, class Layout = InOrder>
 struct WideKernel {
   static_assert(kScale == 1 || kScale == 2, "WideKernel: the sums are kept as they are or doubled");
   static constexpr int depth = kDepth + kDepth % 2;
@@ -171,7 +196,7 @@ struct WideKernel {
     std::array<std::int16_t, static_cast<std::size_t>(kOutputs) * depth> wide{};
     for (int output = 0; output < kOutputs; ++output) {
       for (int element = 0; element < kDepth; ++element) {
-        wide[static_cast<std::size_t>(output * depth + element)] =
+        wide[static_cast<std::size_t>(output * depth + Layout{}(element))] =
             static_cast<std::int16_t>(kScale * std::data(kKernel)[output * kDepth + element]);
       }
     }
@@ -233,10 +258,7 @@ void dot_wide(const std::int16_t* patch, const std::int16_t* weights, const std:
 // with the unrolled fills of Conv2D and SeparableConv2D: 1,202,560 -> 1,139,360 instructions).
 constexpr int paired_position(int element, int cell) noexcept { return (element >> 1 << 2) + cell * 2 + (element & 1); }
 
-// Where a patch fill puts element e: in order (a cell alone), or as cell kCell of a pair.
-struct InOrder {
-  constexpr int operator()(int element) const noexcept { return element; }
-};
+// Where a patch fill puts element e: in order (a cell alone, InOrder), or as cell kCell of a pair.
 template <int kCell>
 struct PairedCell {
   constexpr int operator()(int element) const noexcept { return paired_position(element, kCell); }
