@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <utility>
 
 #include "earshot/nn/detail/bias.hpp"
 
@@ -261,10 +262,10 @@ void dot_wide(const std::int16_t* patch, const std::int16_t* weights, const std:
 }
 
 // Two cells' int16 patches in one array, interleaved word by word: element e of cell c at
-// paired_position(e, c): one pointer walks both, and one LDRD reads a word of each (GCC pairs
-// the two loads when it knows the array's 8-byte alignment). In the M4's loop, whose sums fill
-// the registers, that is a register, an increment and a load fewer (Cortex-M4, Stride-DS-24 int8,
-// with the unrolled fills of Conv2D and SeparableConv2D: 1,202,560 -> 1,139,360 instructions).
+// paired_position(e, c): one pointer walks both, and one LDRD reads a word of each (the array is
+// 8-byte aligned). Where the sums fill the M4's registers, that is a register and a load fewer
+// (Cortex-M4, Stride-DS-24 int8, with the unrolled fills of Conv2D and SeparableConv2D:
+// 1,202,560 -> 1,139,360 instructions).
 constexpr int paired_position(int element, int cell) noexcept { return (element >> 1 << 2) + cell * 2 + (element & 1); }
 
 // Where a patch fill puts element e: in order (a cell alone, InOrder), or as cell kCell of a pair.
@@ -272,6 +273,53 @@ template <int kCell>
 struct PairedCell {
   constexpr int operator()(int element) const noexcept { return paired_position(element, kCell); }
 };
+
+#if EARSHOT_INT8_DSP
+// Two cells' interleaved patches of kDepth int16 values each (paired_position).
+template <int kDepth>
+using PairArray = std::int16_t[2 * kDepth];
+
+// Step kStep of dot_wide_pair on the DSP extension: the word of each cell at pair kStep (one LDRD)
+// against four rows' weight words, eight SMLADs: 13 instructions for 16 multiply-accumulates.
+// In assembly, one step after another with constant offsets, so that nothing is left of a loop
+// (Cortex-M4, Stride-DS-24 int8: 1,030,680 -> 926,400 instructions): a rolled loop spent 4
+// instructions a step on its pointers and branch, and GCC's own unrolling of it hoisted loads
+// and spilled the sums (1,141,760 -> 1,408,640 when tried).
+// Always inlined: called alone (GCC declined to inline 18 steps), the sums went through memory.
+template <int kDepth, int kStep>
+__attribute__((always_inline)) inline void wide_pair_step_dsp(const PairArray<kDepth>& cells, const std::int16_t* rows, std::int32_t& a0,
+                               std::int32_t& a1, std::int32_t& a2, std::int32_t& a3, std::int32_t& b0,
+                               std::int32_t& b1, std::int32_t& b2, std::int32_t& b3) noexcept {
+  constexpr int kRowBytes = 2 * kDepth;
+  static_assert(8 * kStep <= 1020 && 4 * kStep + 3 * kRowBytes < 4096, "wide_pair_step_dsp: immediate offsets");
+  std::int32_t x, y, w;
+  __asm__(
+      "ldrd %[x], %[y], [%[cells], %[cell_offset]]\n\t"
+      "ldr %[w], [%[rows], %[row0]]\n\t"
+      "smlad %[a0], %[w], %[x], %[a0]\n\t"
+      "smlad %[b0], %[w], %[y], %[b0]\n\t"
+      "ldr %[w], [%[rows], %[row1]]\n\t"
+      "smlad %[a1], %[w], %[x], %[a1]\n\t"
+      "smlad %[b1], %[w], %[y], %[b1]\n\t"
+      "ldr %[w], [%[rows], %[row2]]\n\t"
+      "smlad %[a2], %[w], %[x], %[a2]\n\t"
+      "smlad %[b2], %[w], %[y], %[b2]\n\t"
+      "ldr %[w], [%[rows], %[row3]]\n\t"
+      "smlad %[a3], %[w], %[x], %[a3]\n\t"
+      "smlad %[b3], %[w], %[y], %[b3]"
+      : [x] "=&r"(x), [y] "=&r"(y), [w] "=&r"(w), [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+        [b0] "+r"(b0), [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3)
+      : [cells] "r"(&cells), [rows] "r"(rows), "m"(cells), [cell_offset] "n"(8 * kStep), [row0] "n"(4 * kStep),
+        [row1] "n"(4 * kStep + kRowBytes), [row2] "n"(4 * kStep + 2 * kRowBytes), [row3] "n"(4 * kStep + 3 * kRowBytes));
+}
+template <int kDepth, int... kSteps>
+__attribute__((always_inline)) inline void wide_pair_steps_dsp(std::integer_sequence<int, kSteps...>, const PairArray<kDepth>& cells,
+                                const std::int16_t* rows, std::int32_t& a0, std::int32_t& a1, std::int32_t& a2,
+                                std::int32_t& a3, std::int32_t& b0, std::int32_t& b1, std::int32_t& b2,
+                                std::int32_t& b3) noexcept {
+  (wide_pair_step_dsp<kDepth, kSteps>(cells, rows, a0, a1, a2, a3, b0, b1, b2, b3), ...);
+}
+#endif
 
 // Two patches (two output cells, interleaved as paired_position says, 8-byte aligned) against
 // the same int16 rows: each weight word loaded once serves both cells. finish(o, sum of the
@@ -282,30 +330,12 @@ void dot_wide_pair(const std::int16_t* pairs, const std::int16_t* weights, const
   static_assert(kDepth % 2 == 0, "dot_wide_pair: the depth must be even (WideKernel pads it)");
   constexpr int kGrouped = grouped_outputs<kOutputs, 4>;
 #if EARSHOT_INT8_DSP
-  const auto* aligned = static_cast<const std::int16_t*>(__builtin_assume_aligned(pairs, 8));
+  const auto& cells = *static_cast<const PairArray<kDepth>*>(__builtin_assume_aligned(pairs, 8));
   for (int output = 0; output < kGrouped; output += 4) {
-    const std::int16_t* row = weights + output * kDepth;
     std::int32_t a0 = start[output], a1 = start[output + 1], a2 = start[output + 2], a3 = start[output + 3];
     std::int32_t b0 = a0, b1 = a1, b2 = a2, b3 = a3;
-    // Not unrolled: eight sums, a patch word of each cell and a weight word fill the M4's
-    // registers, and GCC's full unrolling hoists loads and spills (measured: 23% more instructions).
-#pragma GCC unroll 1
-    for (const std::int16_t* pair = aligned; pair != aligned + 2 * kDepth; pair += 4, row += 2) {
-      const auto x = static_cast<std::int32_t>(load_word(pair));
-      const auto y = static_cast<std::int32_t>(load_word(pair + 2));
-      const auto w0 = static_cast<std::int32_t>(load_word(row));
-      const auto w1 = static_cast<std::int32_t>(load_word(row + kDepth));
-      a0 = __smlad(w0, x, a0);
-      b0 = __smlad(w0, y, b0);
-      a1 = __smlad(w1, x, a1);
-      b1 = __smlad(w1, y, b1);
-      const auto w2 = static_cast<std::int32_t>(load_word(row + 2 * kDepth));
-      const auto w3 = static_cast<std::int32_t>(load_word(row + 3 * kDepth));
-      a2 = __smlad(w2, x, a2);
-      b2 = __smlad(w2, y, b2);
-      a3 = __smlad(w3, x, a3);
-      b3 = __smlad(w3, y, b3);
-    }
+    wide_pair_steps_dsp<kDepth>(std::make_integer_sequence<int, kDepth / 2>{}, cells, weights + output * kDepth, a0, a1,
+                                a2, a3, b0, b1, b2, b3);
     finish(output, a0, b0);
     finish(output + 1, a1, b1);
     finish(output + 2, a2, b2);
