@@ -98,15 +98,16 @@ struct DepthwiseWindow {
   // depthwise layers keep the int8 kernel.
   static constexpr bool widened = kDepthMultiplier == 1 && channels % 4 == 0;
 
-  // int8: sums[c * M + m] += (cell[c] + input_offset) x kernel[tap][c][m] over the taps inside
-  // the input (a padded tap is the zero point: it adds nothing).
+  // int8: sums[c * M + m] = start[c * M + m] + (cell[c] + input_offset) x kernel[tap][c][m] over
+  // the taps inside the input (a padded tap is the zero point: it adds nothing).
   template <const auto& kKernel>
   static void accumulate(const std::int8_t* input, const WindowAxis& rows, const WindowAxis& columns, int row,
-                         int column, std::int32_t input_offset, std::int32_t* sums) noexcept {
+                         int column, std::int32_t input_offset, const std::int32_t* start, std::int32_t* sums) noexcept {
     if constexpr (widened) {
       using Wide = WideDepthwiseKernel<kKernel, KernelSize::rows * KernelSize::columns, channels>;
-      accumulate_widened(input, Wide::values.data(), rows, columns, row, column, input_offset, sums);
+      accumulate_widened(input, Wide::values.data(), rows, columns, row, column, input_offset, start, sums);
     } else {
+      for (int index = 0; index < out_channels; ++index) sums[index] = start[index];
       for_each_tap(input, std::data(kKernel), rows, columns, row, column,
                    [&](const std::int8_t* cell, const std::int8_t* weights) {
                      for (int index = 0; index < out_channels; ++index) {
@@ -122,7 +123,7 @@ struct DepthwiseWindow {
   // multiply-accumulate the bottom and top halves into each channel's own sum.
   static void accumulate_widened(const std::int8_t* input, const std::int16_t* kernel, const WindowAxis& rows,
                                  const WindowAxis& columns, int row, int column, std::int32_t input_offset,
-                                 std::int32_t* sums) noexcept {
+                                 const std::int32_t* start, std::int32_t* sums) noexcept {
     // The taps inside the input, found once per cell: rows one by one, columns as a range.
     const int first_row = row * StridesT::rows - rows.pad_before;
     const int first_column = column * StridesT::columns - columns.pad_before;
@@ -135,7 +136,7 @@ struct DepthwiseWindow {
                                                    (static_cast<std::uint32_t>(input_offset) << 16));
 #endif
     for (int group = 0; group < channels; group += 4) {
-      std::int32_t sum0 = sums[group], sum1 = sums[group + 1], sum2 = sums[group + 2], sum3 = sums[group + 3];
+      std::int32_t sum0 = start[group], sum1 = start[group + 1], sum2 = start[group + 2], sum3 = start[group + 3];
       for (int kernel_row = 0; kernel_row < KernelSize::rows; ++kernel_row) {
         const int in_row = first_row + kernel_row * DilationT::rows;
         if (in_row < 0 || in_row >= In::height) continue;
@@ -284,8 +285,8 @@ struct DepthwiseConv2D {
     static void compute_cell(const Element* input, int row, int column, Element* out) noexcept {
       if constexpr (quantized) {
         std::int32_t sums[Window::out_channels];
-        detail::start_with_bias<kBias, Window::out_channels>(sums);
-        Window::template accumulate<kKernel>(input, rows, columns, row, column, kRequantization.input_offset, sums);
+        Window::template accumulate<kKernel>(input, rows, columns, row, column, kRequantization.input_offset,
+                                             detail::bias_start<kBias, Window::out_channels>(), sums);
         // Inputs with their offset added: at most 256 in magnitude.
         constexpr bool narrow = detail::narrow_layer_sums<kBias, kKernel>(256);
         requantize_cell<has_fast_requantization(kRequantization), narrow>(kRequantization, sums, out);

@@ -117,9 +117,10 @@ struct SeparableConv2D {
                                      Position position) noexcept {
       constexpr auto& depthwise_quantization = kRequantization.depthwise;
       constexpr bool fast = has_fast_requantization(depthwise_quantization);
-      std::int32_t depthwise_sums[middle] = {};
+      std::int32_t depthwise_sums[middle];
       Window::template accumulate<kDepthwiseKernel>(input, rows, columns, row, column,
-                                                    depthwise_quantization.input_offset, depthwise_sums);
+                                                    depthwise_quantization.input_offset,
+                                                    detail::ZeroSums<middle, std::int32_t>::values.data(), depthwise_sums);
       patch[position(WidePointwise::depth - 1)] = 0;  // the padding of an odd depth (overwritten when even)
       // Unrolled, so that every position(channel) is a constant offset and each channel's
       // requantization constants are immediate loads (Stride-DS-24 int8: 1,179,360 -> 1,141,760).
