@@ -39,6 +39,24 @@ TEST_CASE("framer emits 1 + (length - n) / hop frames starting every hop samples
   }
 }
 
+TEST_CASE("framer keeps the overlap of every frame length and hop, apart or overlapping copies",
+          "[dsp][framer]") {
+  // The samples a frame keeps move to the front of the buffer: eight at a time on a Cortex-M,
+  // the rest one by one; the source and destination ranges overlap when hop < n - hop.
+  const std::size_t cases[][2] = {{64, 1}, {64, 7}, {64, 8}, {64, 9}, {64, 16}, {64, 31}, {64, 32}, {64, 33},
+                                  {64, 48}, {64, 63}, {40, 13}, {17, 4}};
+  for (const auto& size : cases) {
+    const std::size_t n = size[0];
+    const std::size_t hop = size[1];
+    CAPTURE(n, hop);
+    const auto frames = cut(n, hop, 200, {37, 1, 100, 62});
+    REQUIRE(frames.size() == 1 + (200 - n) / hop);
+    for (std::size_t t = 0; t < frames.size(); ++t) {
+      for (std::size_t i = 0; i < n; ++i) REQUIRE(frames[t][i] == static_cast<float>(hop * t + i));
+    }
+  }
+}
+
 TEST_CASE("framer skips samples when hop exceeds the frame length", "[dsp][framer]") {
   // n 4, hop 10, 35 samples: frames at 0, 10, 20, 30.
   const auto frames = cut(4, 10, 35, {3, 3, 29});
