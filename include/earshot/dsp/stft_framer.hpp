@@ -106,16 +106,17 @@ class StftFramer {
 #if defined(__GNUC__) && defined(__thumb2__) && defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
     if (std::size_t blocks = count / 8; blocks > 0) {
       count %= 8;
-      // r7 stays out of the list: it is Thumb's frame pointer when one is kept.
+      // r7 and r9 stay out of the list: r7 is Thumb's frame pointer when one is kept, r9 the
+      // static base of position-independent builds (-msingle-pic-base, -ffixed-r9).
       __asm__ volatile(
           "1:\n\t"
-          "ldmia %[from]!, {r4-r6, r8-r12}\n\t"
+          "ldmia %[from]!, {r4-r6, r8, r10-r12, lr}\n\t"
           "subs %[blocks], %[blocks], #1\n\t"
-          "stmia %[to]!, {r4-r6, r8-r12}\n\t"
+          "stmia %[to]!, {r4-r6, r8, r10-r12, lr}\n\t"
           "bne 1b"
           : [from] "+r"(from), [to] "+r"(to), [blocks] "+r"(blocks)
           :
-          : "r4", "r5", "r6", "r8", "r9", "r10", "r11", "r12", "cc", "memory");
+          : "r4", "r5", "r6", "r8", "r10", "r11", "r12", "lr", "cc", "memory");
     }
     for (std::size_t i = 0; i < count; ++i) to[i] = from[i];
 #else
