@@ -57,6 +57,12 @@ train stride-ds-24-80-ls-freqshift --arch stride-ds-24 --epochs 80 --label-smoot
 # instead of 31 every 16 (measured 2026-12-07).
 train stride-ds-24-80-ls-speed --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --augment shift,mixup,freqmask,speed
+# ... with between-class mixing of the sounds (bcmix), in place of feature mixup and beside it
+# (measured 2026-12-07).
+train stride-ds-24-80-ls-bcmix --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
+  --augment shift,bcmix,freqmask
+train stride-ds-24-80-ls-bcmix-mixup --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
+  --augment shift,bcmix,mixup,freqmask
 train stride-ds-24-20-frames-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --frontend examples/esc10/ablations/frontend-20-frames.json
 # Longer windows (47 frames, 1.5 s, every 24) with that recipe.

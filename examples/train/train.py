@@ -20,7 +20,9 @@ probabilities, or the front-end file's vote) over its windows at the file's hop;
 those decisions is what is reported and what architectures and augmentations are compared by.
 Augmentation (--augment, comma separated): shift (training windows every --train-hop frames
 instead of the file's hop: every time shift the device can see), mixup (between-class mixing of
-two windows and their labels, Beta(0.4, 0.4)), freqmask and timemask (SpecAugment: up to 8 bands
+two windows and their labels, Beta(0.4, 0.4)), bcmix (between-class mixing of the sounds
+before the front-end, as between-class learning does: each training clip mixed with two of other
+classes at a level-weighted ratio, between_class_mixes), freqmask and timemask (SpecAugment: up to 8 bands
 / 6 frames set to the window mean, 0 after z-scoring), freqshift (the mel bands moved by up to 3
 up or down, the vacated ones repeating the edge band: a small pitch shift), speed (each training
 clip also resampled by libsoxr to 0.9 and 1.1 times the front-end's rate and taken at that rate:
@@ -166,16 +168,59 @@ def evaluate(model, windows, labels, indices, rule):
     return correct / len(indices), decisions
 
 
-def training_windows(features, labels, train, augment):
+def training_windows(features, labels, train, augment, classes, mixes=None):
     """The training clips' windows (at the training hop; twice with gain, and with speed those of
-    the resampled clips too) and their labels, and how many times the clips' windows at the
-    front-end file's hop an epoch draws: twice with gain, once otherwise (speed adds windows to draw
-    from, not steps)."""
+    the resampled clips too, and with bcmix the between-class mixes) and their targets (one-hot, or a
+    mix's two shares), and how many times the clips' windows at the front-end file's hop an epoch
+    draws: twice with gain, once otherwise (speed and bcmix add windows to draw from, not steps)."""
     sources = [features.train] + ([features.gained] if "gain" in augment else [])
     sources += [features.sped] if "speed" in augment else []
     x = np.concatenate([source[i] for source in sources for i in train])
     y = np.concatenate([[labels[i]] * len(source[i]) for source in sources for i in train])
-    return torch.from_numpy(x), torch.from_numpy(y), 2 if "gain" in augment else 1
+    targets = np.eye(classes, dtype=np.float32)[y]
+    if mixes is not None:
+        x = np.concatenate([x, mixes[0]])
+        targets = np.concatenate([targets, mixes[1]])
+    return torch.from_numpy(x), torch.from_numpy(targets), 2 if "gain" in augment else 1
+
+
+def between_class_mixes(earshot, clips, labels, train, frontend, train_hop, classes, seed, per_clip=2):
+    """Between-class learning (Tokozume, Ushiku and Harada, ICLR 2018) on the samples, before the
+    front-end: each training clip mixed with `per_clip` training clips of other classes at a ratio r
+    drawn from U(0, 1), weighted by their levels so that r is the share of the first as heard,
+    p = 1 / (1 + 10^((G1 - G2) / 20) (1 - r) / r) with G a clip's loudest 0.1 s in dB, the mix
+    (p a + (1 - p) b) / sqrt(p^2 + (1 - p)^2), and its target r on the first class and 1 - r on the
+    other. Where feature mixup mixes two z-scored dB windows, this mixes the sounds, as a
+    microphone would hear them together; the mixes' windows come from earshot.windows like every
+    other's. Returns the windows and their targets."""
+    generator = np.random.default_rng(seed)
+    rate = frontend["sample_rate"]
+    samples = {i: earshot.load(clips[i]["file"], sr=rate)[0] for i in train}
+    block = max(1, int(rate) // 10)
+
+    def loudest_db(y):
+        whole = len(y) // block * block
+        power = (y[:whole].reshape(-1, block).astype(np.float64) ** 2).mean(1) if whole else [np.mean(y ** 2)]
+        return 10 * np.log10(max(float(np.max(power)), 1e-12))
+
+    level = {i: loudest_db(y) for i, y in samples.items()}
+    windows, targets = [], []
+    for i in train:
+        others = [j for j in train if labels[j] != labels[i]]
+        for j in generator.choice(others, per_clip, replace=False):
+            r = 1.0 - generator.uniform()  # (0, 1]
+            p = 1.0 / (1.0 + 10 ** ((level[i] - level[j]) / 20) * (1 - r) / r)
+            a, b = samples[i], samples[j]
+            length = max(len(a), len(b))
+            a, b = np.pad(a, (0, length - len(a))), np.pad(b, (0, length - len(b)))
+            mix = ((p * a + (1 - p) * b) / np.sqrt(p * p + (1 - p) * (1 - p))).astype(np.float32)
+            mixed = earshot.windows(mix, frontend, hop_frames=train_hop)
+            target = np.zeros(classes, dtype=np.float32)
+            target[labels[i]] += r
+            target[labels[j]] += 1 - r
+            windows.append(mixed)
+            targets.append(np.repeat(target[None], len(mixed), 0))
+    return np.concatenate(windows), np.concatenate(targets)
 
 
 class Ensemble(nn.Module):
@@ -190,12 +235,14 @@ class Ensemble(nn.Module):
         return torch.log(torch.stack([F.softmax(m(x), 1) for m in self.members]).mean(0))
 
 
-def train_one(args, features, labels, train, test, classes, shape, augment, rule, say, seed, teacher=None):
+def train_one(args, features, labels, train, test, classes, shape, augment, rule, say, seed, teacher=None,
+              mixes=None):
     """One model; with `teacher` (probabilities for every training window) each window's target is
-    (1 - args.distill) x its label (smoothed) + args.distill x the teacher's probabilities."""
+    (1 - args.distill) x its label (smoothed) + args.distill x the teacher's probabilities; `mixes`:
+    between_class_mixes' windows and targets, drawn from with the clips' own."""
     torch.manual_seed(seed)
     generator = np.random.default_rng(seed)
-    x, y, epoch_share = training_windows(features, labels, train, augment)
+    x, targets, epoch_share = training_windows(features, labels, train, augment, classes, mixes)
     # An epoch is as many windows as the training clips have at the front-end file's hop: with
     # shift, a different draw of the denser training windows each epoch, at the same cost.
     per_epoch = min(len(x), sum(len(features.eval[i]) for i in train) * epoch_share)
@@ -213,7 +260,7 @@ def train_one(args, features, labels, train, test, classes, shape, augment, rule
         for first in range(0, per_epoch, args.batch):
             index = order[first:first + args.batch]
             batch = x[index].clone()
-            target = F.one_hot(y[index], classes).float()
+            target = targets[index]
             if args.label_smoothing:  # (1 - e) on the class, e spread evenly over all classes
                 target = target * (1 - args.label_smoothing) + args.label_smoothing / classes
             if teacher is not None:
@@ -330,7 +377,7 @@ def main():
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--learning-rate", type=float, default=3e-3)
     parser.add_argument("--augment", default="shift,mixup,freqmask",
-                        help="shift, mixup, freqmask, timemask, freqshift, speed, gain")
+                        help="shift, mixup, bcmix, freqmask, timemask, freqshift, speed, gain")
     parser.add_argument("--train-hop", type=int, default=4, help="training windows every this many frames (shift)")
     parser.add_argument("--label-smoothing", type=float, default=0.0,
                         help="share of each target spread evenly over the classes (0: none)")
@@ -365,10 +412,10 @@ def main():
         print(f"{args.frontend}: gate_dbfs {frontend['gate_dbfs']} is not applied in training: the accuracy "
               "here votes every window; evaluate_on_device.py measures the device's, with the gate", file=sys.stderr)
     augment = {a for a in args.augment.split(",") if a}
-    unknown = augment - {"shift", "mixup", "freqmask", "timemask", "freqshift", "speed", "gain"}
+    unknown = augment - {"shift", "mixup", "bcmix", "freqmask", "timemask", "freqshift", "speed", "gain"}
     if unknown:
         sys.exit(f"--augment: unknown {', '.join(sorted(unknown))} "
-                 "(shift, mixup, freqmask, timemask, freqshift, speed, gain)")
+                 "(shift, mixup, bcmix, freqmask, timemask, freqshift, speed, gain)")
     clips = read_manifest(args.manifest)
     names = sorted({c["label"] for c in clips})
     labels = [names.index(c["label"]) for c in clips]
@@ -401,6 +448,12 @@ def main():
             sys.exit("one fold only: nothing to train on (give the manifest a fold column)")
         say(f"fold {fold}: {len(train)} training clips, {len(test)} test clips")
         fold_start = time.time()
+        mixes = None
+        if "bcmix" in augment:
+            started = time.time()
+            mixes = between_class_mixes(earshot, clips, labels, train, frontend, train_hop, len(names), args.seed)
+            say(f"fold {fold}: {len(mixes[0])} windows of {2 * len(train)} between-class mixes in "
+                f"{time.time() - started:.0f} s")
         teacher = None
         if args.teachers:
             # The teachers: the same network and recipe from other seeds; the student learns the
@@ -408,17 +461,18 @@ def main():
             members = []
             for k in range(args.teachers):
                 member, _ = train_one(args, features, labels, train, test, len(names), shape, augment, rule,
-                                      lambda text: say(f"  teacher {k + 1}:{text}"), args.seed + 1 + k)
+                                      lambda text: say(f"  teacher {k + 1}:{text}"), args.seed + 1 + k,
+                                      mixes=mixes)
                 members.append(member)
             teachers = Ensemble(members).eval()
             teacher_results[fold] = evaluate(teachers, features.eval, labels, test, rule)[0]
             with torch.no_grad():
-                windows = training_windows(features, labels, train, augment)[0]
+                windows = training_windows(features, labels, train, augment, len(names), mixes)[0]
                 teacher = torch.cat([F.softmax(teachers(part), 1) for part in torch.split(windows, 1024)])
             say(f"fold {fold}: the {args.teachers} teachers' averaged probabilities: clip accuracy "
                 f"{100 * teacher_results[fold]:.2f}%")
         model, curve = train_one(args, features, labels, train, test, len(names), shape, augment, rule, say, args.seed,
-                                 teacher)
+                                 teacher, mixes)
         accuracy, decisions = evaluate(model, features.eval, labels, test, rule)
         for index, decision in zip(test, decisions):
             confusion[labels[index], decision] += 1
