@@ -29,6 +29,10 @@ def main():
         window = " x ".join(map(str, r.get("window", (60, 31))))  # runs before the key was recorded: 60 x 31
         recipe = f"{r['epochs']} epochs" + (f", label smoothing {r['label_smoothing']}" if r.get("label_smoothing") else "")
         recipe += f", weights averaged (EMA {r['ema']})" if r.get("ema") else ""
+        # runs before these keys were recorded used the defaults: weight decay 1e-3, batch 64, hop 4
+        recipe += f", weight decay {r['weight_decay']:g}" if r.get("weight_decay", 1e-3) != 1e-3 else ""
+        recipe += f", batch {r['batch']}" if r.get("batch", 64) != 64 else ""
+        recipe += f", training windows every {r['train_hop']} frames" if r.get("train_hop", 4) not in (None, 4) else ""
         recipe += (f", distilled from {r['teachers']} teachers ({r['distill']} of the target; teachers averaged: "
                    f"{100 * sum(r['teacher_folds'].values()) / 5:.1f}%)") if r.get("teachers") else ""
         print(f"| {name} | {r['arch']} | {window} | {recipe} | {', '.join(r['augment']) or 'none'} | {r['macc']:,} | "

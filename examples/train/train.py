@@ -497,6 +497,7 @@ def main():
         json.dump({"arch": args.arch, "augment": sorted(augment), "epochs": args.epochs, "seed": args.seed,
                    "frontend": args.frontend, "window": list(shape),
                    "label_smoothing": args.label_smoothing, "weight_decay": args.weight_decay, "ema": args.ema,
+                   "batch": args.batch, "learning_rate": args.learning_rate, "train_hop": train_hop,
                    "teachers": args.teachers, "distill": args.distill if args.teachers else 0.0,
                    "teacher_folds": teacher_results,
                    "macc": zoo.macc(probe, *shape), "parameters": parameters, "folds": results,
