@@ -184,18 +184,13 @@ def training_windows(features, labels, train, augment, classes, mixes=None):
     return torch.from_numpy(x), torch.from_numpy(targets), 2 if "gain" in augment else 1
 
 
-def between_class_mixes(earshot, clips, labels, train, frontend, train_hop, classes, seed, per_clip=2):
-    """Between-class learning (Tokozume, Ushiku and Harada, ICLR 2018) on the samples, before the
-    front-end: each training clip mixed with `per_clip` training clips of other classes at a ratio r
-    drawn from U(0, 1), weighted by their levels so that r is the share of the first as heard,
-    p = 1 / (1 + 10^((G1 - G2) / 20) (1 - r) / r) with G a clip's loudest 0.1 s in dB, the mix
-    (p a + (1 - p) b) / sqrt(p^2 + (1 - p)^2), and its target r on the first class and 1 - r on the
-    other. Where feature mixup mixes two z-scored dB windows, this mixes the sounds, as a
-    microphone would hear them together; the mixes' windows come from earshot.windows like every
-    other's. Returns the windows and their targets."""
-    generator = np.random.default_rng(seed)
+BC_MIXES_PER_CLIP = 2  # bcmix: partners of other classes each training clip is mixed with
+
+
+def sounds_for_mixing(earshot, clips, frontend):
+    """Every clip's samples at the front-end's rate, and its level for between_class_mixes: its
+    loudest 0.1 s in dB. Loaded once for all folds."""
     rate = frontend["sample_rate"]
-    samples = {i: earshot.load(clips[i]["file"], sr=rate)[0] for i in train}
     block = max(1, int(rate) // 10)
 
     def loudest_db(y):
@@ -203,11 +198,25 @@ def between_class_mixes(earshot, clips, labels, train, frontend, train_hop, clas
         power = (y[:whole].reshape(-1, block).astype(np.float64) ** 2).mean(1) if whole else [np.mean(y ** 2)]
         return 10 * np.log10(max(float(np.max(power)), 1e-12))
 
-    level = {i: loudest_db(y) for i, y in samples.items()}
+    samples = [earshot.load(clip["file"], sr=rate)[0] for clip in clips]
+    return samples, [loudest_db(y) for y in samples]
+
+
+def between_class_mixes(earshot, sounds, labels, train, frontend, train_hop, classes, seed):
+    """Between-class learning (Tokozume, Ushiku and Harada, ICLR 2018) on the samples, before the
+    front-end: each training clip mixed with BC_MIXES_PER_CLIP training clips of other classes at a
+    ratio r drawn from U(0, 1), weighted by their levels G (sounds_for_mixing) so that r is the share
+    of the first as heard, p = 1 / (1 + 10^((G1 - G2) / 20) (1 - r) / r), the mix
+    (p a + (1 - p) b) / sqrt(p^2 + (1 - p)^2), and its target r on the first class and 1 - r on the
+    other. Where feature mixup mixes two z-scored dB windows, this mixes the sounds, as a
+    microphone would hear them together; the mixes' windows come from earshot.windows like every
+    other's. Returns the windows and their targets."""
+    generator = np.random.default_rng(seed)
+    samples, level = sounds
     windows, targets = [], []
     for i in train:
         others = [j for j in train if labels[j] != labels[i]]
-        for j in generator.choice(others, per_clip, replace=False):
+        for j in generator.choice(others, BC_MIXES_PER_CLIP, replace=False):
             r = 1.0 - generator.uniform()  # (0, 1]
             p = 1.0 / (1.0 + 10 ** ((level[i] - level[j]) / 20) * (1 - r) / r)
             a, b = samples[i], samples[j]
@@ -436,6 +445,7 @@ def main():
         f"included; earshot folds them)")
 
     rule = frontend.get("vote", "mean")
+    sounds = sounds_for_mixing(earshot, clips, frontend) if "bcmix" in augment else None
     test_folds = [args.holdout] if args.holdout else (args.folds.split(",") if args.folds else folds)
     confusion = np.zeros((len(names), len(names)), dtype=int)
     results, curves, by_overlap, teacher_results = {}, {}, {}, {}
@@ -451,8 +461,8 @@ def main():
         mixes = None
         if "bcmix" in augment:
             started = time.time()
-            mixes = between_class_mixes(earshot, clips, labels, train, frontend, train_hop, len(names), args.seed)
-            say(f"fold {fold}: {len(mixes[0])} windows of {2 * len(train)} between-class mixes in "
+            mixes = between_class_mixes(earshot, sounds, labels, train, frontend, train_hop, len(names), args.seed)
+            say(f"fold {fold}: {len(mixes[0])} windows of {BC_MIXES_PER_CLIP * len(train)} between-class mixes in "
                 f"{time.time() - started:.0f} s")
         teacher = None
         if args.teachers:
