@@ -1,7 +1,8 @@
 // earshot._earshot: the host front-end for Python (pybind11). load() reads audio as the tool
 // does (audio_file.hpp) and features() is the function `earshot features` calls
 // (feature_extraction.hpp), so the two agree bit for bit; windows()
-// cuts and normalises the model inputs as the pipeline's FeatureWindows does. Both release the
+// cuts and normalises the model inputs as the pipeline's FeatureWindows does, and gives their
+// levels for the gate as it does. Both release the
 // GIL while they compute, so threads (a DataLoader's workers, a thread pool) run in parallel.
 // The Python side (earshot/__init__.py) reads front-end files and documents the parameters.
 #include <pybind11/numpy.h>
@@ -10,6 +11,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -19,6 +21,7 @@
 
 #include "audio_file.hpp"
 #include "earshot/dsp/normalize.hpp"
+#include "earshot/pipeline/level_meter.hpp"
 #include "feature_extraction.hpp"
 #include "resample.hpp"
 
@@ -166,8 +169,43 @@ earshot::WindowNormalization normalization_of(const std::string& name) {
 // The clip-mode windows: a clip shorter than one window padded with zeros at its end (pad), a
 // window of window_frames frames every hop_frames, each normalised over its values in the
 // model's order (feature-major), as FeatureWindows::copy_window normalises them.
-py::array_t<float> windows(const py::array& y, const FeatureArguments& arguments, const std::string& normalization,
-                           long window_frames, long hop_frames, bool pad) {
+// Each window's level as FeatureWindows reports it (WindowView::level_dbfs, LevelMeter's
+// arithmetic): a frame's segment is the samples since the previous frame ended (n_fft for the
+// first, centre padding included; hop_length after), its squares summed in float in arrival
+// order; a window's level is mean_square_to_dbfs of its frames' segment sums added in double in
+// the order of the meter's ring (frame f in slot f mod window_frames) over their lengths.
+py::array_t<double> window_levels(const std::vector<float>& samples, std::size_t n_fft, std::size_t hop_length,
+                                  std::size_t edge, std::size_t frames, std::size_t frames_per_window,
+                                  std::size_t hop, std::size_t count) {
+  std::vector<float> energy(frames);
+  for (std::size_t f = 0; f < frames; ++f) {
+    // The segment in the padded stream (edge zeros first), as sample indices of `samples`.
+    const std::size_t end = f * hop_length + n_fft;
+    const std::size_t begin = f == 0 ? 0 : end - hop_length;
+    float sum = 0.0f;
+    for (std::size_t i = begin < edge ? edge : begin; i < end && i - edge < samples.size(); ++i) {
+      sum += samples[i - edge] * samples[i - edge];
+    }
+    energy[f] = sum;
+  }
+  py::array_t<double> out(count);
+  double* level = out.mutable_data();
+  for (std::size_t w = 0; w < count; ++w) {
+    const std::size_t first = w * hop;
+    double sum = 0.0;
+    std::uint64_t length = 0;
+    for (std::size_t slot = 0; slot < frames_per_window; ++slot) {
+      const std::size_t f = first + (slot + frames_per_window - first % frames_per_window) % frames_per_window;
+      sum += static_cast<double>(energy[f]);
+      length += f == 0 ? n_fft : hop_length;
+    }
+    level[w] = earshot::mean_square_to_dbfs(sum / static_cast<double>(length));
+  }
+  return out;
+}
+
+py::object windows(const py::array& y, const FeatureArguments& arguments, const std::string& normalization,
+                   long window_frames, long hop_frames, bool pad, bool levels) {
   const FrontendConfig config = frontend_config(arguments);
   const earshot::WindowNormalization mode = normalization_of(normalization);
   const std::size_t frames_per_window = static_cast<std::size_t>(positive("window_frames", window_frames));
@@ -199,7 +237,9 @@ py::array_t<float> windows(const py::array& y, const FeatureArguments& arguments
       earshot::normalize_window(mode, window, rows * frames_per_window);
     }
   }
-  return out;
+  if (!levels) return std::move(out);
+  return py::make_tuple(out, window_levels(samples, n_fft, config.hop_length, edge, features.frames, frames_per_window,
+                                           hop, count));
 }
 
 py::array_t<float> as_array(const std::vector<float>& values) {
@@ -283,10 +323,11 @@ PYBIND11_MODULE(_earshot, module) {
   module.def(
       "windows",
       [feature_arguments](const py::array& y, const std::string& normalization, long window_frames, long hop_frames,
-                          bool pad, py::kwargs kwargs) {
-        return windows(y, feature_arguments(std::move(kwargs)), normalization, window_frames, hop_frames, pad);
+                          bool pad, bool levels, py::kwargs kwargs) {
+        return windows(y, feature_arguments(std::move(kwargs)), normalization, window_frames, hop_frames, pad, levels);
       },
-      py::arg("y"), py::arg("normalization"), py::arg("window_frames"), py::arg("hop_frames"), py::arg("pad"));
+      py::arg("y"), py::arg("normalization"), py::arg("window_frames"), py::arg("hop_frames"), py::arg("pad"),
+      py::arg("levels"));
   module.def("load", &load, py::arg("path"), py::arg("sr"));
   module.def("resample", &resample, py::arg("y"), py::arg("orig_sr"), py::arg("target_sr"));
 }

@@ -10,9 +10,11 @@ Input:
   * a manifest CSV with a header line `file,label[,fold]` (paths relative to the manifest);
     make_esc10_manifest.py writes ESC-10's;
   * a front-end file (the one earshot_add_model reads: features, normalisation, window_frames,
-    hop_frames or overlap, vote): the recordings are loaded at its sample_rate (resampled with
-    libsoxr if they are at another, as librosa.load does) and cut into windows by earshot.windows,
-    exactly as `earshot classify` cuts them: nothing is re-implemented here;
+    hop_frames or overlap, vote, gate_dbfs): the recordings are loaded at its sample_rate
+    (resampled with libsoxr if they are at another, as librosa.load does) and cut into windows by
+    earshot.windows, exactly as `earshot classify` cuts them, those below the gate left out of
+    training and of the vote as the device leaves them out (earshot.windows gives the device's
+    levels): nothing is re-implemented here;
   * an architecture of zoo.py.
 Protocol: k-fold cross-validation over the manifest's folds (default), or --holdout F to train on
 every other fold and test on F only. A clip's decision is the vote (mean of the window
@@ -64,8 +66,20 @@ from binding import import_earshot  # noqa: E402
 from manifest import read_manifest  # noqa: E402
 
 
+def device_windows(earshot, y, frontend, **kwargs):
+    """The windows of `y` the device classifies, and how many it leaves out: with the front-end
+    file's gate_dbfs, those whose level (earshot.windows' levels, the device's) is not below it."""
+    gate = frontend.get("gate_dbfs")
+    if gate is None:
+        return earshot.windows(y, frontend, **kwargs), 0
+    windows, levels = earshot.windows(y, frontend, levels=True, **kwargs)
+    kept = ~(levels < gate)  # a NaN level is not gated, as on the device
+    return windows[kept], int(len(kept) - kept.sum())
+
+
 class Features:
-    """Every clip's windows, computed once: at the file's hop (evaluation) and at the training hop."""
+    """Every clip's windows, computed once: at the file's hop (evaluation) and at the training hop;
+    with a gate, only the windows above it (a clip may have none: the device calls it silence)."""
 
     OVERLAPS = (0.1, 0.5, 0.9)  # also evaluated: the vote's overlap is a device setting, not a trained one
 
@@ -74,19 +88,28 @@ class Features:
     def __init__(self, earshot, clips, frontend, train_hop, gain, speed):
         self.eval, self.train, self.gained, self.sped = [], [], [], []
         self.overlaps = {overlap: [] for overlap in self.OVERLAPS}
+        self.gated = [0, 0]  # windows left out by the gate: at the file's hop, at the training hop
         rate = frontend["sample_rate"]
+
+        def add(y, kept, slot=None, **kwargs):
+            x, gated = device_windows(earshot, y, frontend, **kwargs)
+            kept.append(x)
+            if slot is not None:
+                self.gated[slot] += gated
+
         for clip in clips:
             y, _ = earshot.load(clip["file"], sr=rate)
-            self.eval.append(earshot.windows(y, frontend))
-            for overlap, windows in self.overlaps.items():
-                windows.append(earshot.windows(y, frontend, overlap=overlap))
-            self.train.append(earshot.windows(y, frontend, hop_frames=train_hop))
+            add(y, self.eval, 0)
+            for overlap, kept in self.overlaps.items():
+                add(y, kept, overlap=overlap)
+            add(y, self.train, 1, hop_frames=train_hop)
             if gain:  # +-6 dB: a constant in dB, which per-window z-scoring takes out again
-                self.gained.append(earshot.windows(y * np.float32(10 ** (-6 / 20)), frontend, hop_frames=train_hop))
+                add(y * np.float32(10 ** (-6 / 20)), self.gained, hop_frames=train_hop)
             if speed:  # resampled to rate x factor and read at rate: factor times as long
-                self.sped.append(np.concatenate([
-                    earshot.windows(earshot.resample(y, rate, round(rate * factor)), frontend, hop_frames=train_hop)
-                    for factor in self.SPEEDS]))
+                sped = []
+                for factor in self.SPEEDS:
+                    add(earshot.resample(y, rate, round(rate * factor)), sped, hop_frames=train_hop)
+                self.sped.append(np.concatenate(sped))
 
 
 def cached_features(args, earshot, clips, frontend, train_hop, gain, speed):
@@ -156,12 +179,19 @@ def vote(probabilities, rule):
     return probabilities.mean(0)
 
 
+SILENCE = -1  # the decision for a clip whose every window the gate left out
+
+
 def evaluate(model, windows, labels, indices, rule):
-    """(clip accuracy, decisions) over `indices`, each clip decided by the vote over its windows."""
+    """(clip accuracy, decisions) over `indices`, each clip decided by the vote over its windows
+    (SILENCE, a wrong answer, without any)."""
     model.eval()
     decisions = []
     with torch.no_grad():
         for index in indices:
+            if len(windows[index]) == 0:
+                decisions.append(SILENCE)
+                continue
             probabilities = F.softmax(model(torch.from_numpy(windows[index])), 1).numpy()
             decisions.append(int(vote(probabilities, rule).argmax()))
     correct = sum(d == labels[i] for d, i in zip(decisions, indices))
@@ -223,7 +253,7 @@ def between_class_mixes(earshot, sounds, labels, train, frontend, train_hop, cla
             length = max(len(a), len(b))
             a, b = np.pad(a, (0, length - len(a))), np.pad(b, (0, length - len(b)))
             mix = ((p * a + (1 - p) * b) / np.sqrt(p * p + (1 - p) * (1 - p))).astype(np.float32)
-            mixed = earshot.windows(mix, frontend, hop_frames=train_hop)
+            mixed = device_windows(earshot, mix, frontend, hop_frames=train_hop)[0]
             target = np.zeros(classes, dtype=np.float32)
             target[labels[i]] += r
             target[labels[j]] += 1 - r
@@ -363,12 +393,12 @@ def export(args, model, names, frontend, features, clips, train, test, shape, sa
     path = os.path.join(args.out, "model.onnx")
     torch.onnx.export(deployed, torch.zeros(1, 1, *shape), path, input_names=["features"],
                       output_names=["probabilities"], opset_version=13)
-    check_export(path, deployed, features.eval[test[0]], say)
+    check_export(path, deployed, next(features.eval[i] for i in test if len(features.eval[i])), say)
     with open(os.path.join(args.out, "labels.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(names) + "\n")
     shutil.copyfile(args.frontend, os.path.join(args.out, "frontend.json"))
     # 100 windows of training clips for the int8 activation ranges: every clip's middle window, in order.
-    calibration = [features.eval[i][len(features.eval[i]) // 2] for i in train][:100]
+    calibration = [features.eval[i][len(features.eval[i]) // 2] for i in train if len(features.eval[i])][:100]
     np.save(os.path.join(args.out, "calibration.npy"), np.stack(calibration).astype(np.float32))
     say(f"exported {path}, labels.txt, frontend.json and calibration.npy ({len(calibration)} windows)")
 
@@ -415,11 +445,6 @@ def main():
     frontend = earshot.read_frontend(args.frontend)
     if "window_frames" not in frontend:
         sys.exit(f"{args.frontend}: give 'window_frames' (the model's input frames)")
-    if frontend.get("gate_dbfs") is not None:
-        # earshot.windows has no window levels: every window is trained on and voted here, where
-        # the device (and evaluate_on_device.py) leaves the windows below the gate out of the vote.
-        print(f"{args.frontend}: gate_dbfs {frontend['gate_dbfs']} is not applied in training: the accuracy "
-              "here votes every window; evaluate_on_device.py measures the device's, with the gate", file=sys.stderr)
     augment = {a for a in args.augment.split(",") if a}
     unknown = augment - {"shift", "mixup", "bcmix", "freqmask", "timemask", "freqshift", "speed", "gain"}
     if unknown:
@@ -438,7 +463,9 @@ def main():
     shape = features.eval[0].shape[2:]
     say(f"windows {shape[0]} x {shape[1]} by earshot.windows in {time.time() - started:.1f} s: "
         f"{sum(len(w) for w in features.eval)} at the front-end file's hop, "
-        f"{sum(len(w) for w in features.train)} for training (hop {train_hop or 'of the front-end file'})")
+        f"{sum(len(w) for w in features.train)} for training (hop {train_hop or 'of the front-end file'})" +
+        (f"; the gate ({frontend['gate_dbfs']} dBFS) left out {features.gated[0]} and {features.gated[1]}"
+         if frontend.get("gate_dbfs") is not None else ""))
     probe = zoo.make(args.arch, len(names), *shape)
     parameters = sum(p.numel() for p in probe.parameters())
     say(f"{args.arch}: {zoo.macc(probe, *shape):,} MACC per window, {parameters:,} parameters (batch norms "
@@ -485,7 +512,8 @@ def main():
                                  teacher, mixes)
         accuracy, decisions = evaluate(model, features.eval, labels, test, rule)
         for index, decision in zip(test, decisions):
-            confusion[labels[index], decision] += 1
+            if decision != SILENCE:
+                confusion[labels[index], decision] += 1
         results[fold] = accuracy
         curves[fold] = curve
         for overlap, windows in features.overlaps.items():

@@ -6,7 +6,8 @@
   (tests/data/frontend, computed by librosa itself): mel 1e-4 of the frame maximum, dB 0.01
   within 60 dB of the case's maximum, MFCC 0.01;
 - windows() equals `earshot windows --model fsdd-cnn` bit for bit, with its front-end file, for
-  a clip shorter than one window, single- and multi-window clips, and another overlap;
+  a clip shorter than one window, single- and multi-window clips, and another overlap; its
+  levels are the device's (by hand, and against `earshot stream`);
 - resampling (libsoxr) matches analytic sines and `earshot windows --resample`;
 - front-end files are read and written with the converter's checks;
 - bad arguments are ValueError / TypeError with one line;
@@ -132,6 +133,45 @@ def windows_vs_tool():
         check("too short for one analysis window" in str(error), f"pad=False: {error}")
 
 
+def window_levels():
+    """levels=True: each window's level as the device's gate reads it. By hand: a clip of 0.5,
+    silence and 0.5 again (squares of 0.25 sum exactly in float), where a window's level is
+    10 log10(0.25 x its non-zero samples / its samples) and digital silence -inf; a frame's segment
+    is the samples since the previous frame ended (n_fft for the first, its centre padding
+    included), and a window the segments of its frames. Against the device: `earshot stream
+    --windows --json` (no centring, levels to 0.01 dB) over a recording of spoken digits."""
+    frontend = {"sample_rate": 8000, "n_fft": 256, "hop_length": 128, "n_mels": 40, "fmax": 4000,
+                "window_frames": 8, "hop_frames": 4}
+    y = np.concatenate([np.full(4000, 0.5), np.zeros(4000), np.full(2000, 0.5)]).astype(np.float32)
+    windows, levels = earshot.windows(y, frontend, levels=True)
+    check(np.array_equal(windows, earshot.windows(y, frontend)), "levels=True changes the windows")
+    expected = []
+    for w in range(len(windows)):
+        first = 4 * w  # frame f > 0 brings samples [128 f, 128 f + 128); frame 0 also the 128 before
+        start, end = (-128 if first == 0 else 128 * first), 128 * (first + 8)
+        loud = sum(max(0, min(end, b) - max(start, a)) for a, b in ((0, 4000), (8000, 10000)))
+        expected.append(10 * np.log10(0.25 * loud / (end - start)) if loud else -np.inf)
+    expected = np.array(expected)
+    check(len(levels) == 18 and np.isinf(expected).sum() == 6 and
+          np.all(np.isinf(levels) == np.isinf(expected)) and
+          np.max(np.abs(levels[np.isfinite(expected)] - expected[np.isfinite(expected)])) < 1e-9,
+          f"levels by hand: {levels} against {expected}")
+
+    clip = os.path.join(source, "tests/data/pipeline/digits.wav")
+    done = subprocess.run([tool, "stream", "--model", "fsdd-cnn", clip, "--windows", "--json"], check=True,
+                          capture_output=True, text=True)
+    device = [json.loads(line)["level_dbfs"] for line in done.stdout.splitlines() if '"event": "window"' in line]
+    device = [-np.inf if level is None else level for level in device]  # null: digital silence
+    y, _ = earshot.load(clip)
+    fsdd = dict(earshot.read_frontend(os.path.join(source, "examples/fsdd/frontend.json")), center=False)
+    _, levels = earshot.windows(y, fsdd, levels=True)
+    common = min(len(device), len(levels))
+    worst = max(0.0 if got == expected else abs(round(float(got), 2) - expected) for got, expected in zip(levels, device))
+    check(common >= 5 and worst < 0.011, f"levels against `earshot stream`: {common} windows, worst {worst}")
+    print(f"window levels: by hand within 1e-9 dB over 18 windows (6 of digital silence), and {common} windows of "
+          f"`earshot stream` to its 0.01 dB")
+
+
 def resampling():
     """libsoxr (HQ) against the analytic signal: a 1 kHz sine from 44.1 to 16 kHz and a 440 Hz one
     from 8 to 22.05 kHz equal the sine sampled at the new rate within 1e-5 away from the edges
@@ -240,6 +280,7 @@ def main():
     binding_vs_tool()
     binding_vs_librosa()
     windows_vs_tool()
+    window_levels()
     resampling()
     frontend_files()
     bad_arguments()

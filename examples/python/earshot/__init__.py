@@ -94,7 +94,7 @@ def _feature_arguments(config):
                 top_db=None if top_db is None else float(top_db), ln_offset=float(config.get("ln_offset", 1e-6)))
 
 
-def windows(y, frontend, *, window_frames=None, hop_frames=None, overlap=None, pad=True):
+def windows(y, frontend, *, window_frames=None, hop_frames=None, overlap=None, pad=True, levels=False):
     """The model inputs for a clip `y` (mono samples at the front-end's rate), as float32 of shape
     (windows, 1, features, frames), the layout a PyTorch model takes: equal bit for bit to
     `earshot windows` for a model converted with this front-end. `frontend` is a front-end file's
@@ -103,7 +103,10 @@ def windows(y, frontend, *, window_frames=None, hop_frames=None, overlap=None, p
     shorter than one window zero-padded at its end (pad=False: an error instead), each window
     normalised as the file's "normalization" says (default "mean_std"). The frames are the
     device's: with top_db, each is floored against the loudest frame so far (the streaming
-    front-end), not against the clip's loudest as features() and librosa do."""
+    front-end), not against the clip's loudest as features() and librosa do.
+    levels=True returns (windows, levels): each window's sound level in dBFS as the device's gate
+    sees it (RMS of the samples its frames brought, float64; -inf for digital silence), so a
+    front-end file's gate_dbfs can be applied as the device applies it (level < gate: gated)."""
     config = read_frontend(frontend) if isinstance(frontend, (str, bytes)) or hasattr(frontend, "__fspath__") \
         else _check(frontend)
     frames = window_frames if window_frames is not None else config.get("window_frames")
@@ -119,4 +122,4 @@ def windows(y, frontend, *, window_frames=None, hop_frames=None, overlap=None, p
             config["overlap"] = overlap
         hop_frames = _metadata.hop_frames_of(config, frames)
     normalization = config.get("normalization", _metadata.DEFAULTS["normalization"])
-    return _earshot.windows(y, normalization, frames, hop_frames, pad, **_feature_arguments(config))
+    return _earshot.windows(y, normalization, frames, hop_frames, pad, levels, **_feature_arguments(config))
