@@ -533,7 +533,7 @@ def main():
             f"({', '.join(f'{100 * v:.1f}' for v in teacher_results.values())})")
     with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
         json.dump({"arch": args.arch, "augment": sorted(augment), "epochs": args.epochs, "seed": args.seed,
-                   "frontend": args.frontend, "window": list(shape),
+                   "frontend": args.frontend, "window": list(shape), "gate_dbfs": frontend.get("gate_dbfs"),
                    "label_smoothing": args.label_smoothing, "weight_decay": args.weight_decay, "ema": args.ema,
                    "batch": args.batch, "learning_rate": args.learning_rate, "train_hop": train_hop,
                    "teachers": args.teachers, "distill": args.distill if args.teachers else 0.0,
