@@ -43,7 +43,8 @@ confusion.png (summed over the test folds) and curves.png (loss and test clip ac
 epoch, for looking at only: the epoch count is fixed in advance, never chosen on the test fold).
 With --holdout F: model.onnx (softmax included), labels.txt, frontend.json and calibration.npy
 (100 training windows) for earshot_add_model(... QUANTIZE int8 CALIBRATION calibration.npy), and
-reference/ with PyTorch's probabilities for every window of the held-out clips.
+reference/ with PyTorch's probabilities for every window of the held-out clips (zeros for a
+gated one, as `earshot classify --windows` lists it).
 Deterministic for a seed on a given machine (torch.use_deterministic_algorithms, 2 threads)."""
 import argparse
 import copy
@@ -67,14 +68,14 @@ from manifest import read_manifest  # noqa: E402
 
 
 def device_windows(earshot, y, frontend, **kwargs):
-    """The windows of `y` the device classifies, and how many it leaves out: with the front-end
-    file's gate_dbfs, those whose level (earshot.windows' levels, the device's) is not below it."""
+    """Every window of `y` and which of them the device does not classify: with the front-end
+    file's gate_dbfs, those whose level (earshot.windows' levels, the device's) is below it."""
     gate = frontend.get("gate_dbfs")
     if gate is None:
-        return earshot.windows(y, frontend, **kwargs), 0
+        windows = earshot.windows(y, frontend, **kwargs)
+        return windows, np.zeros(len(windows), dtype=bool)
     windows, levels = earshot.windows(y, frontend, levels=True, **kwargs)
-    kept = ~(levels < gate)  # a NaN level is not gated, as on the device
-    return windows[kept], int(len(kept) - kept.sum())
+    return windows, levels < gate  # a NaN level is not gated, as on the device
 
 
 class Features:
@@ -87,19 +88,22 @@ class Features:
 
     def __init__(self, earshot, clips, frontend, train_hop, gain, speed):
         self.eval, self.train, self.gained, self.sped = [], [], [], []
+        # (every window at the file's hop, which of them are gated): what `classify --windows` lists
+        self.listed = []
         self.overlaps = {overlap: [] for overlap in self.OVERLAPS}
         self.gated = [0, 0]  # windows left out by the gate: at the file's hop, at the training hop
         rate = frontend["sample_rate"]
 
         def add(y, kept, slot=None, **kwargs):
-            x, gated = device_windows(earshot, y, frontend, **kwargs)
-            kept.append(x)
+            every, gated = device_windows(earshot, y, frontend, **kwargs)
+            kept.append(every[~gated])
             if slot is not None:
-                self.gated[slot] += gated
+                self.gated[slot] += int(gated.sum())
+            return every, gated
 
         for clip in clips:
             y, _ = earshot.load(clip["file"], sr=rate)
-            add(y, self.eval, 0)
+            self.listed.append(add(y, self.eval, 0))
             for overlap, kept in self.overlaps.items():
                 add(y, kept, overlap=overlap)
             add(y, self.train, 1, hop_frames=train_hop)
@@ -114,10 +118,10 @@ class Features:
 
 def cached_features(args, earshot, clips, frontend, train_hop, gain, speed):
     """Features, kept beside the manifest between runs (.windows-<hash>.pickle): the hash covers the
-    manifest, the front-end, the training hop, gain, speed and the binding's build, so a change of any
-    recomputes them."""
+    manifest, the front-end, the training hop, gain, speed, the binding's build and this script (whose
+    Features class is pickled), so a change of any recomputes them."""
     key = hashlib.sha256()
-    for path in (args.manifest, args.frontend, earshot._earshot.__file__):
+    for path in (args.manifest, args.frontend, earshot._earshot.__file__, __file__):
         with open(path, "rb") as f:
             key.update(f.read())
     key.update(f"{train_hop} {gain} {speed}".encode())
@@ -253,7 +257,8 @@ def between_class_mixes(earshot, sounds, labels, train, frontend, train_hop, cla
             length = max(len(a), len(b))
             a, b = np.pad(a, (0, length - len(a))), np.pad(b, (0, length - len(b)))
             mix = ((p * a + (1 - p) * b) / np.sqrt(p * p + (1 - p) * (1 - p))).astype(np.float32)
-            mixed = device_windows(earshot, mix, frontend, hop_frames=train_hop)[0]
+            every, gated = device_windows(earshot, mix, frontend, hop_frames=train_hop)
+            mixed = every[~gated]
             target = np.zeros(classes, dtype=np.float32)
             target[labels[i]] += r
             target[labels[j]] += 1 - r
@@ -383,10 +388,14 @@ def check_export(path, deployed, windows, say):
 def export(args, model, names, frontend, features, clips, train, test, shape, say):
     deployed = nn.Sequential(*model, nn.Softmax(dim=1)).eval()
     # PyTorch's probabilities for every window of the held-out clips, for checking the C++
-    # pipeline (`earshot classify --windows --json`) against: one row per window.
+    # pipeline (`earshot classify --windows --json`) against: one row per window, zeros for a gated
+    # one, which the device lists but does not classify.
     os.makedirs(os.path.join(args.out, "reference"), exist_ok=True)
+    rows = []
     with torch.no_grad():
-        rows = [deployed(torch.from_numpy(features.eval[i])).numpy() for i in test]
+        for i in test:
+            every, gated = features.listed[i]
+            rows.append(deployed(torch.from_numpy(every)).numpy() * ~gated[:, None])
     np.save(os.path.join(args.out, "reference", "test_window_probabilities.npy"), np.concatenate(rows))
     with open(os.path.join(args.out, "reference", "test_window_clips.txt"), "w", encoding="utf-8") as f:
         f.write("".join(f"{os.path.basename(clips[i]['file'])}\n" * len(r) for i, r in zip(test, rows)))
