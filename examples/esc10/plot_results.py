@@ -34,6 +34,7 @@ def main():
         recipe += f", batch {r['batch']}" if r.get("batch", 64) != 64 else ""
         recipe += f", training windows every {r['train_hop']} frames" if r.get("train_hop", 4) not in (None, 4) else ""
         recipe += f", windows below {r['gate_dbfs']:g} dBFS gated" if r.get("gate_dbfs") is not None else ""
+        recipe += f", seed {r['seed']}" if r["seed"] != 20261201 else ""
         recipe += (f", distilled from {r['teachers']} teachers ({r['distill']} of the target; teachers averaged: "
                    f"{100 * sum(r['teacher_folds'].values()) / 5:.1f}%)") if r.get("teachers") else ""
         print(f"| {name} | {r['arch']} | {window} | {recipe} | {', '.join(r['augment']) or 'none'} | {r['macc']:,} | "
