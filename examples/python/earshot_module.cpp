@@ -1,9 +1,9 @@
 // earshot._earshot: the host front-end for Python (pybind11). load() reads audio as the tool
 // does (audio_file.hpp) and features() is the function `earshot features` calls
-// (feature_extraction.hpp), so the two agree bit for bit; windows()
-// cuts and normalises the model inputs as the pipeline's FeatureWindows does, and gives their
-// levels for the gate as it does. Both release the
-// GIL while they compute, so threads (a DataLoader's workers, a thread pool) run in parallel.
+// (feature_extraction.hpp), so the two agree bit for bit; windows() cuts and normalises the
+// model inputs as the pipeline's FeatureWindows does, and gives their levels for the gate as it
+// does. Both release the GIL while they compute, so threads (a DataLoader's workers, a thread
+// pool) run in parallel.
 // The Python side (earshot/__init__.py) reads front-end files and documents the parameters.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -166,17 +166,14 @@ earshot::WindowNormalization normalization_of(const std::string& name) {
   bad_value("normalization must be 'none', 'mean_std' or 'max', got '" + name + "'");
 }
 
-// The clip-mode windows: a clip shorter than one window padded with zeros at its end (pad), a
-// window of window_frames frames every hop_frames, each normalised over its values in the
-// model's order (feature-major), as FeatureWindows::copy_window normalises them.
 // Each window's level as FeatureWindows reports it (WindowView::level_dbfs, LevelMeter's
 // arithmetic): a frame's segment is the samples since the previous frame ended (n_fft for the
 // first, centre padding included; hop_length after), its squares summed in float in arrival
 // order; a window's level is mean_square_to_dbfs of its frames' segment sums added in double in
 // the order of the meter's ring (frame f in slot f mod window_frames) over their lengths.
-py::array_t<double> window_levels(const std::vector<float>& samples, std::size_t n_fft, std::size_t hop_length,
-                                  std::size_t edge, std::size_t frames, std::size_t frames_per_window,
-                                  std::size_t hop, std::size_t count) {
+void window_levels(const std::vector<float>& samples, std::size_t n_fft, std::size_t hop_length, std::size_t edge,
+                   std::size_t frames, std::size_t frames_per_window, std::size_t hop, std::size_t count,
+                   double* level) {
   std::vector<float> energy(frames);
   for (std::size_t f = 0; f < frames; ++f) {
     // The segment in the padded stream (edge zeros first), as sample indices of `samples`.
@@ -188,8 +185,6 @@ py::array_t<double> window_levels(const std::vector<float>& samples, std::size_t
     }
     energy[f] = sum;
   }
-  py::array_t<double> out(count);
-  double* level = out.mutable_data();
   for (std::size_t w = 0; w < count; ++w) {
     const std::size_t first = w * hop;
     double sum = 0.0;
@@ -201,9 +196,12 @@ py::array_t<double> window_levels(const std::vector<float>& samples, std::size_t
     }
     level[w] = earshot::mean_square_to_dbfs(sum / static_cast<double>(length));
   }
-  return out;
 }
 
+// The clip-mode windows: a clip shorter than one window padded with zeros at its end (pad), a
+// window of window_frames frames every hop_frames, each normalised over its values in the
+// model's order (feature-major), as FeatureWindows::copy_window normalises them.
+// levels: also each window's level (window_levels).
 py::object windows(const py::array& y, const FeatureArguments& arguments, const std::string& normalization,
                    long window_frames, long hop_frames, bool pad, bool levels) {
   const FrontendConfig config = frontend_config(arguments);
@@ -225,9 +223,14 @@ py::object windows(const py::array& y, const FeatureArguments& arguments, const 
   const std::size_t count = 1 + (features.frames - frames_per_window) / hop;
   const std::size_t rows = features.rows;
   py::array_t<float> out({count, std::size_t{1}, rows, frames_per_window});
+  py::array_t<double> level_dbfs(levels ? count : 0);
   float* target = out.mutable_data();
+  double* level = level_dbfs.mutable_data();
   {
     py::gil_scoped_release unlocked;
+    if (levels) {
+      window_levels(samples, n_fft, config.hop_length, edge, features.frames, frames_per_window, hop, count, level);
+    }
     for (std::size_t w = 0; w < count; ++w) {
       float* window = target + w * rows * frames_per_window;
       for (std::size_t m = 0; m < rows; ++m) {
@@ -238,8 +241,7 @@ py::object windows(const py::array& y, const FeatureArguments& arguments, const 
     }
   }
   if (!levels) return std::move(out);
-  return py::make_tuple(out, window_levels(samples, n_fft, config.hop_length, edge, features.frames, frames_per_window,
-                                           hop, count));
+  return py::make_tuple(out, level_dbfs);
 }
 
 py::array_t<float> as_array(const std::vector<float>& values) {
