@@ -72,8 +72,8 @@ train stride-ds-24-80-ls-combined --arch stride-ds-24 --epochs 80 --label-smooth
   --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed
 # That combination on other front-ends: 80 mel bands; windows of digital silence (below -100 dBFS)
 # gated out of training and of the vote, as the device gates them; frames every 256 samples
-# (windows of 40 frames every 20) (measured 2026-12-07).
-for variant in 80-mels gate hop-256; do
+# (windows of 40 frames every 20), without and with the gate (measured 2026-12-07).
+for variant in 80-mels gate hop-256 hop-256-gate; do
   train stride-ds-24-$variant-combined --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --weight-decay 0.05 \
     --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --frontend examples/esc10/ablations/frontend-$variant.json
 done
