@@ -96,7 +96,7 @@ class Features:
 
         def add(y, kept, slot=None, **kwargs):
             every, gated = device_windows(earshot, y, frontend, **kwargs)
-            kept.append(every[~gated])
+            kept.append(every[~gated] if gated.any() else every)  # no copy when nothing is gated
             if slot is not None:
                 self.gated[slot] += int(gated.sum())
             return every, gated
