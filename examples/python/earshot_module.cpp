@@ -9,6 +9,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -166,35 +167,31 @@ earshot::WindowNormalization normalization_of(const std::string& name) {
   bad_value("normalization must be 'none', 'mean_std' or 'max', got '" + name + "'");
 }
 
-// Each window's level as FeatureWindows reports it (WindowView::level_dbfs, LevelMeter's
-// arithmetic): a frame's segment is the samples since the previous frame ended (n_fft for the
-// first, centre padding included; hop_length after), its squares summed in float in arrival
-// order; a window's level is mean_square_to_dbfs of its frames' segment sums added in double in
-// the order of the meter's ring (frame f in slot f mod window_frames) over their lengths.
+// Each window's level as FeatureWindows reports it (WindowView::level_dbfs), with LevelMeter's
+// arithmetic: a frame's segment is the samples since the previous frame ended (n_fft for the
+// first, centre padding included; hop_length after), summed by add_squares; a window's level is
+// segments_level_dbfs of its frames' segments in the meter's ring order (frame f in slot
+// f mod window_frames). The meter's length is a compile-time size, a window's here a runtime one.
 void window_levels(const std::vector<float>& samples, std::size_t n_fft, std::size_t hop_length, std::size_t edge,
                    std::size_t frames, std::size_t frames_per_window, std::size_t hop, std::size_t count,
                    double* level) {
   std::vector<float> energy(frames);
   for (std::size_t f = 0; f < frames; ++f) {
-    // The segment in the padded stream (edge zeros first), as sample indices of `samples`.
-    const std::size_t end = f * hop_length + n_fft;
-    const std::size_t begin = f == 0 ? 0 : end - hop_length;
-    float sum = 0.0f;
-    for (std::size_t i = begin < edge ? edge : begin; i < end && i - edge < samples.size(); ++i) {
-      sum += samples[i - edge] * samples[i - edge];
-    }
-    energy[f] = sum;
+    // The segment in the padded stream (edge zeros first, which add nothing), in samples' indices.
+    const std::size_t end = std::min(f * hop_length + n_fft, edge + samples.size());
+    const std::size_t begin = std::max(f == 0 ? 0 : f * hop_length + n_fft - hop_length, edge);
+    const std::size_t length = end > begin ? end - begin : 0;
+    const float* first = samples.data() + (length > 0 ? begin - edge : 0);
+    energy[f] = earshot::add_squares(0.0f, length, [first](std::size_t i) { return first[i]; });
   }
+  std::vector<float> ring(frames_per_window);
+  std::vector<std::uint32_t> ring_length(frames_per_window);
   for (std::size_t w = 0; w < count; ++w) {
-    const std::size_t first = w * hop;
-    double sum = 0.0;
-    std::uint64_t length = 0;
-    for (std::size_t slot = 0; slot < frames_per_window; ++slot) {
-      const std::size_t f = first + (slot + frames_per_window - first % frames_per_window) % frames_per_window;
-      sum += static_cast<double>(energy[f]);
-      length += f == 0 ? n_fft : hop_length;
+    for (std::size_t f = w * hop; f < w * hop + frames_per_window; ++f) {
+      ring[f % frames_per_window] = energy[f];
+      ring_length[f % frames_per_window] = static_cast<std::uint32_t>(f == 0 ? n_fft : hop_length);
     }
-    level[w] = earshot::mean_square_to_dbfs(sum / static_cast<double>(length));
+    level[w] = earshot::segments_level_dbfs(ring.data(), ring_length.data(), frames_per_window);
   }
 }
 

@@ -22,6 +22,32 @@ inline double mean_square_to_dbfs(double mean_square) noexcept {
                            : -std::numeric_limits<double>::infinity();
 }
 
+// `energy` plus the squares of sample(0), ..., sample(count - 1), added in that order. In float:
+// a Cortex-M4 has no double-precision unit, and a double sum here cost about 125 instructions a
+// sample, a third of a whole pipeline. A segment (one frame's new samples) sums at most a few
+// thousand squares: relative error below n 2^-24 (6e-5, 2.6e-4 dB, for 1024), ample for a gate.
+template <class Sample>
+float add_squares(float energy, std::size_t count, Sample&& sample) noexcept {
+#pragma GCC unroll 4
+  for (std::size_t i = 0; i < count; ++i) {
+    const float value = sample(i);
+    energy += value * value;
+  }
+  return energy;
+}
+
+// RMS in dBFS of `count` segments, given by their sums of squares and their lengths in samples:
+// the sums added in double in this order (the order decides the last bits).
+inline double segments_level_dbfs(const float* energy, const std::uint32_t* length, std::size_t count) noexcept {
+  double sum = 0.0;
+  std::uint64_t samples = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    sum += static_cast<double>(energy[i]);
+    samples += length[i];
+  }
+  return mean_square_to_dbfs(samples > 0 ? sum / static_cast<double>(samples) : 0.0);
+}
+
 template <std::size_t kSegments>
 class LevelMeter {
   static_assert(kSegments > 0, "LevelMeter: at least one segment");
@@ -33,11 +59,8 @@ class LevelMeter {
     next_ = 0;
   }
 
-  // Squares of samples in arrival order, so that the sum of a segment does not depend on how its
-  // samples were split into blocks. In float: a Cortex-M4 has no double-precision unit, and a
-  // double sum here cost about 125 instructions a sample, a third of a whole pipeline. A segment
-  // (one frame's new samples) sums at most a few thousand squares: relative error below n 2^-24
-  // (6e-5, 2.6e-4 dB, for 1024), ample for a gate; segments are added in double.
+  // Squares of samples in arrival order (add_squares), so that the sum of a segment does not
+  // depend on how its samples were split into blocks.
   void add(const float* samples, std::size_t count) noexcept {
     add_each(count, [samples](std::size_t i) { return samples[i]; });
   }
@@ -46,13 +69,7 @@ class LevelMeter {
   // produces them (int16 PCM converted into the front-end's buffer) sums them in the same pass.
   template <class Sample>
   void add_each(std::size_t count, Sample&& sample) noexcept {
-    float energy = pending_energy_;
-#pragma GCC unroll 4
-    for (std::size_t i = 0; i < count; ++i) {
-      const float value = sample(i);
-      energy += value * value;
-    }
-    pending_energy_ = energy;
+    pending_energy_ = add_squares(pending_energy_, count, sample);
   }
 
   // False once the open segment has met a NaN or infinite sample (or squares beyond float's
@@ -68,16 +85,8 @@ class LevelMeter {
     if (filled_ < kSegments) ++filled_;
   }
 
-  // RMS in dBFS over the last kSegments closed segments (fewer at the start).
-  double level_dbfs() const noexcept {
-    double energy = 0.0;
-    std::uint64_t length = 0;
-    for (std::size_t i = 0; i < filled_; ++i) {
-      energy += static_cast<double>(energy_[i]);
-      length += length_[i];
-    }
-    return mean_square_to_dbfs(length > 0 ? energy / static_cast<double>(length) : 0.0);
-  }
+  // RMS in dBFS over the last kSegments closed segments (fewer at the start), in ring order.
+  double level_dbfs() const noexcept { return segments_level_dbfs(energy_, length_, filled_); }
 
   // The level of the quietest of those segments: below a gate, part of the window is silence
   // even when the whole is not (a machine stopping or starting). NaN if a segment is NaN.
