@@ -77,12 +77,15 @@ for variant in 80-mels gate hop-256 hop-256-gate; do
   train stride-ds-24-$variant-combined --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --weight-decay 0.05 \
     --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --frontend examples/esc10/ablations/frontend-$variant.json
 done
-# The gated and the ungated combined recipe with a second seed.
+# The gated and the ungated combined recipe, and the ungated one at hop 256, with a second seed.
 train stride-ds-24-gate-combined-seed-2 --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --weight-decay 0.05 \
   --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --frontend examples/esc10/ablations/frontend-gate.json \
   --seed 20261202
 train stride-ds-24-80-ls-combined-seed-2 --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --weight-decay 0.05 \
   --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --seed 20261202
+train stride-ds-24-hop-256-combined-seed-2 --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --weight-decay 0.05 \
+  --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --frontend examples/esc10/ablations/frontend-hop-256.json \
+  --seed 20261202
 train stride-ds-24-20-frames-80-ls --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --frontend examples/esc10/ablations/frontend-20-frames.json
 # Longer windows (47 frames, 1.5 s, every 24) with that recipe.
