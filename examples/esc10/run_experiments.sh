@@ -137,3 +137,6 @@ for recipe in stride-ds-24 stride-ds-24-80-ls stride-ds-24-gap pool-ds-8 tc-32 s
   /usr/bin/python3 examples/train/evaluate_on_device.py --manifest "$runs/esc10.csv" --work "$runs/device-$recipe" \
     --cortex-m4 --summary "$runs/$recipe-holdout/device.json" "$runs/$recipe-holdout"/fold-*
 done
+# The device's vote rules compared on the same trained models (their reference/ window probabilities).
+/usr/bin/python3 examples/esc10/compare_votes.py "$runs/esc10.csv" "$runs/stride-ds-24-hop-256-combined-holdout" \
+  "$runs/stride-ds-24-80-ls-combined-holdout" "$runs/stride-ds-24-gate-combined-holdout"
