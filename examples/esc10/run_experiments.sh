@@ -130,13 +130,17 @@ for fold in 1 2 3 4 5; do
     --frontend examples/esc10/ablations/frontend-hop-256.json --holdout $fold
   train stride-ds-24-80-ls-combined-holdout/fold-$fold --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
     --weight-decay 0.05 --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --holdout $fold
+  train stride-ds-24-hop-256-combined-seed-2-holdout/fold-$fold --arch stride-ds-24 --epochs 80 \
+    --label-smoothing 0.1 --weight-decay 0.05 --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed \
+    --frontend examples/esc10/ablations/frontend-hop-256.json --seed 20261202 --holdout $fold
 done
 for recipe in stride-ds-24 stride-ds-24-80-ls stride-ds-24-gap pool-ds-8 tc-32 stride-ds-32 ds-cnn-24-80-ls \
     stride-ds-24-20-frames-80-ls stride-ds-24-gate-combined stride-ds-24-hop-256-combined \
-    stride-ds-24-80-ls-combined; do
+    stride-ds-24-80-ls-combined stride-ds-24-hop-256-combined-seed-2; do
   /usr/bin/python3 examples/train/evaluate_on_device.py --manifest "$runs/esc10.csv" --work "$runs/device-$recipe" \
     --cortex-m4 --summary "$runs/$recipe-holdout/device.json" "$runs/$recipe-holdout"/fold-*
 done
 # The device's vote rules compared on the same trained models (their reference/ window probabilities).
 /usr/bin/python3 examples/esc10/compare_votes.py "$runs/esc10.csv" "$runs/stride-ds-24-hop-256-combined-holdout" \
-  "$runs/stride-ds-24-80-ls-combined-holdout" "$runs/stride-ds-24-gate-combined-holdout"
+  "$runs/stride-ds-24-hop-256-combined-seed-2-holdout" "$runs/stride-ds-24-80-ls-combined-holdout" \
+  "$runs/stride-ds-24-gate-combined-holdout"
