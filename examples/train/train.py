@@ -65,6 +65,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zoo  # noqa: E402
 from binding import import_earshot  # noqa: E402
 from manifest import read_manifest  # noqa: E402
+from vote import vote  # noqa: E402
 
 
 def device_windows(earshot, y, frontend, **kwargs):
@@ -170,17 +171,6 @@ def average(ema, model, step, decay):
                 kept.mul_(decay).add_(live, alpha=1 - decay)
             else:  # num_batches_tracked
                 kept.copy_(live)
-
-
-def vote(probabilities, rule):
-    if rule == "majority":
-        return np.bincount(probabilities.argmax(1), minlength=probabilities.shape[1]) / len(probabilities)
-    if rule == "max":
-        return probabilities.max(0)
-    if rule == "geometric":
-        scores = np.exp(np.log(np.maximum(probabilities, 1e-30)).mean(0))
-        return scores / scores.sum()
-    return probabilities.mean(0)
 
 
 SILENCE = -1  # the decision for a clip whose every window the gate left out
