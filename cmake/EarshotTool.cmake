@@ -25,7 +25,7 @@ macro(_earshot_tool_paths)
     get_filename_component(_earshot_root "${_EARSHOT_TOOL_LIST_DIR}/.." ABSOLUTE)
     set(_earshot_cli_dir "${_earshot_root}/examples/cli")
     set(_earshot_fsdd_dir "${_earshot_root}/examples/fsdd")
-    set(_earshot_esc10_dir "${_earshot_root}/examples/esc10")
+    set(_earshot_esc10_dir "${_earshot_root}/examples/esc10/model")
     set(_earshot_machine_dir "${_earshot_root}/examples/machine")
     set(_earshot_stride_onnx "${_earshot_root}/tests/data/converter/stride_ds_24_torch.onnx")
     set(_earshot_stride_calibration "${_earshot_root}/tests/data/converter/stride_ds_24_torch.calibration.npy")
@@ -120,7 +120,7 @@ function(_earshot_tool_builtin_models out)
     "fsdd-cnn in int8 (TFLite's scheme; calibrated on 100 training windows)" QUANTIZE int8
     CALIBRATION "${_earshot_fsdd_dir}/calibration.npy")
   _earshot_tool_example(earshot-esc10-model "${_earshot_esc10_dir}" esc10_stride_ds_24
-    "environmental sounds (ESC-10, examples/esc10), Stride-DS-24, 60x31x1 -> 10")
+    "environmental sounds (ESC-10, examples/esc10), Stride-DS-24, 60x40x1 -> 10")
   _earshot_tool_example(earshot-esc10-model-int8 "${_earshot_esc10_dir}" esc10_stride_ds_24_int8
     "esc10-stride-ds-24 in int8 (calibrated on 100 windows of training clips)" QUANTIZE int8
     CALIBRATION "${_earshot_esc10_dir}/calibration.npy")

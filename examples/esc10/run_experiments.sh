@@ -108,11 +108,13 @@ for arch in pool-ds-8 stride-ds-24-gap tc-32 stride-ds-32 ds-cnn-24 baseline; do
 done
 /usr/bin/python3 examples/train/evaluate_on_device.py --manifest "$runs/esc10.csv" --work "$runs/device-sizes" \
   --cortex-m4 "$runs"/sizes/*
-# The shipped model (model.onnx, calibration.npy, reference/, ...): the combined recipe on the
-# shipped front-end (stride-ds-24-80-ls-combined) trained on folds 1-4, fold 5 held out (train.py
-# --holdout F trains exactly the 5-fold run's fold F). Until 2026-12-07 it was stride-ds-24-80-ls.
+# The shipped model (model/: model.onnx, frontend.json, calibration.npy, reference/, ...): the
+# combined recipe on frames every 256 samples (stride-ds-24-hop-256-combined) trained on folds 1-4,
+# fold 5 held out (train.py --holdout F trains exactly the 5-fold run's fold F). Before, on 2026-12-07,
+# it was stride-ds-24-80-ls-combined's, and before that stride-ds-24-80-ls's (both on frontend.json).
 train shipped --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 --weight-decay 0.05 --ema 0.999 \
-  --augment shift,mixup,freqmask,freqshift,speed --holdout 5
+  --augment shift,mixup,freqmask,freqshift,speed --frontend examples/esc10/ablations/frontend-hop-256.json \
+  --holdout 5
 # Float32 and int8 through earshot's own pipeline (examples/train/evaluate_on_device.py): each
 # fold held out in turn, then clip accuracy, sizes and Cortex-M4 instructions.
 for fold in 1 2 3 4 5; do

@@ -118,7 +118,7 @@ def windows_vs_tool():
     done = subprocess.run([tool, "windows", "--model", "esc10-stride-ds-24", "--resample", clip, "-o", out])
     if done.returncode == 0:  # a tool with libsndfile and libsoxr
         y, _ = earshot.load(clip, sr=16000)
-        got = earshot.windows(y, os.path.join(esc10, "frontend.json"))
+        got = earshot.windows(y, os.path.join(esc10, "model", "frontend.json"))
         expected = np.load(out)
         check(got.shape == expected.shape and np.array_equal(got, expected),
               f"windows with top_db differ from `earshot windows` by {np.max(np.abs(got - expected))}")
