@@ -7,6 +7,11 @@
 
 namespace esc10 = earshot::examples::esc10_stride_ds_24_int8;
 
+// The thesis' STM32L476 budget the shipped model is chosen within (issue 11; kB as 1000 bytes, the
+// stricter reading). Its RAM part, static RAM and stack together <= 64 kB, is cost_table.py's check.
+static_assert(esc10::Model::weight_bytes <= 128000, "the shipped ESC-10 model's int8 weights exceed 128 kB");
+static_assert(esc10::Model::macc <= 1000000, "the shipped ESC-10 model exceeds 1 M MACC per window");
+
 namespace {
 earshot::Monitor<esc10::Model, earshot::Frontend<1024, 60>, 3> monitor;
 }
