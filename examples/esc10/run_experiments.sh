@@ -92,6 +92,10 @@ train stride-ds-24-140-ls-combined --arch stride-ds-24 --epochs 140 --label-smoo
 # And hop 256 itself trained longer (120 epochs: 2.6x the steps of hop 512's 80).
 train stride-ds-24-hop-256-120-combined --arch stride-ds-24 --epochs 120 --label-smoothing 0.1 --weight-decay 0.05 \
   --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --frontend examples/esc10/ablations/frontend-hop-256.json
+# Hop 256 with the thesis' 31-frame windows (0.5 s, 539,920 MACC).
+train stride-ds-24-hop-256-31-frames-combined --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
+  --weight-decay 0.05 --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed \
+  --frontend examples/esc10/ablations/frontend-hop-256-31-frames.json
 # Hop 256 with the budget's whole 1 M MACC: Stride-DS-32 (997,792 MACC).
 train stride-ds-32-hop-256-combined --arch stride-ds-32 --epochs 80 --label-smoothing 0.1 --weight-decay 0.05 \
   --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --frontend examples/esc10/ablations/frontend-hop-256.json
