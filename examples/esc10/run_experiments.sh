@@ -96,6 +96,10 @@ train stride-ds-24-hop-256-120-combined --arch stride-ds-24 --epochs 120 --label
 train stride-ds-24-hop-256-31-frames-combined --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
   --weight-decay 0.05 --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed \
   --frontend examples/esc10/ablations/frontend-hop-256-31-frames.json
+# And with 47-frame windows (0.75 s, 847,360 MACC).
+train stride-ds-24-hop-256-47-frames-combined --arch stride-ds-24 --epochs 80 --label-smoothing 0.1 \
+  --weight-decay 0.05 --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed \
+  --frontend examples/esc10/ablations/frontend-hop-256-47-frames.json
 # Hop 256 with the budget's whole 1 M MACC: Stride-DS-32 (997,792 MACC).
 train stride-ds-32-hop-256-combined --arch stride-ds-32 --epochs 80 --label-smoothing 0.1 --weight-decay 0.05 \
   --ema 0.999 --augment shift,mixup,freqmask,freqshift,speed --frontend examples/esc10/ablations/frontend-hop-256.json
